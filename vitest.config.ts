@@ -16,6 +16,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      "./vitest.workers.config.ts",
     ],
   },
 });

@@ -1,0 +1,39 @@
+/**
+ * @module
+ * Node server entrypoint (`npm start`). One process, one database handle:
+ * a Neon `Pool` when DATABASE_URL is set, the embedded PGlite otherwise.
+ */
+import { closeAllHandles } from "../lib/db/index.js";
+import { startNodeServer } from "../lib/runtime/node-server.js";
+import { servicesFor } from "../lib/runtime/services.js";
+
+const server = await startNodeServer({
+  port: Number(process.env.PORT ?? 8787),
+  hostname: process.env.HOST ?? "127.0.0.1",
+});
+const services = servicesFor(process.env);
+try {
+  await services.ready();
+} catch (err) {
+  console.error(`serverless-memory: the database is not ready: ${(err as Error).message}`);
+  if (services.db.transport === "pool" && !services.config.NEON_LOCAL_PROXY) {
+    console.error(
+      "The pool transport speaks Neon's WebSocket protocol. For a plain PostgreSQL, run `npm run proxy` and set NEON_LOCAL_PROXY=127.0.0.1:4444 (development only).",
+    );
+  }
+  await server.close();
+  process.exit(1);
+}
+const where =
+  services.db.transport === "pglite" ? `embedded PGlite in ${services.config.PGLITE_DIR}` : services.db.transport;
+console.log(`serverless-memory listening on ${server.url} (database: ${where})`);
+console.log(`try: curl ${server.url}/health`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void server
+      .close()
+      .then(closeAllHandles)
+      .finally(() => process.exit(0));
+  });
+}

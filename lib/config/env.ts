@@ -1,0 +1,61 @@
+/**
+ * @module
+ * One zod schema is the source of truth for configuration, whether it comes
+ * from Workers bindings or `process.env`. A bad environment fails with one
+ * clear error naming the offending variables, not deep inside a handler.
+ */
+import { z } from "zod";
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .union([z.string(), z.boolean()])
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || typeof v === "boolean") return v ?? fallback;
+      const s = v.toLowerCase();
+      if (["1", "true", "yes", "on"].includes(s)) return true;
+      if (["0", "false", "no", "off"].includes(s)) return false;
+      ctx.addIssue({ code: "custom", message: "expected true or false" });
+      return z.NEVER;
+    });
+
+export const EnvSchema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  DB_TRANSPORT: z.enum(["pool", "http", "pglite"]).optional(),
+  DB_POOL_MAX: int(1, 1000, 5),
+  DB_IDLE_TIMEOUT_MS: int(0, 3_600_000, 10_000),
+  DB_CONNECT_TIMEOUT_MS: int(100, 120_000, 10_000),
+  DB_RETRY_BUDGET_MS: int(0, 60_000, 2_000),
+  DB_APPLICATION_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,63}$/, "letters, digits, _ . - only (max 63)")
+    .default("serverless-memory"),
+  /** Dev/test only: host:port of the local Neon-compatible proxy. */
+  NEON_LOCAL_PROXY: z
+    .string()
+    .regex(/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/, "a loopback host:port")
+    .optional(),
+  PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+  /** Run migrations on first use of the database (off when a deploy step runs them). */
+  AUTO_MIGRATE: flag(true),
+  API_KEYS: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export function parseConfig(raw: Record<string, unknown>): Config {
+  const env = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== "" && v !== undefined));
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`invalid configuration: ${issues}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,38 @@
+/**
+ * @module
+ * What a `Db` handle is built from. Two configs that serialise alike share one
+ * handle, so the key below is what "one handle per instance" is counted by.
+ */
+import type { RetryPolicy } from "./retry.js";
+import type { Transport } from "./types.js";
+
+export type DbConfig = {
+  transport: Transport;
+  /** Postgres connection string (pool, http); ignored by pglite. */
+  url?: string;
+  poolMax: number;
+  idleTimeoutMs: number;
+  connectTimeoutMs: number;
+  applicationName: string;
+  retry: RetryPolicy;
+  /** Folder for the embedded database; memory when absent. */
+  pgliteDir?: string;
+};
+
+export function dbConfigKey(config: DbConfig): string {
+  return JSON.stringify([
+    config.transport,
+    config.url ?? "",
+    config.poolMax,
+    config.idleTimeoutMs,
+    config.connectTimeoutMs,
+    config.applicationName,
+    config.retry,
+    config.pgliteDir ?? "",
+  ]);
+}
+
+/** True inside workerd, where a socket must never outlive its request. */
+export function isWorkersRuntime(): boolean {
+  return globalThis.navigator?.userAgent === "Cloudflare-Workers";
+}

@@ -1,0 +1,65 @@
+/**
+ * @module
+ * The `pool` transport: a Neon `Pool` over WebSocket for Node runtimes (server,
+ * Lambda, Vercel). Bounded, with idle and connect timeouts; an idle client's
+ * failure is logged and dropped, never thrown into the process.
+ */
+import { neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
+import { log } from "../log/logger.js";
+import type { DbConfig } from "./config.js";
+import { DatabaseConfigError } from "./errors.js";
+import { withRetry } from "./retry.js";
+import { isTransient } from "./transient.js";
+import type { Db, Row, Statement } from "./types.js";
+
+export function createPoolDb(config: DbConfig): Db {
+  if (!config.url) throw new DatabaseConfigError("DATABASE_URL is required for the pool transport");
+  if (!neonConfig.webSocketConstructor && typeof WebSocket === "undefined") {
+    throw new DatabaseConfigError("no WebSocket implementation: import lib/db/node.ts on Node 20");
+  }
+  const pool = new Pool({
+    connectionString: config.url,
+    max: config.poolMax,
+    idleTimeoutMillis: config.idleTimeoutMs,
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    application_name: config.applicationName,
+  });
+  pool.on("error", (err: Error) => {
+    log.warn("db.pool.idle_client_error", { error: err, code: (err as { code?: string }).code });
+  });
+
+  const inTransaction = async (client: PoolClient, statements: readonly Statement[]) => {
+    await client.query("BEGIN");
+    const results: Row[][] = [];
+    for (const s of statements) results.push((await client.query(s.text, s.params as unknown[])).rows);
+    await client.query("COMMIT");
+    return results;
+  };
+
+  return {
+    transport: "pool",
+    query: <T extends Row = Row>(text: string, params?: readonly unknown[]) =>
+      withRetry(async () => (await pool.query(text, params as unknown[])).rows as T[], config.retry),
+    batch: (statements) =>
+      withRetry(async () => {
+        if (statements.length === 0) return [];
+        const client = await pool.connect();
+        let broken: Error | undefined;
+        try {
+          return await inTransaction(client, statements);
+        } catch (err) {
+          broken = isTransient(err) ? (err as Error) : undefined;
+          if (!broken) await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+          throw err;
+        } finally {
+          // A client whose connection failed is destroyed, not handed to the next caller.
+          client.release(broken);
+        }
+      }, config.retry),
+    stats: () => ({
+      transport: "pool",
+      pool: { max: config.poolMax, total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount },
+    }),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * @module
+ * The one database interface every store uses. Its transports (Neon `Pool` over
+ * WebSocket on Node, Neon `neon()` over fetch on Workers, embedded PGlite) hide
+ * behind it, so stores never know which runtime they run on.
+ */
+
+export type Transport = "pool" | "http" | "pglite";
+
+export type Row = Record<string, unknown>;
+
+export type Statement = { text: string; params?: readonly unknown[] };
+
+export type PoolStats = { max: number; total: number; idle: number; waiting: number };
+
+export type DbStats = { transport: Transport; pool?: PoolStats };
+
+export interface Db {
+  readonly transport: Transport;
+  /** One statement; rows as objects keyed by column name. */
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Several statements as one atomic transaction: all commit or none do. Not
+   * interactive on purpose, so Workers never need a request-scoped socket.
+   */
+  batch(statements: readonly Statement[]): Promise<Row[][]>;
+  stats(): DbStats;
+  close(): Promise<void>;
+}

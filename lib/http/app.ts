@@ -1,0 +1,50 @@
+/**
+ * @module
+ * Builds the Hono app every entrypoint serves (Workers, Node server, Lambda).
+ *
+ * @example
+ * const app = createApp({ env: () => process.env });
+ * serve({ fetch: app.fetch, port: 8787 });
+ */
+import { Hono } from "hono";
+import { log } from "../log/logger.js";
+import { servicesFor } from "../runtime/services.js";
+import { handleError } from "./errors.js";
+import type { HonoEnv } from "./hono-env.js";
+import { problemResponse } from "./problem.js";
+import { healthRoutes } from "./routes/health.js";
+
+export type AppOptions = {
+  /** Where configuration comes from; defaults to the runtime's bindings (`c.env`). */
+  env?: () => Record<string, unknown>;
+  /** Extra routes mounted after the built-in ones (tests, embedding apps). */
+  extend?: (app: Hono<HonoEnv>) => void;
+};
+
+export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
+  const app = new Hono<HonoEnv>();
+
+  app.use("*", async (c, next) => {
+    const started = Date.now();
+    const requestId = c.req.header("x-request-id")?.slice(0, 64) || crypto.randomUUID();
+    const wide: Record<string, unknown> = { requestId, method: c.req.method, path: c.req.path };
+    c.set("requestId", requestId);
+    c.set("wide", wide);
+    c.header("x-request-id", requestId);
+    try {
+      c.set("services", servicesFor(options.env?.() ?? (c.env as Record<string, unknown>) ?? {}));
+      await next();
+    } finally {
+      wide.status = c.res.status;
+      wide.durationMs = Date.now() - started;
+      (c.res.status >= 500 ? log.warn : log.info)("http.request", wide);
+    }
+  });
+
+  app.route("/", healthRoutes());
+  options.extend?.(app);
+
+  app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,52 @@
+/**
+ * @module
+ * The one place lib errors become HTTP. Ours map to their status; Hono's
+ * HTTPException keeps its own; anything else is logged with its stack and
+ * answered with an opaque 500 that carries the request id.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ConfigError } from "../config/env.js";
+import { DatabaseConfigError, DatabaseUnavailable } from "../db/index.js";
+import { log } from "../log/logger.js";
+import type { HonoEnv } from "./hono-env.js";
+import { problemResponse } from "./problem.js";
+
+/** Lib errors that describe the caller's input carry one of these statuses. */
+const STATUS_BY_NAME: Record<string, ContentfulStatusCode> = {
+  ValidationError: 400,
+  NotFoundError: 404,
+  ConflictError: 409,
+  PayloadTooLarge: 413,
+  UnsupportedContentType: 415,
+  ExtractionFailed: 422,
+};
+
+export function handleError(err: Error, c: Context<HonoEnv>): Response {
+  const wide = c.get("wide");
+  if (err instanceof DatabaseUnavailable) {
+    if (wide) wide.dbUnavailable = err.code ?? true;
+    return problemResponse(
+      c,
+      503,
+      "The database is temporarily unavailable; retry after the indicated delay.",
+      {},
+      {
+        "retry-after": String(err.retryAfterSeconds),
+      },
+    );
+  }
+  const status = STATUS_BY_NAME[err.name];
+  if (status) return problemResponse(c, status, err.message);
+  if (err instanceof HTTPException) {
+    if (err.res) return err.res;
+    return problemResponse(c, err.status as ContentfulStatusCode, err.message || "request failed");
+  }
+  if (err instanceof ConfigError || err instanceof DatabaseConfigError) {
+    log.error("config.invalid", { requestId: c.get("requestId"), error: err });
+    return problemResponse(c, 500, err.message, { code: "BAD_ENVIRONMENT" });
+  }
+  log.error("request.unhandled", { requestId: c.get("requestId"), error: err, stack: err.stack });
+  return problemResponse(c, 500, "An unexpected error occurred; the request id identifies it in the logs.");
+}

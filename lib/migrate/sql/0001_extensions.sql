@@ -1,0 +1,2 @@
+-- pgvector provides the vector type and the HNSW index the memory store uses.
+create extension if not exists vector;

@@ -1,0 +1,22 @@
+/**
+ * @module
+ * `npm run migrate`: applies pending migrations to the configured database
+ * (the same code that runs on first use when AUTO_MIGRATE is on).
+ */
+import "../lib/db/node.js";
+import { closeAllHandles } from "../lib/db/index.js";
+import { migrate } from "../lib/migrate/migrate.js";
+import { servicesFor } from "../lib/runtime/services.js";
+
+const { db } = servicesFor(process.env);
+try {
+  const result = await migrate(db);
+  console.log(
+    `migrations: applied ${result.applied.length} (${result.applied.join(", ") || "none"}), already applied ${result.alreadyApplied.length}`,
+  );
+} catch (err) {
+  console.error(`migrate failed: ${(err as Error).message}`);
+  process.exitCode = 1;
+} finally {
+  await closeAllHandles();
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test run: the local stack, static checks, then the Node and workerd
+# suites against a real PostgreSQL + pgvector. `npm ci && npm test` is enough on
+# a fresh Debian 12 machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH_ENABLED=false
+export NODE_OPTIONS="${NODE_OPTIONS:-} --no-warnings=ExperimentalWarning"
+
+bash scripts/setup-postgres.sh
+echo "== typecheck"; npx tsc --noEmit
+echo "== lint"; npx biome check .
+
+mkdir -p test-artifacts
+status=0
+for project in node workers; do
+  echo "== vitest: $project"
+  npx vitest run --project "$project" --reporter=default --reporter=json \
+    --outputFile.json="test-artifacts/vitest-$project.json" "$@" || status=1
+done
+node -e '
+  let passed = 0, failed = 0, skipped = 0;
+  for (const p of ["node", "workers"]) {
+    try {
+      const r = require(`./test-artifacts/vitest-${p}.json`);
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    } catch { failed += 1; console.error(`no results for ${p}`); }
+  }
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
+exit $status

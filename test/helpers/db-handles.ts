@@ -1,0 +1,29 @@
+/**
+ * @module
+ * Builds `Db` handles of each network transport against a test database,
+ * through the local Neon proxy, exactly as the service would.
+ */
+import "../../lib/db/node.js";
+import type { DbConfig } from "../../lib/db/config.js";
+import { createHttpDb } from "../../lib/db/http.js";
+import { useLocalNeonProxy } from "../../lib/db/local-proxy.js";
+import { createPoolDb } from "../../lib/db/pool.js";
+import type { Db, Transport } from "../../lib/db/types.js";
+
+export function dbConfig(url: string, overrides: Partial<DbConfig> = {}): DbConfig {
+  return {
+    transport: "pool",
+    url,
+    poolMax: 5,
+    idleTimeoutMs: 10_000,
+    connectTimeoutMs: 10_000,
+    applicationName: "sm-test",
+    retry: { budgetMs: 500, baseDelayMs: 20, maxDelayMs: 200 },
+    ...overrides,
+  };
+}
+
+export function networkDb(transport: Exclude<Transport, "pglite">, proxyAddress: string, config: DbConfig): Db {
+  useLocalNeonProxy(proxyAddress);
+  return transport === "pool" ? createPoolDb({ ...config, transport }) : createHttpDb({ ...config, transport });
+}

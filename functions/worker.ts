@@ -15,7 +15,7 @@ const app = createApp();
 // wrangler requires the module's default export to be the handler object.
 export default {
   fetch: app.fetch,
-  async scheduled(controller, env) {
-    await runScheduled({ env, cron: controller.cron });
+  async scheduled(controller, env, ctx) {
+    await runScheduled({ env, cron: controller.cron, waitUntil: (p) => ctx.waitUntil(p) });
   },
 } satisfies ExportedHandler<Env>;

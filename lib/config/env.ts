@@ -40,7 +40,24 @@ export const EnvSchema = z.object({
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   /** Run migrations on first use of the database (off when a deploy step runs them). */
   AUTO_MIGRATE: flag(true),
-  API_KEYS: z.string().optional(),
+  /** Comma-separated; two keys may be valid at once while one is rotated. */
+  API_KEYS: z
+    .string()
+    .refine((v) => v.split(",").some((k) => k.trim() !== ""), "at least one non-empty key")
+    .optional(),
+  /** Largest `POST /upload` body (all files plus multipart framing). */
+  MAX_UPLOAD_BYTES: int(1, 1024 * 1024 * 1024, 25 * 1024 * 1024),
+  /** What `limit: -1` (Kernel Memory's "no limit") means for search, and the cap on any limit. */
+  SEARCH_MAX_LIMIT: int(1, 1000, 100),
+  /** How long a claimed ingestion job is ours before another run may take it over. */
+  JOB_LEASE_SECONDS: int(1, 3600, 120),
+  JOB_MAX_ATTEMPTS: int(1, 50, 5),
+  /** First retry delay; doubles per attempt (capped at 10 minutes). */
+  JOB_RETRY_BASE_SECONDS: int(0, 3600, 5),
+  /** Time one cron run may spend on jobs (Workers cron handlers are time-limited). */
+  JOBS_BUDGET_MS: int(100, 15 * 60_000, 25_000),
+  /** Node server only: run due jobs and source syncs every N ms (0 = off). */
+  JOBS_INTERVAL_MS: int(0, 24 * 3_600_000, 0),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -45,6 +45,13 @@ export function createPoolDb(config: DbConfig): Db {
         if (statements.length === 0) return [];
         const client = await pool.connect();
         let broken: Error | undefined;
+        // A checked-out client has no pool listener: a server-side termination arriving
+        // between two statements must mark it broken, not crash the process.
+        const onError = (err: Error) => {
+          broken = err;
+          log.warn("db.pool.client_error", { code: (err as { code?: string }).code, error: err });
+        };
+        client.on("error", onError);
         try {
           return await inTransaction(client, statements);
         } catch (err) {
@@ -52,6 +59,7 @@ export function createPoolDb(config: DbConfig): Db {
           if (!broken) await client.query("ROLLBACK").catch((e: Error) => (broken = e));
           throw err;
         } finally {
+          client.off("error", onError);
           // A client whose connection failed is destroyed, not handed to the next caller.
           client.release(broken);
         }

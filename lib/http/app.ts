@@ -9,10 +9,12 @@
 import { Hono } from "hono";
 import { log } from "../log/logger.js";
 import { servicesFor } from "../runtime/services.js";
+import { apiKeyAuth } from "./auth.js";
 import { handleError } from "./errors.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
+import { memoryRoutes } from "./routes/memory/index.js";
 
 export type AppOptions = {
   /** Where configuration comes from; defaults to the runtime's bindings (`c.env`). */
@@ -41,7 +43,10 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
     }
   });
 
+  // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.
+  app.use("*", apiKeyAuth());
   app.route("/", healthRoutes());
+  app.route("/", memoryRoutes());
   options.extend?.(app);
 
   app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));

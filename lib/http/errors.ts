@@ -23,6 +23,9 @@ const STATUS_BY_NAME: Record<string, ContentfulStatusCode> = {
   ExtractionFailed: 422,
 };
 
+/** Configuration that cannot work: one clear 500 naming the problem, not a stack trace. */
+const BAD_ENVIRONMENT = new Set(["ConfigError", "DatabaseConfigError", "AiConfigError", "EmbeddingSpaceMismatch"]);
+
 export function handleError(err: Error, c: Context<HonoEnv>): Response {
   const wide = c.get("wide");
   if (err instanceof DatabaseUnavailable) {
@@ -43,7 +46,7 @@ export function handleError(err: Error, c: Context<HonoEnv>): Response {
     if (err.res) return err.res;
     return problemResponse(c, err.status as ContentfulStatusCode, err.message || "request failed");
   }
-  if (err instanceof ConfigError || err instanceof DatabaseConfigError) {
+  if (BAD_ENVIRONMENT.has(err.name) || err instanceof ConfigError || err instanceof DatabaseConfigError) {
     log.error("config.invalid", { requestId: c.get("requestId"), error: err });
     return problemResponse(c, 500, err.message, { code: "BAD_ENVIRONMENT" });
   }

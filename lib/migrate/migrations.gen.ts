@@ -8,5 +8,29 @@ export const MIGRATIONS: readonly Migration[] = [
     "statements": [
       "-- pgvector provides the vector type and the HNSW index the memory store uses.\ncreate extension if not exists vector"
     ]
+  },
+  {
+    "id": "0002_memory",
+    "checksum": "4356851c2bfdd8be",
+    "statements": [
+      "-- The memory store: a fixed schema shared by every index (see docs/adr/0001-memory-schema.md).\n-- No DDL per index and no identifier is ever built from user input.\n\ncreate table memory_settings (\n  key text primary key,\n  value jsonb not null\n)",
+      "create table memory_indexes (\n  name text primary key,\n  created_at timestamptz not null default now()\n)",
+      "create table memory_documents (\n  index_name text not null references memory_indexes (name) on delete cascade,\n  document_id text not null,\n  tags jsonb not null default '{}'::jsonb,\n  steps text[] not null,\n  completed_steps text[] not null default '{}',\n  remaining_steps text[] not null,\n  failed boolean not null default false,\n  error jsonb,\n  args jsonb,\n  -- Bumped by every upload of this id, so a stale background run cannot overwrite a newer one.\n  generation bigint not null default 1,\n  creation timestamptz not null default now(),\n  last_update timestamptz not null default now(),\n  primary key (index_name, document_id)\n)",
+      "create table memory_files (\n  index_name text not null,\n  document_id text not null,\n  file_id text not null,\n  name text not null,\n  content_type text not null,\n  size integer not null,\n  sha256 text not null,\n  -- Where the file came from, when it was fetched rather than uploaded.\n  source_url text,\n  -- The uploaded bytes, kept until the document is processed.\n  content bytea,\n  primary key (index_name, document_id, file_id),\n  foreign key (index_name, document_id) references memory_documents on delete cascade\n)",
+      "create table memory_chunks (\n  id text primary key,\n  index_name text not null,\n  document_id text not null,\n  file_id text not null,\n  partition_number integer not null,\n  section_number integer not null,\n  text text not null,\n  -- sha256 of embedder id + text: equal hashes can share one embedding.\n  content_hash text not null,\n  -- No typmod: the dimension comes from configuration; an expression index per\n  -- dimension (created at startup) serves cosine search.\n  embedding vector not null,\n  tags jsonb not null,\n  -- 'key:value' strings for GIN containment filters.\n  tag_list text[] not null,\n  fts tsvector generated always as (to_tsvector('simple', text)) stored,\n  last_update timestamptz not null default now(),\n  foreign key (index_name, document_id) references memory_documents on delete cascade\n)",
+      "create index memory_chunks_document on memory_chunks (index_name, document_id)",
+      "create index memory_chunks_content on memory_chunks (index_name, content_hash)",
+      "create index memory_chunks_tags on memory_chunks using gin (tag_list)",
+      "create index memory_chunks_fts on memory_chunks using gin (fts)"
+    ]
+  },
+  {
+    "id": "0003_jobs",
+    "checksum": "9804816ea837e5eb",
+    "statements": [
+      "-- Durable ingestion: every upload is a job; runs claim jobs with a lease, so a\n-- crashed run's job is taken over once its lease expires.\ncreate table memory_jobs (\n  id bigserial primary key,\n  index_name text not null,\n  document_id text not null,\n  generation bigint not null,\n  state text not null default 'queued' check (state in ('queued', 'running', 'done', 'failed')),\n  attempts integer not null default 0,\n  max_attempts integer not null default 5,\n  run_after timestamptz not null default now(),\n  lease_until timestamptz,\n  lease_owner text,\n  last_error text,\n  created_at timestamptz not null default now(),\n  updated_at timestamptz not null default now(),\n  unique (index_name, document_id, generation),\n  foreign key (index_name, document_id) references memory_documents on delete cascade\n)",
+      "create index memory_jobs_due on memory_jobs (run_after) where state in ('queued', 'running')",
+      "-- Embeddings by content hash, written as soon as they are computed: a job resumed\n-- after a crash, a re-upload, or an edit re-embeds only text it has never seen.\ncreate table memory_embeddings (\n  index_name text not null references memory_indexes (name) on delete cascade,\n  content_hash text not null,\n  embedding vector not null,\n  primary key (index_name, content_hash)\n)"
+    ]
   }
 ];

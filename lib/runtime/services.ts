@@ -4,21 +4,30 @@
  * database handle. Built lazily from the environment on first use and cached
  * at module scope, so warm invocations reuse everything.
  */
+import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
 import { type Config, parseConfig } from "../config/env.js";
 import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } from "../db/index.js";
 import { setLogLevel } from "../log/logger.js";
+import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
+import { ensureEmbeddingSpace } from "../store/memory-store.js";
 
 export type Services = {
   config: Config;
   db: Db;
-  /** Resolves once migrations have run on this handle (at most once per instance). */
+  embedder: Embedder;
+  /** Absent when no model is configured: answers are then extractive. */
+  generator?: TextGenerator;
+  /**
+   * Resolves once migrations have run and the stored vector space matches the
+   * embedder (at most once per instance; a failure is retried by the next call).
+   */
   ready(): Promise<void>;
 };
 
 const byEnvObject = new WeakMap<object, Services>();
 const byEnvKey = new Map<string, Services>();
-const migrated = new WeakMap<Db, Promise<void>>();
+const prepared = new WeakMap<Db, Map<string, Promise<void>>>();
 
 export function dbConfigFrom(config: Config): DbConfig {
   const transport = config.DB_TRANSPORT ?? (isWorkersRuntime() ? "http" : config.DATABASE_URL ? "pool" : "pglite");
@@ -48,23 +57,46 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
   setLogLevel(config.LOG_LEVEL);
   if (config.NEON_LOCAL_PROXY) useLocalNeonProxy(config.NEON_LOCAL_PROXY);
   const db = getDb(dbConfigFrom(config));
+  const embedder = createEmbedderFromEnv(rawEnv);
   const services: Services = {
     config,
     db,
-    ready: () => (config.AUTO_MIGRATE ? ensureMigrated(db) : Promise.resolve()),
+    embedder,
+    generator: createGeneratorFromEnv(rawEnv),
+    ready: () =>
+      once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
+        if (config.AUTO_MIGRATE) await migrate(db);
+        await ensureEmbeddingSpace(db, embedder);
+      }),
   };
   byEnvKey.set(key, services);
   byEnvObject.set(rawEnv, services);
   return services;
 }
 
-function ensureMigrated(db: Db): Promise<void> {
-  let pending = migrated.get(db);
+/** The memory verbs' context for this instance; `waitUntil` keeps background work alive. */
+export function memoryContextOf(services: Services, waitUntil: (promise: Promise<unknown>) => void): MemoryContext {
+  return {
+    db: services.db,
+    config: services.config,
+    embedder: services.embedder,
+    ...(services.generator ? { generator: services.generator } : {}),
+    waitUntil,
+  };
+}
+
+function once(db: Db, key: string, run: () => Promise<void>): Promise<void> {
+  let forDb = prepared.get(db);
+  if (!forDb) {
+    forDb = new Map();
+    prepared.set(db, forDb);
+  }
+  let pending = forDb.get(key);
   if (!pending) {
-    pending = migrate(db).then(() => undefined);
+    pending = run();
     // A failed attempt (database briefly down) must not poison the instance.
-    pending.catch(() => migrated.delete(db));
-    migrated.set(db, pending);
+    pending.catch(() => forDb.delete(key));
+    forDb.set(key, pending);
   }
   return pending;
 }

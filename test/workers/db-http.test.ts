@@ -3,7 +3,7 @@
  * the `neon()` HTTP function, created once per isolate and reused by every
  * request and cron tick (a socket pool would hang here).
  */
-import { createScheduledController, env } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { servicesFor } from "../../lib/runtime/services.js";
@@ -50,9 +50,11 @@ describe("workerd: one http handle per isolate", () => {
     const before = await db.query("select to_regclass('schema_migrations') as t");
     expect(before).toEqual([{ t: null }]);
 
-    const controller = createScheduledController({ scheduledTime: new Date(), cron: "*/5 * * * *" });
+    const controller = createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" });
     const handler = (await import("../../functions/worker.js")).default;
-    await handler.scheduled(controller, env as never);
+    const ctx = createExecutionContext();
+    await handler.scheduled(controller, env as never, ctx);
+    await waitOnExecutionContext(ctx);
 
     const applied = await db.query<{ id: string }>("select id from schema_migrations order by id");
     expect(applied.map((r) => r.id)).toContain("0001_extensions");

@@ -1,0 +1,32 @@
+/**
+ * @module
+ * DOCX → plain text through mammoth. Paragraphs come out separated by blank lines, which the partitioner uses.
+ */
+
+import { extractRawText } from "mammoth";
+import { ExtractionFailed } from "./errors.js";
+import { cleanText, singleSection } from "./text.js";
+import { type Extracted, MIME } from "./types.js";
+
+export async function extractDocx(bytes: Uint8Array, fileName?: string): Promise<Extracted> {
+  // mammoth's Node build reads `buffer`, its browser build (the one wrangler bundles for Workers) reads
+  // `arrayBuffer`; JSZip underneath accepts a plain Uint8Array for both, so no Buffer is needed.
+  const input = { buffer: bytes, arrayBuffer: bytes } as unknown as Parameters<typeof extractRawText>[0];
+  let raw: string;
+  try {
+    raw = (await extractRawText(input)).value;
+  } catch (error) {
+    throw new ExtractionFailed({ mimeType: MIME.docx, fileName, reason: describeDocxError(error), cause: error });
+  }
+  const text = cleanText(raw)
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+  return { mimeType: MIME.docx, sections: singleSection(text) };
+}
+
+function describeDocxError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/central directory|zip/i.test(message)) return "the file is not a valid DOCX (corrupt or truncated zip)";
+  if (/main document part/i.test(message)) return "the zip has no Word document inside";
+  return `the DOCX could not be parsed (${message.split("\n")[0]})`;
+}

@@ -1,0 +1,140 @@
+/**
+ * @module
+ * HTML → readable text. Only what a reader sees is kept: code, styling and document metadata would pollute
+ * embeddings and search hits, while block structure survives as line breaks so chunking can split on paragraphs.
+ */
+
+import { Parser } from "htmlparser2";
+import { cleanText } from "./text.js";
+
+// Elements whose content is never readable text.
+const SKIPPED = new Set([
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "svg",
+  "math",
+  "head",
+  "iframe",
+  "object",
+  "canvas",
+]);
+
+// Paragraph-like blocks end with a blank line so the partitioner treats them as paragraphs.
+const PARAGRAPH_BLOCKS = new Set([
+  "p",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "table",
+  "ul",
+  "ol",
+  "dl",
+  "pre",
+  "blockquote",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "nav",
+  "aside",
+  "main",
+  "figure",
+  "form",
+  "fieldset",
+  "details",
+  "address",
+  "hr",
+]);
+const LINE_BLOCKS = new Set([
+  "br",
+  "div",
+  "li",
+  "tr",
+  "dt",
+  "dd",
+  "caption",
+  "figcaption",
+  "summary",
+  "legend",
+  "option",
+  "body",
+  "html",
+]);
+const CELLS = new Set(["td", "th"]);
+
+export function htmlToText(html: string): { text: string; title?: string } {
+  const out: string[] = [];
+  const skipStack: string[] = [];
+  let preDepth = 0;
+  let title: string | undefined;
+  let titleParts: string[] | undefined;
+
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        // A page that never closes <head> would otherwise lose its whole body.
+        if (name === "body") removeAll(skipStack, "head");
+        if (name === "title" && skipStack.every((s) => s === "head") && title === undefined) titleParts = [];
+        if (SKIPPED.has(name)) skipStack.push(name);
+        if (skipStack.length > 0) return;
+        if (name === "pre") preDepth++;
+        if (PARAGRAPH_BLOCKS.has(name)) out.push("\n\n");
+        else if (LINE_BLOCKS.has(name)) out.push("\n");
+        else if (CELLS.has(name)) out.push("\t");
+      },
+      ontext(data) {
+        if (titleParts) titleParts.push(data);
+        if (skipStack.length > 0) return;
+        // Source line wrapping is not structure; only <pre> keeps its line breaks.
+        out.push(preDepth > 0 ? data.replace(/\r?\n/g, "\u2028") : data.replace(/\s+/g, " "));
+      },
+      onclosetag(name) {
+        if (name === "title" && titleParts) {
+          title = collapse(cleanText(titleParts.join(""))) || undefined;
+          titleParts = undefined;
+        }
+        if (SKIPPED.has(name)) {
+          const at = skipStack.lastIndexOf(name);
+          if (at >= 0) skipStack.splice(at);
+          return;
+        }
+        if (skipStack.length > 0) return;
+        if (name === "pre") preDepth = Math.max(0, preDepth - 1);
+        if (PARAGRAPH_BLOCKS.has(name)) out.push("\n\n");
+        else if (LINE_BLOCKS.has(name) && name !== "br") out.push("\n");
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+
+  return title === undefined ? { text: layout(out.join("")) } : { text: layout(out.join("")), title };
+}
+
+/**
+ * Collapses source formatting (indentation, wrapped lines) into single spaces, keeps the line breaks the block
+ * structure produced, and restores <pre> line breaks, which were parked as U+2028 so collapsing cannot eat them.
+ */
+function layout(raw: string): string {
+  const lines = cleanText(raw)
+    .split("\n")
+    .map((line) => collapse(line).replace(/\u2028/g, "\n"));
+  return lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function collapse(text: string): string {
+  return text.replace(/[^\S\u2028]+/g, " ").trim();
+}
+
+function removeAll(stack: string[], name: string): void {
+  for (let i = stack.length - 1; i >= 0; i--) if (stack[i] === name) stack.splice(i, 1);
+}

@@ -1,0 +1,9 @@
+/**
+ * @module
+ * Text extraction: bytes of an uploaded file → readable text sections. Framework-free; runs on Workers and Node.
+ */
+
+export { detectContentType } from "./detect.js";
+export { ExtractionFailed, UnsupportedContentType } from "./errors.js";
+export { extract } from "./extract.js";
+export { type Extracted, type ExtractedSection, MIME, SUPPORTED_TYPES, type SupportedMimeType } from "./types.js";

@@ -1,0 +1,49 @@
+/**
+ * @module
+ * The OpenAPI side of the memory API: the validation hook that turns schema
+ * failures into `400` ProblemDetails (`path: message`), the document at
+ * `GET /openapi.json` and the reference page at `GET /docs`.
+ */
+
+import { swaggerUI } from "@hono/swagger-ui";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { HonoEnv } from "./hono-env.js";
+import { problemResponse } from "./problem.js";
+import { VERSION } from "./routes/health.js";
+
+type Issue = { path: PropertyKey[]; message: string };
+type HookResult = { success: true } | { success: false; error: { issues: Issue[] }; target?: string };
+
+/** `defaultHook` for every OpenAPIHono of this service. */
+export function validationHook(result: HookResult, c: Context<HonoEnv>): Response | undefined {
+  if (result.success) return undefined;
+  const where = result.target === "query" ? "query " : "";
+  const detail = result.error.issues
+    .slice(0, 10)
+    .map((i) => `${where}${i.path.map(String).join(".") || "body"}: ${i.message}`)
+    .join("; ");
+  c.get("wide").invalid = detail.slice(0, 200);
+  return problemResponse(c, 400, detail);
+}
+
+export function mountApiDocs(app: OpenAPIHono<HonoEnv>): void {
+  app.openAPIRegistry.registerComponent("securitySchemes", "ApiKey", {
+    type: "apiKey",
+    in: "header",
+    name: "Authorization",
+    description: "One of `API_KEYS`, bare (as Kernel Memory's clients send it) or as `Bearer <key>`.",
+  });
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "serverless-memory",
+      version: VERSION,
+      description:
+        "Kernel-Memory-compatible document memory on Postgres + pgvector. Errors are RFC 7807 ProblemDetails.",
+    },
+    servers: [{ url: new URL(c.req.url).origin }],
+    security: [{ ApiKey: [] }],
+  }));
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "serverless-memory API" }));
+}

@@ -1,0 +1,56 @@
+/**
+ * @module
+ * `GET /documents` (one page of an index's documents, keyset-paginated by
+ * `nextCursor`) and `DELETE /documents?index=&documentId=` (202, also when
+ * the document does not exist, as Kernel Memory answers).
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { deleteDocument, listDocuments } from "../../../memory/index.js";
+import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
+import type { HonoEnv } from "../../hono-env.js";
+import { DeleteAccepted, DocumentList, DocumentQuery, ListDocumentsQuery, problems } from "../../schemas.js";
+import { memoryContext } from "./context.js";
+import { register, valid } from "./register.js";
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/documents",
+  summary: "List the documents of an index",
+  request: { query: ListDocumentsQuery },
+  responses: {
+    200: { description: "One page of documents", content: { "application/json": { schema: DocumentList } } },
+    ...problems(400),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/documents",
+  summary: "Delete a document",
+  request: { query: DocumentQuery },
+  responses: {
+    202: { description: "Deleted (or did not exist)", content: { "application/json": { schema: DeleteAccepted } } },
+    ...problems(400),
+  },
+});
+
+export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
+  register(app, listRoute, async (c) => {
+    const query = valid(c, "query", ListDocumentsQuery);
+    const index = normalizeIndexName(query.index);
+    // The cursor is the last document id of the previous page, so it obeys the same rule.
+    const cursor = query.cursor ? validateDocumentId(query.cursor) : undefined;
+    const page = await listDocuments(await memoryContext(c), index, {
+      ...(cursor ? { cursor } : {}),
+      limit: query.limit,
+    });
+    return c.json({ index, documents: page.documents, nextCursor: page.nextCursor });
+  });
+  register(app, deleteRoute, async (c) => {
+    const query = valid(c, "query", DocumentQuery);
+    const index = normalizeIndexName(query.index);
+    const documentId = validateDocumentId(query.documentId);
+    await deleteDocument(await memoryContext(c), index, documentId);
+    return c.json({ index, documentId, message: "Document deleted" }, 202);
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * @module
+ * The memory API, Kernel Memory's web-service routes, on one OpenAPIHono so
+ * every route's schema validates requests and documents it at
+ * `GET /openapi.json` (reference page: `GET /docs`).
+ *
+ * @example
+ * app.route("/", memoryRoutes());
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { HonoEnv } from "../../hono-env.js";
+import { mountApiDocs, validationHook } from "../../openapi.js";
+import { askRoutes } from "./ask.js";
+import { documentRoutes } from "./documents.js";
+import { indexRoutes } from "./indexes.js";
+import { searchRoutes } from "./search.js";
+import { uploadRoutes } from "./upload.js";
+
+export function memoryRoutes(): OpenAPIHono<HonoEnv> {
+  const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook as never });
+  uploadRoutes(app);
+  searchRoutes(app);
+  askRoutes(app);
+  indexRoutes(app);
+  documentRoutes(app);
+  mountApiDocs(app);
+  return app;
+}

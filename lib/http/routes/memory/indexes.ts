@@ -1,0 +1,42 @@
+/**
+ * @module
+ * `GET /indexes` and `DELETE /indexes?index=`. Deleting a missing index is
+ * not an error (202, as Kernel Memory answers) and creates nothing.
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { deleteIndex, listIndexes } from "../../../memory/index.js";
+import { normalizeIndexName } from "../../../memory/validate.js";
+import type { HonoEnv } from "../../hono-env.js";
+import { DeleteAccepted, IndexCollection, IndexQuery, problems } from "../../schemas.js";
+import { memoryContext } from "./context.js";
+import { register, valid } from "./register.js";
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/indexes",
+  summary: "List the indexes",
+  responses: {
+    200: { description: "Index names", content: { "application/json": { schema: IndexCollection } } },
+    ...problems(),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/indexes",
+  summary: "Delete an index and every document in it",
+  request: { query: IndexQuery },
+  responses: {
+    202: { description: "Deleted (or did not exist)", content: { "application/json": { schema: DeleteAccepted } } },
+    ...problems(400),
+  },
+});
+
+export function indexRoutes(app: OpenAPIHono<HonoEnv>): void {
+  register(app, listRoute, async (c) => c.json({ results: await listIndexes(await memoryContext(c)) }));
+  register(app, deleteRoute, async (c) => {
+    const index = normalizeIndexName(valid(c, "query", IndexQuery).index);
+    await deleteIndex(await memoryContext(c), index);
+    return c.json({ index, documentId: "", message: "Index deleted" }, 202);
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * @module
+ * `POST /search`: Kernel Memory's search. `index: null` means the default
+ * index; `limit` -1, 0 or missing means the configured maximum
+ * (`SEARCH_MAX_LIMIT`) and anything larger is capped to it.
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { searchMemory } from "../../../memory/index.js";
+import { checkText, normalizeIndexName, validateFilters } from "../../../memory/validate.js";
+import type { HonoEnv } from "../../hono-env.js";
+import { problems, SearchQuery, SearchResultSchema } from "../../schemas.js";
+import { memoryContext } from "./context.js";
+import { jsonBodyLimit } from "./limits.js";
+import { register, valid } from "./register.js";
+
+const searchRoute = createRoute({
+  method: "post",
+  path: "/search",
+  summary: "Search the memory for relevant partitions",
+  middleware: [jsonBodyLimit] as const,
+  request: { body: { required: true, content: { "application/json": { schema: SearchQuery } } } },
+  responses: {
+    200: {
+      description: "Citations, most relevant first",
+      content: { "application/json": { schema: SearchResultSchema } },
+    },
+    ...problems(400, 413, 415),
+  },
+});
+
+export function searchRoutes(app: OpenAPIHono<HonoEnv>): void {
+  register(app, searchRoute, async (c) => {
+    const body = valid(c, "json", SearchQuery);
+    const max = c.get("services").config.SEARCH_MAX_LIMIT;
+    const limit = body.limit === null || body.limit === undefined || body.limit <= 0 ? max : Math.min(body.limit, max);
+    const input = {
+      index: normalizeIndexName(body.index),
+      query: checkText(body.query ?? "", "query"),
+      filters: validateFilters(body.filters),
+      minRelevance: body.minRelevance ?? 0,
+      limit,
+      ...(body.args ? { args: body.args } : {}),
+    };
+    c.get("wide").index = input.index;
+    return c.json(await searchMemory(await memoryContext(c), input));
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * @module
+ * `POST /upload` and `GET /upload-status`, Kernel Memory's ingestion entry.
+ *
+ * Uploads arrive as multipart (any file-part name: KM's .NET client sends
+ * `file0`, `file1`… with no Content-Type) or as JSON `{ text }`. Everything is
+ * checked — size, fields, tags, steps, each file's type — before anything is
+ * stored, so a bad upload leaves no trace.
+ */
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { ValidationError } from "../../../errors.js";
+import { detectContentType, UnsupportedContentType } from "../../../extract/index.js";
+import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
+import type { UploadFile, UploadInput } from "../../../memory/types.js";
+import {
+  normalizeIndexName,
+  parseSteps,
+  tagsFromPairs,
+  validateDocumentId,
+  validateTags,
+} from "../../../memory/validate.js";
+import type { HonoEnv } from "../../hono-env.js";
+import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";
+import { problemResponse } from "../../problem.js";
+import { DataPipelineStatusSchema, DocumentQuery, problems, TextUpload, UploadAccepted } from "../../schemas.js";
+import { memoryContext } from "./context.js";
+import { register, valid } from "./register.js";
+
+const ACCEPTED_MESSAGE = "Document upload completed, ingestion pipeline started";
+
+const uploadRoute = createRoute({
+  method: "post",
+  path: "/upload",
+  summary: "Upload a document (one or more files) for ingestion",
+  description:
+    "Multipart form: any number of file parts (any part name), `index`, `documentId`, repeated `tags` (`key:value`), repeated `steps`, optional `args` (JSON). Or JSON `{ index, documentId, text, tags }`. Answers 202 once the files are stored; poll `/upload-status`.",
+  request: {
+    body: {
+      content: {
+        "multipart/form-data": {
+          schema: {
+            type: "object",
+            properties: {
+              files: { type: "array", items: { type: "string", format: "binary" } },
+              index: { type: "string" },
+              documentId: { type: "string" },
+              tags: { type: "array", items: { type: "string" } },
+              steps: { type: "array", items: { type: "string" } },
+              args: { type: "string", description: "JSON object" },
+            },
+          },
+        },
+        "application/json": { schema: TextUpload },
+      },
+    },
+  },
+  responses: {
+    202: { description: "Stored; ingestion started", content: { "application/json": { schema: UploadAccepted } } },
+    ...problems(400, 413, 415),
+  },
+});
+
+const statusRoute = createRoute({
+  method: "get",
+  path: "/upload-status",
+  summary: "Ingestion status of a document",
+  request: { query: DocumentQuery },
+  responses: {
+    200: { description: "Pipeline status", content: { "application/json": { schema: DataPipelineStatusSchema } } },
+    ...problems(400, 404),
+  },
+});
+
+export function uploadRoutes(app: OpenAPIHono<HonoEnv>): void {
+  // Documented in the OpenAPI registry, but routed by hand: the request body is parsed here, not by the schema.
+  app.openAPIRegistry.registerPath(uploadRoute);
+  app.post("/upload", uploadLimit(), upload);
+  register(app, statusRoute, async (c) => {
+    const query = valid(c, "query", DocumentQuery);
+    const index = normalizeIndexName(query.index);
+    const documentId = validateDocumentId(query.documentId);
+    const status = await getUploadStatus(await memoryContext(c), index, documentId);
+    return c.json(status);
+  });
+}
+
+/** Content-Length is checked before reading; a chunked body is counted while it streams. */
+function uploadLimit(): MiddlewareHandler<HonoEnv> {
+  return (c, next) => {
+    const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
+    return bodyLimit({ maxSize, onError: (c) => tooLarge(c, maxSize) })(c, next);
+  };
+}
+
+async function upload(c: Context<HonoEnv>): Promise<Response> {
+  const contentType = c.req.header("content-type") ?? "";
+  const essence = contentType.split(";")[0]!.trim().toLowerCase();
+  let input: UploadInput;
+  if (essence === "multipart/form-data") {
+    if (!multipartBoundary(contentType)) throw new ValidationError("multipart/form-data needs a boundary parameter");
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    input = fromMultipart(parseMultipart(body, contentType));
+  } else if (essence === "application/json" || essence.endsWith("+json")) {
+    input = fromJson(await jsonBody(c));
+  } else {
+    return problemResponse(c, 415, "POST /upload takes multipart/form-data (files) or application/json ({ text }).");
+  }
+
+  const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
+  const total = input.files.reduce((n, f) => n + f.bytes.byteLength, 0);
+  if (total > maxSize) return tooLarge(c, maxSize);
+  for (const file of input.files) {
+    if (!detectContentType({ fileName: file.name, contentType: file.contentType, bytes: file.bytes })) {
+      throw new UnsupportedContentType({ fileName: file.name, contentType: file.contentType });
+    }
+  }
+  Object.assign(c.get("wide"), { index: input.index, documentId: input.documentId, files: input.files.length });
+
+  const stored = await uploadDocument(await memoryContext(c), input);
+  return c.json({ index: stored.index, documentId: stored.documentId, message: ACCEPTED_MESSAGE }, 202);
+}
+
+function fromMultipart(form: MultipartForm): UploadInput {
+  const values = (name: string) => form.fields.filter((f) => f.name === name).map((f) => f.value);
+  const single = (name: string): string | undefined => {
+    const all = values(name);
+    if (all.length > 1) throw new ValidationError(`${name} must be a single value, not a list`);
+    return all[0];
+  };
+  if (form.files.length === 0) throw new ValidationError("No file was uploaded");
+  const files: UploadFile[] = form.files.map((f) => ({
+    name: f.name,
+    bytes: f.bytes,
+    ...(f.contentType ? { contentType: f.contentType } : {}),
+  }));
+  const args = single("args");
+  return {
+    index: normalizeIndexName(single("index")),
+    documentId: documentIdOrNew(single("documentId")),
+    files,
+    tags: tagsFromPairs(values("tags")),
+    steps: parseSteps(values("steps")),
+    ...(args !== undefined && args.trim() !== "" ? { args: parseArgs(args) } : {}),
+  };
+}
+
+function fromJson(raw: unknown): UploadInput {
+  const parsed = TextUpload.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ValidationError(`${issue.path.map(String).join(".") || "body"}: ${issue.message}`);
+  }
+  const body = parsed.data;
+  if (body.url !== undefined && body.url !== null) {
+    throw new ValidationError("url ingestion is configured via POST /sources; POST /upload takes files or text");
+  }
+  if (body.text === undefined || body.text === null) {
+    throw new ValidationError("text: required (or send files as multipart/form-data)");
+  }
+  return {
+    index: normalizeIndexName(body.index),
+    documentId: documentIdOrNew(body.documentId),
+    // Kernel Memory's clients import text as a file called content.txt; so do we.
+    files: [{ name: "content.txt", bytes: new TextEncoder().encode(body.text), contentType: "text/plain" }],
+    tags: validateTags(body.tags),
+    steps: parseSteps(body.steps ?? []),
+    ...(body.args ? { args: body.args } : {}),
+  };
+}
+
+async function jsonBody(c: Context<HonoEnv>): Promise<unknown> {
+  try {
+    return JSON.parse(await c.req.text());
+  } catch {
+    throw new ValidationError("the request body is not valid JSON");
+  }
+}
+
+function parseArgs(text: string): Record<string, unknown> {
+  let args: unknown;
+  try {
+    args = JSON.parse(text);
+  } catch {
+    throw new ValidationError("args must be a JSON object");
+  }
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
+    throw new ValidationError("args must be a JSON object");
+  }
+  return args as Record<string, unknown>;
+}
+
+/** A blank id means "pick one", as in Kernel Memory; ours is 32 hex chars + a UTC timestamp, like its client's. */
+function documentIdOrNew(raw: string | null | undefined): string {
+  if (raw === undefined || raw === null || raw.trim() === "") {
+    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+    return `${crypto.randomUUID().replace(/-/g, "")}${stamp}`;
+  }
+  return validateDocumentId(raw);
+}
+
+/**
+ * `Connection: close`, because the rest of an oversized body may still be on
+ * its way: a client that reused the connection would have its next request
+ * cut off when the server drops the unread bytes.
+ */
+function tooLarge(c: Context<HonoEnv>, maxSize: number): Response {
+  return problemResponse(
+    c,
+    413,
+    `The upload is larger than the limit of ${maxSize} bytes (MAX_UPLOAD_BYTES).`,
+    {},
+    { connection: "close" },
+  );
+}

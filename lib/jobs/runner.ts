@@ -1,0 +1,139 @@
+/**
+ * @module
+ * Runs ingestion jobs: the upload's own background run, cron ticks, the Node
+ * scheduler and the CLI all come through here. A failure that more attempts
+ * cannot fix (a corrupt file, bad options) fails the job at once; anything
+ * else is retried with exponential backoff until `max_attempts`, then the
+ * document's status shows the failed step and a readable error.
+ */
+import { log } from "../log/logger.js";
+import { type PipelineOutcome, processDocument } from "../memory/pipeline.js";
+import type { MemoryContext } from "../memory/types.js";
+import { claimDueJobs, claimJob, completeJob, failJob, type Job, retryJobLater } from "../store/job-store.js";
+import { markFailed } from "../store/memory-store.js";
+
+/** Errors whose cause is the input itself: retrying cannot help. */
+const PERMANENT = new Set([
+  "ExtractionFailed",
+  "UnsupportedContentType",
+  "ValidationError",
+  "InvalidPartitionOptions",
+  "EmbeddingSpaceMismatch",
+  "AiConfigError",
+]);
+
+export type JobResult = "completed" | "superseded" | "retry" | "failed";
+
+export type RunReport = {
+  owner: string;
+  claimed: number;
+  completed: number;
+  superseded: number;
+  retried: number;
+  failed: number;
+  durationMs: number;
+  stoppedBy: "empty" | "budget" | "max_jobs";
+};
+
+export function newOwner(prefix = "run"): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promise<JobResult> {
+  let outcome: PipelineOutcome;
+  try {
+    outcome = await processDocument(ctx, job);
+  } catch (error) {
+    // Loading the document failed (database unavailable): the job stays claimable.
+    outcome = { status: "failed", step: "extract", error };
+  }
+  if (outcome.status !== "failed") {
+    await completeJob(ctx.db, job, owner, outcome.status === "completed" ? undefined : outcome.status);
+    log.info("job.done", { jobId: job.id, index: job.index, documentId: job.documentId, ...outcome });
+    return outcome.status === "completed" ? "completed" : "superseded";
+  }
+  const message = readable(outcome.error);
+  const name = (outcome.error as { name?: string } | null)?.name ?? "";
+  const final = PERMANENT.has(name) || job.attempts >= job.maxAttempts;
+  if (final) {
+    await markFailed(ctx.db, job.index, job.documentId, job.generation, { step: outcome.step, message });
+    await failJob(ctx.db, job, owner, message);
+    log.warn("job.failed", {
+      jobId: job.id,
+      documentId: job.documentId,
+      step: outcome.step,
+      attempts: job.attempts,
+      error: message,
+    });
+    return "failed";
+  }
+  const delay = backoffSeconds(ctx.config.JOB_RETRY_BASE_SECONDS, job.attempts);
+  await retryJobLater(ctx.db, job, owner, message, delay);
+  log.warn("job.retry", {
+    jobId: job.id,
+    documentId: job.documentId,
+    step: outcome.step,
+    attempts: job.attempts,
+    delay,
+    error: message,
+  });
+  return "retry";
+}
+
+/** The upload's own run, right after the 202. If cron got there first, there is nothing to do. */
+export async function runUploadedJob(ctx: MemoryContext, jobId: string): Promise<JobResult | "taken"> {
+  const owner = newOwner("upload");
+  const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
+  return job ? runJob(ctx, job, owner) : "taken";
+}
+
+/** Claims and runs due jobs until none are left, the time budget is spent, or `maxJobs` ran. */
+export async function runDueJobs(
+  ctx: MemoryContext,
+  options: { budgetMs?: number; maxJobs?: number; owner?: string } = {},
+): Promise<RunReport> {
+  const started = Date.now();
+  const budgetMs = options.budgetMs ?? ctx.config.JOBS_BUDGET_MS;
+  const maxJobs = options.maxJobs ?? Number.POSITIVE_INFINITY;
+  const report: RunReport = {
+    owner: options.owner ?? newOwner(),
+    claimed: 0,
+    completed: 0,
+    superseded: 0,
+    retried: 0,
+    failed: 0,
+    durationMs: 0,
+    stoppedBy: "empty",
+  };
+  for (;;) {
+    if (Date.now() - started >= budgetMs) {
+      report.stoppedBy = "budget";
+      break;
+    }
+    if (report.claimed >= maxJobs) {
+      report.stoppedBy = "max_jobs";
+      break;
+    }
+    // One at a time: a claimed job is always one this run has time to start.
+    const [job] = await claimDueJobs(ctx.db, report.owner, 1, ctx.config.JOB_LEASE_SECONDS);
+    if (!job) break;
+    report.claimed++;
+    const result = await runJob(ctx, job, report.owner);
+    if (result === "completed") report.completed++;
+    else if (result === "superseded") report.superseded++;
+    else if (result === "retry") report.retried++;
+    else report.failed++;
+  }
+  report.durationMs = Date.now() - started;
+  return report;
+}
+
+function backoffSeconds(base: number, attempts: number): number {
+  const ceiling = Math.min(600, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+function readable(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.length > 500 ? `${message.slice(0, 500)}…` : message;
+}

@@ -1,0 +1,305 @@
+/**
+ * @module
+ * Answering a question from memory, Kernel Memory's `AskAsync` with the search step passed in:
+ * retrieve partitions, pack the most relevant into the prompt budget, then either let the text
+ * generator answer from them or, without one, quote the best-matching sentences (see
+ * `extractive.ts`). A generator that fails before saying anything is not a failed request: the
+ * extractive answer is returned instead and a warning is logged.
+ *
+ * Streaming follows KM's `StreamStates`: a `reset` record replaces everything received so far
+ * (it is always first and carries the sources), `append` records add text, `last` ends the
+ * stream and carries the token usage; `error` ends it with a readable `noResultReason`. So the
+ * full text is the `reset`'s text plus the appends after it. A reset can come again later: when
+ * the model answers "INFO NOT FOUND", or when it failed before its first word and the extractive
+ * answer takes its place.
+ *
+ * @example
+ * const answer = await answerQuestion(ctx, { index: "default", question: "Why one pool?", filters: [], minRelevance: 0 }, searchMemory);
+ * for await (const chunk of streamAnswerWith(ctx, input, searchMemory)) send(chunk);
+ */
+import { GenerationFailed } from "../../ai/errors.js";
+import type { TokenUsage as GeneratorUsage, TextGenerator } from "../../ai/types.js";
+import { ValidationError } from "../../errors.js";
+import { log } from "../../log/logger.js";
+import { countTokens } from "../../partition/index.js";
+import type {
+  AskInput,
+  Citation,
+  MemoryAnswer,
+  MemoryContext,
+  SearchInput,
+  SearchResult,
+  TokenUsage,
+} from "../types.js";
+import { type RagOptions, ragOptionsFromArgs } from "./args.js";
+import { type ExtractiveAnswer, extractiveAnswer } from "./extractive.js";
+import { type Fact, packFacts, sourcesOf } from "./facts.js";
+import { DEFAULT_PROMPT_TEMPLATE, isNoAnswer, mayBecomeNoAnswer, renderPrompt, systemPrompt } from "./prompt.js";
+
+export type SearchFn = (ctx: MemoryContext, input: SearchInput) => Promise<SearchResult>;
+
+/** Facts scanned for the extractive answer: a few chunks' worth, the same order as a small model's prompt. */
+export const EXTRACTIVE_FACT_BUDGET = 4000;
+/** KM's `NoFactsResult.NoResultReason`: search found nothing above `minRelevance`. */
+export const NO_MEMORIES_REASON = "No relevant memories available";
+/** KM's `InsufficientTokensResult.NoResultReason`: memories were found but not even one fits the prompt. */
+export const NO_ROOM_REASON = "Unable to use memory, max tokens reached";
+/** KM's reason when the model itself answered with the empty answer. */
+export const MODEL_NO_ANSWER_REASON = "No relevant memories found";
+/** Longest question accepted: long enough for any real question, short enough to leave room for facts. */
+export const MAX_QUESTION_CHARS = 8000;
+
+type Prepared = { input: AskInput; question: string; rag: RagOptions };
+
+type Generation = { generator: TextGenerator; system: string; prompt: string; tokensIn: number };
+
+type Plan =
+  | { kind: "none"; answer: MemoryAnswer }
+  | { kind: "extractive"; facts: Fact[] }
+  | { kind: "generate"; facts: Fact[]; generation: Generation };
+
+/** Answers `input.question` from the memories `search` finds. Throws `ValidationError` on bad input only. */
+export async function answerQuestion(ctx: MemoryContext, input: AskInput, search: SearchFn): Promise<MemoryAnswer> {
+  const prepared = prepare(input);
+  const { question, rag } = prepared;
+  const plan = await retrieve(ctx, prepared, search);
+  if (plan.kind === "none") return plan.answer;
+  if (plan.kind === "extractive") return extractiveResult(question, extractiveAnswer(question, plan.facts));
+
+  const { generator, system, prompt, tokensIn } = plan.generation;
+  let result: { text: string; usage: GeneratorUsage };
+  try {
+    result = await generator.generate({ system, prompt, maxOutputTokens: rag.answerTokens });
+  } catch (error) {
+    if (!(error instanceof GenerationFailed)) throw error;
+    log.warn("ask.generation_failed", { generator: generator.id, fallback: "extractive", error });
+    return extractiveResult(question, extractiveAnswer(question, plan.facts));
+  }
+  const text = result.text.trim();
+  const tokenUsage = [usageEntry(generator, tokensIn, text, result.usage)];
+  if (isNoAnswer(text, rag.emptyAnswer)) return noAnswer(question, rag, MODEL_NO_ANSWER_REASON, tokenUsage);
+  return {
+    question,
+    noResult: false,
+    noResultReason: null,
+    text,
+    tokenUsage,
+    relevantSources: sourcesOf(plan.facts),
+  };
+}
+
+/**
+ * The answer as a stream of `MemoryAnswer` records (see the module notes for the states).
+ * Input is validated on the call itself, so a `ValidationError` is thrown before any record and
+ * the HTTP edge can still answer 400; after that, failures arrive as an `error` record, never as a
+ * rejection.
+ */
+export function streamAnswerWith(ctx: MemoryContext, input: AskInput, search: SearchFn): AsyncIterable<MemoryAnswer> {
+  const prepared = prepare(input);
+  return streamRecords(ctx, prepared, search);
+}
+
+async function* streamRecords(ctx: MemoryContext, prepared: Prepared, search: SearchFn): AsyncGenerator<MemoryAnswer> {
+  const { question, rag } = prepared;
+  let plan: Plan;
+  try {
+    plan = await retrieve(ctx, prepared, search);
+  } catch (error) {
+    yield errorRecord(question, error);
+    return;
+  }
+  if (plan.kind === "none") {
+    yield { ...plan.answer, streamState: "reset" };
+    yield { ...plan.answer, streamState: "last", text: "" };
+    return;
+  }
+  if (plan.kind === "extractive") {
+    yield* extractiveRecords(question, extractiveAnswer(question, plan.facts));
+    return;
+  }
+
+  const { generator, system, prompt, tokensIn } = plan.generation;
+  yield record(question, "reset", "", { relevantSources: sourcesOf(plan.facts) });
+  const stream = generator.stream({ system, prompt, maxOutputTokens: rag.answerTokens });
+  let full = "";
+  // Text held back while it could still be the empty answer, so clients never see "INFO NOT" flash up.
+  let held = "";
+  let started = false;
+  try {
+    for await (const delta of stream) {
+      full += delta;
+      if (started) {
+        yield record(question, "append", delta);
+        continue;
+      }
+      held += delta;
+      if (mayBecomeNoAnswer(held, rag.emptyAnswer)) continue;
+      started = true;
+      yield record(question, "append", held.trimStart());
+      held = "";
+    }
+  } catch (error) {
+    if (!started && error instanceof GenerationFailed) {
+      log.warn("ask.generation_failed", { generator: generator.id, fallback: "extractive", error });
+      yield* extractiveRecords(question, extractiveAnswer(question, plan.facts));
+      return;
+    }
+    yield errorRecord(question, error);
+    return;
+  }
+
+  // The iteration ended normally, so usage is settled; a rejection here would only repeat the error above.
+  const usage = await stream.usage.catch(() => ({}));
+  const tokenUsage = [usageEntry(generator, tokensIn, full.trim(), usage)];
+  if (isNoAnswer(full, rag.emptyAnswer)) {
+    const none = noAnswer(question, rag, MODEL_NO_ANSWER_REASON, tokenUsage);
+    yield { ...none, streamState: "reset" };
+    yield { ...none, streamState: "last", text: "" };
+    return;
+  }
+  if (held.trim()) yield record(question, "append", held.trimStart());
+  yield record(question, "last", "", { tokenUsage });
+}
+
+function prepare(input: AskInput): Prepared {
+  if (typeof input.question !== "string" || input.question.trim() === "") {
+    throw new ValidationError("question must be a non-empty string");
+  }
+  if (input.question.length > MAX_QUESTION_CHARS) {
+    throw new ValidationError(`question must be at most ${MAX_QUESTION_CHARS} characters`);
+  }
+  return { input, question: input.question, rag: ragOptionsFromArgs(input.args) };
+}
+
+async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn): Promise<Plan> {
+  const { input, question, rag } = prepared;
+  const found = await search(ctx, {
+    index: input.index,
+    query: question,
+    filters: input.filters,
+    minRelevance: input.minRelevance,
+    limit: rag.maxMatches,
+    ...(input.args ? { args: input.args } : {}),
+  });
+
+  const generator = ctx.generator;
+  let budget = EXTRACTIVE_FACT_BUDGET;
+  let system = "";
+  const template = rag.prompt ?? DEFAULT_PROMPT_TEMPLATE;
+  if (generator) {
+    system = systemPrompt(rag.emptyAnswer);
+    // KM: the model's budget minus the prompt around the facts (question included) minus the answer's reserve.
+    // Our counts are cl100k; the model's tokenizer may differ, and the reserve doubles as the margin for it.
+    const around = countTokens(system) + countTokens(renderPrompt(template, { facts: "", question, notFound: "" }));
+    budget = generator.maxInputTokens - around - countTokens(rag.emptyAnswer) - rag.answerTokens;
+  }
+  const packed = packFacts(found.results, {
+    budget: Math.max(0, budget),
+    template: rag.factTemplate,
+    includeDuplicates: rag.includeDuplicateFacts,
+  });
+  if (packed.available === 0) return { kind: "none", answer: noAnswer(question, rag, NO_MEMORIES_REASON, []) };
+  if (packed.facts.length === 0) {
+    log.warn("ask.no_room_for_facts", { budget, available: packed.available });
+    return { kind: "none", answer: noAnswer(question, rag, NO_ROOM_REASON, []) };
+  }
+  if (!generator) return { kind: "extractive", facts: packed.facts };
+
+  const prompt = renderPrompt(template, { facts: packed.text, question, notFound: rag.emptyAnswer });
+  return {
+    kind: "generate",
+    facts: packed.facts,
+    generation: { generator, system, prompt, tokensIn: countTokens(system) + countTokens(prompt) },
+  };
+}
+
+function* extractiveRecords(question: string, answer: ExtractiveAnswer): Generator<MemoryAnswer> {
+  yield record(question, "reset", "", { relevantSources: answer.sources });
+  for (const piece of answer.pieces) yield record(question, "append", piece);
+  yield record(question, "last", "");
+}
+
+function extractiveResult(question: string, answer: ExtractiveAnswer): MemoryAnswer {
+  return {
+    question,
+    noResult: false,
+    noResultReason: null,
+    text: answer.text,
+    tokenUsage: [],
+    relevantSources: answer.sources,
+  };
+}
+
+function noAnswer(question: string, rag: RagOptions, reason: string, tokenUsage: TokenUsage[]): MemoryAnswer {
+  return { question, noResult: true, noResultReason: reason, text: rag.emptyAnswer, tokenUsage, relevantSources: [] };
+}
+
+function record(
+  question: string,
+  streamState: NonNullable<MemoryAnswer["streamState"]>,
+  text: string,
+  extra: { relevantSources?: Citation[]; tokenUsage?: TokenUsage[] } = {},
+): MemoryAnswer {
+  return {
+    streamState,
+    question,
+    noResult: false,
+    noResultReason: null,
+    text,
+    tokenUsage: extra.tokenUsage ?? [],
+    relevantSources: extra.relevantSources ?? [],
+  };
+}
+
+/** Failures whose message is written for the caller (and scrubbed of secrets where it comes from a provider). */
+const READABLE = new Set([
+  "GenerationFailed",
+  "EmbeddingFailed",
+  "ValidationError",
+  "NotFoundError",
+  "EmbeddingSpaceMismatch",
+]);
+
+function errorRecord(question: string, error: unknown): MemoryAnswer {
+  const name = error instanceof Error ? error.name : "";
+  let reason: string;
+  if (name === "DatabaseUnavailable") {
+    reason = "The database is temporarily unavailable; retry shortly.";
+    log.warn("ask.stream_failed", { error });
+  } else if (READABLE.has(name)) {
+    reason = (error as Error).message;
+    log.warn("ask.stream_failed", { error });
+  } else {
+    // Unknown failures may carry internals; the log keeps the detail, the client gets a plain sentence.
+    reason = "An unexpected error occurred while answering.";
+    log.error("ask.stream_failed", { error, stack: error instanceof Error ? error.stack : undefined });
+  }
+  return {
+    streamState: "error",
+    question,
+    noResult: true,
+    noResultReason: reason,
+    text: "",
+    tokenUsage: [],
+    relevantSources: [],
+  };
+}
+
+/**
+ * KM's usage record. Our generator ids are `provider:model`; KM's `serviceType` names the provider
+ * and `modelName` the model, so the id is split that way.
+ */
+function usageEntry(generator: TextGenerator, tokensIn: number, text: string, usage: GeneratorUsage): TokenUsage {
+  const colon = generator.id.indexOf(":");
+  const entry: TokenUsage = {
+    timestamp: new Date().toISOString(),
+    serviceType: colon > 0 ? generator.id.slice(0, colon) : generator.id,
+    modelType: "TextGeneration",
+    modelName: colon > 0 ? generator.id.slice(colon + 1) : generator.id,
+    tokenizerTokensIn: tokensIn,
+    tokenizerTokensOut: countTokens(text),
+  };
+  if (usage.inputTokens !== undefined) entry.serviceTokensIn = usage.inputTokens;
+  if (usage.outputTokens !== undefined) entry.serviceTokensOut = usage.outputTokens;
+  return entry;
+}

@@ -1,0 +1,106 @@
+/**
+ * @module
+ * The ingestion pipeline: extract → partition → gen_embeddings → save_records,
+ * for one generation of one document. Each step is recorded as it completes.
+ * Every step is idempotent: extraction and partitioning are deterministic,
+ * embeddings are cached by content hash as soon as they exist, and the final
+ * save is one atomic, generation-guarded replace, so a run resumed after a
+ * crash produces exactly the document a clean run would.
+ */
+
+import { ValidationError } from "../errors.js";
+import { ExtractionFailed, extract } from "../extract/index.js";
+import { partition, partitionOptionsFromArgs } from "../partition/index.js";
+import {
+  type ChunkRecord,
+  cacheEmbeddings,
+  existingEmbeddings,
+  loadForProcessing,
+  markStepDone,
+  replaceChunks,
+} from "../store/memory-store.js";
+import { fromBase64, sha256Hex } from "./hashing.js";
+import type { MemoryContext, PipelineStep } from "./types.js";
+
+export type PipelineOutcome =
+  | { status: "completed"; chunks: number; embedded: number; reused: number }
+  | { status: "superseded" | "missing" }
+  | { status: "failed"; step: PipelineStep; error: unknown };
+
+type Draft = Omit<ChunkRecord, "embedding">;
+
+export async function processDocument(
+  ctx: MemoryContext,
+  target: { index: string; documentId: string; generation: number },
+): Promise<PipelineOutcome> {
+  const { index, documentId, generation } = target;
+  const doc = await loadForProcessing(ctx.db, index, documentId);
+  if (!doc) return { status: "missing" };
+  if (doc.generation !== generation) return { status: "superseded" };
+  const done = (step: PipelineStep) => markStepDone(ctx.db, index, documentId, generation, step);
+  let step: PipelineStep = "extract";
+  try {
+    const extracted = [];
+    for (const file of doc.files) {
+      if (file.base64 === null) {
+        throw new ExtractionFailed({
+          mimeType: file.contentType,
+          fileName: file.name,
+          reason: "its content is no longer stored; upload it again",
+        });
+      }
+      const result = await extract({
+        bytes: fromBase64(file.base64),
+        fileName: file.name,
+        contentType: file.contentType,
+      });
+      extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
+    }
+    await done(step);
+
+    step = "partition";
+    const parsed = partitionOptionsFromArgs(doc.args ?? undefined);
+    if ("error" in parsed) throw new ValidationError(parsed.error);
+    const drafts: Draft[] = [];
+    for (const { file, sections, mimeType } of extracted) {
+      for (const chunk of partition(sections, parsed.options, { maxTokens: ctx.embedder.maxTokens })) {
+        const contentHash = await sha256Hex(`${ctx.embedder.id}\n${chunk.text}`);
+        const id = await sha256Hex(`${index}\n${documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`);
+        drafts.push({
+          id: id.slice(0, 40),
+          fileId: file.fileId,
+          fileType: mimeType,
+          partitionNumber: chunk.partitionNumber,
+          sectionNumber: chunk.sectionNumber,
+          text: chunk.text,
+          contentHash,
+        });
+      }
+    }
+    await done(step);
+
+    step = "gen_embeddings";
+    const known = await existingEmbeddings(ctx.db, index, [...new Set(drafts.map((d) => d.contentHash))]);
+    const missing = [...new Map(drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, d.text]))];
+    if (missing.length) {
+      const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
+      const fresh = missing.map(([hash], i): [string, string] => [hash, JSON.stringify(vectors[i])]);
+      await cacheEmbeddings(ctx.db, index, fresh);
+      for (const [hash, embedding] of fresh) known.set(hash, embedding);
+    }
+    await done(step);
+
+    step = "save_records";
+    const chunks = drafts.map((d) => ({ ...d, embedding: known.get(d.contentHash)! }));
+    const saved = await replaceChunks(ctx.db, { index, documentId, generation, tags: doc.tags, chunks });
+    if (!saved) return { status: "superseded" };
+    return {
+      status: "completed",
+      chunks: chunks.length,
+      embedded: missing.length,
+      reused: drafts.length - missing.length,
+    };
+  } catch (error) {
+    return { status: "failed", step, error };
+  }
+}

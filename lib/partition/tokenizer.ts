@@ -1,0 +1,47 @@
+/**
+ * @module
+ * Token counting with OpenAI's cl100k_base encoding (the one `text-embedding-3-*` and `ada-002` use), plus the
+ * tokenizer's own pre-split of text into pieces. BPE never merges across those pieces, so a text's token count is
+ * exactly the sum of its pieces' counts: the partitioner encodes each distinct piece once and never re-encodes
+ * growing strings.
+ */
+
+import { countTokens as countCl100k } from "gpt-tokenizer/encoding/cl100k_base";
+import { CL100K_TOKEN_SPLIT_REGEX } from "gpt-tokenizer/encodingParams/constants";
+
+// Documents may legitimately contain strings like "<|endoftext|>"; they are text here, never control tokens
+// (the library's default is to throw on them).
+const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+/** Number of cl100k_base tokens in `text`. */
+export function countTokens(text: string): number {
+  return countCl100k(text, AS_PLAIN_TEXT);
+}
+
+/** Splits text the way the tokenizer does before BPE; pieces are contiguous and cover the whole text. */
+export function tokenizerPieces(text: string): string[] {
+  const pieces: string[] = [];
+  let covered = 0;
+  for (const match of text.matchAll(new RegExp(CL100K_TOKEN_SPLIT_REGEX.source, CL100K_TOKEN_SPLIT_REGEX.flags))) {
+    // The pattern matches every character class, but a gap would silently drop text, so guard anyway.
+    if (match.index > covered) pieces.push(text.slice(covered, match.index));
+    pieces.push(match[0]);
+    covered = match.index + match[0].length;
+  }
+  if (covered < text.length) pieces.push(text.slice(covered));
+  return pieces;
+}
+
+/** A memoised `countTokens` for one partitioning run: real documents repeat most of their words. */
+export function pieceCounter(): (piece: string) => number {
+  const cache = new Map<string, number>();
+  return (piece) => {
+    let count = cache.get(piece);
+    if (count === undefined) {
+      count = countTokens(piece);
+      // Long pieces rarely repeat; caching them would only hold memory.
+      if (piece.length <= 64) cache.set(piece, count);
+    }
+    return count;
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * @module
+ * Every SQL statement of the ingestion job queue. A job is claimed by one
+ * statement (`FOR UPDATE SKIP LOCKED` + a lease), so overlapping runs never
+ * take the same job, and a job whose run died is taken over when its lease
+ * expires.
+ */
+import type { Db } from "../db/index.js";
+
+export type Job = {
+  id: string;
+  index: string;
+  documentId: string;
+  generation: number;
+  attempts: number;
+  maxAttempts: number;
+};
+
+type JobRow = {
+  id: string;
+  index_name: string;
+  document_id: string;
+  generation: string | number;
+  attempts: number;
+  max_attempts: number;
+};
+
+const toJob = (r: JobRow): Job => ({
+  id: r.id,
+  index: r.index_name,
+  documentId: r.document_id,
+  generation: Number(r.generation),
+  attempts: r.attempts,
+  maxAttempts: r.max_attempts,
+});
+
+const CLAIMED = "returning id::text as id, index_name, document_id, generation, attempts, max_attempts";
+
+/** Claims up to `limit` due jobs: queued and due, or running with an expired lease. */
+export async function claimDueJobs(db: Db, owner: string, limit: number, leaseSeconds: number): Promise<Job[]> {
+  const rows = await db.query<JobRow>(
+    `update memory_jobs j
+        set state = 'running', attempts = j.attempts + 1, lease_owner = $1,
+            lease_until = now() + make_interval(secs => $3), updated_at = now()
+      where j.id in (select id from memory_jobs
+                      where (state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now())
+                      order by run_after, id
+                      limit $2
+                      for update skip locked)
+      ${CLAIMED}`,
+    [owner, limit, leaseSeconds],
+  );
+  return rows.map(toJob);
+}
+
+/** Claims one specific job if nobody holds it (the upload's own background run). */
+export async function claimJob(db: Db, id: string, owner: string, leaseSeconds: number): Promise<Job | undefined> {
+  const rows = await db.query<JobRow>(
+    `update memory_jobs j
+        set state = 'running', attempts = j.attempts + 1, lease_owner = $2,
+            lease_until = now() + make_interval(secs => $3), updated_at = now()
+      where j.id = (select id from memory_jobs
+                     where id = $1::bigint
+                       and ((state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now()))
+                     for update skip locked)
+      ${CLAIMED}`,
+    [id, owner, leaseSeconds],
+  );
+  return rows[0] && toJob(rows[0]);
+}
+
+/** Only the lease holder may settle a job: a run that lost its lease changes nothing. */
+const HELD = "id = $1::bigint and lease_owner = $2 and state = 'running'";
+
+export async function completeJob(db: Db, job: Job, owner: string, note?: string): Promise<void> {
+  await db.query(
+    `update memory_jobs set state = 'done', lease_until = null, last_error = $3, updated_at = now() where ${HELD}`,
+    [job.id, owner, note ?? null],
+  );
+}
+
+export async function retryJobLater(db: Db, job: Job, owner: string, error: string, delaySeconds: number) {
+  await db.query(
+    `update memory_jobs set state = 'queued', lease_until = null, last_error = $3,
+            run_after = now() + make_interval(secs => $4), updated_at = now()
+      where ${HELD}`,
+    [job.id, owner, error, delaySeconds],
+  );
+}
+
+export async function failJob(db: Db, job: Job, owner: string, error: string): Promise<void> {
+  await db.query(
+    `update memory_jobs set state = 'failed', lease_until = null, last_error = $3, updated_at = now() where ${HELD}`,
+    [job.id, owner, error],
+  );
+}
+
+export type JobCounts = Record<"queued" | "running" | "done" | "failed", number>;
+
+export async function countJobs(db: Db): Promise<JobCounts> {
+  const rows = await db.query<{ state: keyof JobCounts; n: number }>(
+    "select state, count(*)::int as n from memory_jobs group by state",
+  );
+  const counts: JobCounts = { queued: 0, running: 0, done: 0, failed: 0 };
+  for (const r of rows) counts[r.state] = r.n;
+  return counts;
+}
+
+/** Finished jobs older than `days` are history nobody reads; failed ones stay visible. */
+export async function pruneFinishedJobs(db: Db, days: number): Promise<number> {
+  const rows = await db.query(
+    "delete from memory_jobs where state = 'done' and updated_at < now() - make_interval(days => $1) returning 1",
+    [days],
+  );
+  return rows.length;
+}

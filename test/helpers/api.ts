@@ -1,0 +1,182 @@
+/**
+ * @module
+ * Drives the memory API the way Kernel Memory's clients do: the real Node
+ * server on a fresh database (reached through the local Neon proxy, pool
+ * transport), multipart bodies shaped like the .NET `MemoryWebClient`'s, and
+ * polling `/upload-status` until a document is ready.
+ */
+import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
+import { startServer } from "./app-server.js";
+import { createTestDatabase, uniqueAppName } from "./database.js";
+
+export type ApiServer = {
+  url: string;
+  /** `fetch` against the server, with the API key (if any) already set. */
+  call(path: string, init?: RequestInit): Promise<Response>;
+  postJson(path: string, body: unknown, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+};
+
+export async function startApiServer(env: Record<string, string> = {}, apiKey?: string): Promise<ApiServer> {
+  const database = await createTestDatabase("smapi");
+  const proxy = await startNeonProxy();
+  const server = await startServer({
+    DATABASE_URL: database.url,
+    DB_TRANSPORT: "pool",
+    NEON_LOCAL_PROXY: proxy.address,
+    DB_APPLICATION_NAME: uniqueAppName("api"),
+    LOG_LEVEL: "error",
+    ...env,
+  });
+  const call = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (apiKey !== undefined && !headers.has("authorization")) headers.set("authorization", apiKey);
+    return fetch(`${server.url}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(30_000) });
+  };
+  return {
+    url: server.url,
+    call,
+    postJson: (path, body, init = {}) =>
+      call(path, {
+        ...init,
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "content-type": "application/json; charset=utf-8", ...(init.headers as Record<string, string>) },
+      }),
+    close: async () => {
+      await server.close();
+      await proxy.close();
+      await database.drop();
+    },
+  };
+}
+
+export type KmFile = { name: string; bytes: Uint8Array | string; contentType?: string };
+
+/**
+ * A multipart body as `MultipartFormDataContent` in .NET builds it: quoted
+ * boundary, unquoted part names, text parts typed `text/plain; charset=utf-8`,
+ * file parts `file0…` with no Content-Type and both `filename=` and `filename*=`.
+ */
+export function kmMultipart(form: {
+  index?: string;
+  documentId?: string;
+  tags?: string[];
+  steps?: string[];
+  args?: string;
+  files: KmFile[];
+}): { body: Uint8Array<ArrayBuffer>; contentType: string } {
+  const boundary = crypto.randomUUID();
+  const enc = new TextEncoder();
+  const chunks: Uint8Array[] = [];
+  const text = (name: string, value: string) =>
+    chunks.push(
+      enc.encode(
+        `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: form-data; name=${name}\r\n\r\n${value}\r\n`,
+      ),
+    );
+  text("index", form.index ?? "");
+  if (form.documentId !== undefined) text("documentId", form.documentId);
+  for (const step of form.steps ?? []) text("steps", step);
+  for (const tag of form.tags ?? []) text("tags", tag);
+  if (form.args !== undefined) text("args", form.args);
+  form.files.forEach((file, i) => {
+    const type = file.contentType ? `Content-Type: ${file.contentType}\r\n` : "";
+    chunks.push(
+      enc.encode(
+        `--${boundary}\r\n${type}Content-Disposition: form-data; name=file${i}; filename=${asciiName(file.name)}; filename*=utf-8''${encodeURIComponent(file.name)}\r\n\r\n`,
+      ),
+    );
+    chunks.push(typeof file.bytes === "string" ? enc.encode(file.bytes) : file.bytes);
+    chunks.push(enc.encode("\r\n"));
+  });
+  chunks.push(enc.encode(`--${boundary}--\r\n`));
+  const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return { body, contentType: `multipart/form-data; boundary="${boundary}"` };
+}
+
+// .NET writes a non-ASCII filename= as an RFC 2047 word; the server must prefer filename*.
+function asciiName(name: string): string {
+  return /^[\x21-\x7e]+$/.test(name) && !/[";]/.test(name)
+    ? name
+    : `"=?utf-8?B?${Buffer.from(name).toString("base64")}?="`;
+}
+
+export async function uploadKm(api: ApiServer, form: Parameters<typeof kmMultipart>[0]): Promise<Response> {
+  const { body, contentType } = kmMultipart(form);
+  return api.call("/upload", { method: "POST", body, headers: { "content-type": contentType } });
+}
+
+export type PipelineStatus = {
+  completed: boolean;
+  failed: boolean;
+  empty: boolean;
+  index: string;
+  document_id: string;
+  tags: Record<string, string[]>;
+  error?: { step: string; message: string } | null;
+  [key: string]: unknown;
+};
+
+/** Polls `/upload-status` (≤ 100 × 100 ms) until the pipeline completes or fails. */
+export async function waitForIngestion(api: ApiServer, index: string, documentId: string): Promise<PipelineStatus> {
+  let last: unknown;
+  for (let i = 0; i < 100; i++) {
+    const res = await api.call(
+      `/upload-status?index=${encodeURIComponent(index)}&documentId=${encodeURIComponent(documentId)}`,
+    );
+    last = res.status === 200 ? await res.json() : `${res.status} ${await res.text()}`;
+    if (res.status === 200) {
+      const status = last as PipelineStatus;
+      if (status.completed || status.failed) return status;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`document ${index}/${documentId} not ingested after 10 s; last status: ${JSON.stringify(last)}`);
+}
+
+/** Reads a `text/event-stream` body into its `data:` payloads. */
+export async function readSse(res: Response): Promise<string[]> {
+  const text = await res.text();
+  return text
+    .split(/\n\n/)
+    .map((event) =>
+      event
+        .split("\n")
+        .filter((line) => line.startsWith("data:"))
+        .map((line) => line.slice(5).trimStart())
+        .join("\n"),
+    )
+    .filter((data) => data !== "");
+}
+
+export async function expectProblem(res: Response, status: number): Promise<{ detail: string; status: number }> {
+  const body = await res.text();
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${body}`);
+  const type = res.headers.get("content-type") ?? "";
+  if (!type.includes("application/problem+json")) throw new Error(`expected problem+json, got ${type}: ${body}`);
+  const problem = JSON.parse(body) as { detail: string; status: number };
+  if (problem.status !== status) throw new Error(`problem status ${problem.status} != ${status}`);
+  return problem;
+}
+
+/** Every route of the service but `/health`, with a body that would pass validation. */
+export const PROTECTED_ROUTES: Array<{ method: string; path: string; json?: unknown }> = [
+  { method: "GET", path: "/" },
+  { method: "POST", path: "/upload", json: { text: "hello" } },
+  { method: "GET", path: "/upload-status?documentId=doc1" },
+  { method: "POST", path: "/search", json: { index: null, query: "hello", filters: [{}], limit: -1 } },
+  { method: "POST", path: "/ask", json: { index: null, question: "hello?", filters: [{}] } },
+  { method: "GET", path: "/indexes" },
+  { method: "DELETE", path: "/indexes?index=nothing-here" },
+  { method: "GET", path: "/documents" },
+  { method: "DELETE", path: "/documents?documentId=doc1" },
+  { method: "GET", path: "/openapi.json" },
+  { method: "GET", path: "/docs" },
+  { method: "GET", path: "/no-such-route" },
+];

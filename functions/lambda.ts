@@ -6,5 +6,11 @@
 import "../lib/db/node.js";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../lib/http/app.js";
+import { runScheduled } from "../lib/jobs/scheduled.js";
 
 export const handler = handle(createApp({ env: () => process.env }));
+
+/** EventBridge schedule target: one cron tick on the same per-environment handle. */
+export async function scheduled(event?: { cron?: string }) {
+  return runScheduled({ env: process.env, cron: event?.cron ?? "eventbridge" });
+}

@@ -4,6 +4,7 @@
  * a Neon `Pool` when DATABASE_URL is set, the embedded PGlite otherwise.
  */
 import { closeAllHandles } from "../lib/db/index.js";
+import { startScheduler } from "../lib/runtime/node-scheduler.js";
 import { startNodeServer } from "../lib/runtime/node-server.js";
 import { servicesFor } from "../lib/runtime/services.js";
 
@@ -29,10 +30,12 @@ const where =
 console.log(`serverless-memory listening on ${server.url} (database: ${where})`);
 console.log(`try: curl ${server.url}/health`);
 
+const intervalMs = services.config.JOBS_INTERVAL_MS ?? 60_000;
+const scheduler = intervalMs > 0 ? startScheduler(process.env, intervalMs) : undefined;
+
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    void server
-      .close()
+    void Promise.all([scheduler?.stop(), server.close()])
       .then(closeAllHandles)
       .finally(() => process.exit(0));
   });

@@ -56,8 +56,8 @@ export const EnvSchema = z.object({
   JOB_RETRY_BASE_SECONDS: int(0, 3600, 5),
   /** Time one cron run may spend on jobs (Workers cron handlers are time-limited). */
   JOBS_BUDGET_MS: int(100, 15 * 60_000, 25_000),
-  /** Node server only: run due jobs and source syncs every N ms (0 = off). */
-  JOBS_INTERVAL_MS: int(0, 24 * 3_600_000, 0),
+  /** Node server only: run due jobs and source syncs every N ms (0 = off; `npm start` defaults to 60000). */
+  JOBS_INTERVAL_MS: z.coerce.number().int().min(0).max(24 * 3_600_000).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -67,6 +67,10 @@ const LINE_BLOCKS = new Set([
 ]);
 const CELLS = new Set(["td", "th"]);
 
+// Breaks are recorded as markers and resolved at the end, so </li><li> gives one line break, not a blank line.
+const LINE_BREAK = "\uE000";
+const PARAGRAPH_BREAK = "\uE001";
+
 export function htmlToText(html: string): { text: string; title?: string } {
   const out: string[] = [];
   const skipStack: string[] = [];
@@ -83,8 +87,8 @@ export function htmlToText(html: string): { text: string; title?: string } {
         if (SKIPPED.has(name)) skipStack.push(name);
         if (skipStack.length > 0) return;
         if (name === "pre") preDepth++;
-        if (PARAGRAPH_BLOCKS.has(name)) out.push("\n\n");
-        else if (LINE_BLOCKS.has(name)) out.push("\n");
+        if (PARAGRAPH_BLOCKS.has(name)) out.push(PARAGRAPH_BREAK);
+        else if (LINE_BLOCKS.has(name)) out.push(LINE_BREAK);
         else if (CELLS.has(name)) out.push("\t");
       },
       ontext(data) {
@@ -105,8 +109,8 @@ export function htmlToText(html: string): { text: string; title?: string } {
         }
         if (skipStack.length > 0) return;
         if (name === "pre") preDepth = Math.max(0, preDepth - 1);
-        if (PARAGRAPH_BLOCKS.has(name)) out.push("\n\n");
-        else if (LINE_BLOCKS.has(name) && name !== "br") out.push("\n");
+        if (PARAGRAPH_BLOCKS.has(name)) out.push(PARAGRAPH_BREAK);
+        else if (LINE_BLOCKS.has(name) && name !== "br") out.push(LINE_BREAK);
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
@@ -122,10 +126,13 @@ export function htmlToText(html: string): { text: string; title?: string } {
  * structure produced, and restores <pre> line breaks, which were parked as U+2028 so collapsing cannot eat them.
  */
 function layout(raw: string): string {
-  const lines = cleanText(raw)
+  const withBreaks = cleanText(raw).replace(
+    /[^\S\u2028]*[\uE000\uE001][^\S\u2028\uE000\uE001]*(?:[\uE000\uE001][^\S\u2028\uE000\uE001]*)*/g,
+    (run) => (run.includes(PARAGRAPH_BREAK) ? "\n\n" : "\n"),
+  );
+  return withBreaks
     .split("\n")
-    .map((line) => collapse(line).replace(/\u2028/g, "\n"));
-  return lines
+    .map((line) => collapse(line).replace(/\u2028/g, "\n"))
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();

@@ -20,7 +20,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
 export function cleanText(text: string): string {
   return text
     .replace(/^\uFEFF/, "")
-    .replace(/\u0000/g, "")
+    .replaceAll("\u0000", "")
     .replace(/\r\n?/g, "\n");
 }
 

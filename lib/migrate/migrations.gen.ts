@@ -32,5 +32,15 @@ export const MIGRATIONS: readonly Migration[] = [
       "create index memory_jobs_due on memory_jobs (run_after) where state in ('queued', 'running')",
       "-- Embeddings by content hash, written as soon as they are computed: a job resumed\n-- after a crash, a re-upload, or an edit re-embeds only text it has never seen.\ncreate table memory_embeddings (\n  index_name text not null references memory_indexes (name) on delete cascade,\n  content_hash text not null,\n  embedding vector not null,\n  primary key (index_name, content_hash)\n)"
     ]
+  },
+  {
+    "id": "0004_sources",
+    "checksum": "167890bcd26ce2fb",
+    "statements": [
+      "-- Sources: URLs the service keeps in sync by itself (a page, a sitemap, a feed).\n-- A source owns the documents it creates: deleting it deletes them.\ncreate table memory_sources (\n  id text primary key,\n  index_name text not null,\n  kind text not null check (kind in ('page', 'sitemap', 'feed')),\n  url text not null,\n  -- Added to every document the source creates (plus \"source\": [id]).\n  tags jsonb not null default '{}'::jsonb,\n  interval_seconds integer not null check (interval_seconds >= 60),\n  next_due_at timestamptz not null default now(),\n  last_run_at timestamptz,\n  last_status text check (last_status in ('unchanged', 'updated', 'failed', 'not_modified')),\n  last_error text,\n  -- Consecutive failed runs: the backoff exponent, reset by a good run.\n  failures integer not null default 0,\n  -- Validators and hash of the source's own URL (the page; the sitemap or feed document).\n  etag text,\n  last_modified text,\n  content_hash text,\n  -- A run holds the source until lease_until, so overlapping cron runs never sync it twice.\n  lease_owner text,\n  lease_until timestamptz,\n  created_at timestamptz not null default now(),\n  updated_at timestamptz not null default now(),\n  -- The same URL twice in one index would race for the same documents.\n  unique (index_name, url)\n)",
+      "create index memory_sources_due on memory_sources (next_due_at)",
+      "create index memory_sources_index on memory_sources (index_name, id)",
+      "-- One row per URL a source tracks (a page source has exactly one: itself).\ncreate table memory_source_items (\n  source_id text not null references memory_sources (id) on delete cascade,\n  url text not null,\n  document_id text not null,\n  etag text,\n  last_modified text,\n  content_hash text,\n  last_error text,\n  -- Least recently checked first, so a run cut short by its budget resumes where it stopped.\n  checked_at timestamptz,\n  primary key (source_id, url)\n)"
+    ]
   }
 ];

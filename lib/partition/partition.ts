@@ -166,6 +166,6 @@ function effectiveLimit(maxTokensPerChunk: number, embedderLimit: number | undef
 // Chunks go to Postgres `text` and to embedding APIs: neither accepts NUL or unpaired UTF-16 surrogates.
 function wellFormed(text: string): string {
   return text
-    .replace(/\u0000/g, "")
+    .replaceAll("\u0000", "")
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }

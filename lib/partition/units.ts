@@ -11,15 +11,19 @@ import { tokenizerPieces } from "./tokenizer.js";
 /** Parallel arrays; unit i spans text[start[i], start[i + 1]) and the last one ends at the text's end. */
 export type Units = { start: number[]; tokens: number[]; strength: CutStrength[] };
 
+// The tokenizer's BPE is quadratic in the length of one piece (a letter run 32k long takes about a second), so
+// pieces longer than this are split by byte length without ever being counted whole.
+const MAX_COUNTED_PIECE = 256;
+
 export function buildUnits(text: string, budget: number, count: (piece: string) => number): Units {
   const units: Units = { start: [], tokens: [], strength: [] };
   let offset = 0;
   for (const piece of tokenizerPieces(text)) {
-    const tokens = count(piece);
+    const tokens = piece.length > MAX_COUNTED_PIECE ? Number.POSITIVE_INFINITY : count(piece);
     if (tokens <= budget) push(units, text, offset, tokens);
     else {
       let at = offset;
-      for (const part of splitByUtf8Bytes(piece, budget)) {
+      for (const part of splitByUtf8Bytes(piece, Math.min(budget, MAX_COUNTED_PIECE))) {
         push(units, text, at, count(part));
         at += part.length;
       }

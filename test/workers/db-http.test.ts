@@ -6,7 +6,10 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { toBase64 } from "../../lib/memory/hashing.js";
+import { DEFAULT_STEPS } from "../../lib/memory/types.js";
 import { servicesFor } from "../../lib/runtime/services.js";
+import { saveUpload } from "../../lib/store/memory-store.js";
 
 type Health = { db: { transport: string; handles: number; pingMs?: number } };
 
@@ -45,10 +48,27 @@ describe("workerd: one http handle per isolate", () => {
     expect(ok).toBe(150);
   });
 
-  it("the scheduled handler runs migrations over the http transport", async () => {
-    const { db } = servicesFor(env as never);
-    const before = await db.query("select to_regclass('schema_migrations') as t");
-    expect(before).toEqual([{ t: null }]);
+  it("the scheduled handler migrates and processes queued ingestion jobs over the http transport", async () => {
+    const services = servicesFor(env as never);
+    await services.ready();
+    const body = new TextEncoder().encode("Queued in workerd, processed by the cron handler.");
+    const { jobId } = await saveUpload(services.db, {
+      index: "workerd-cron",
+      documentId: "queued-doc",
+      tags: {},
+      steps: DEFAULT_STEPS,
+      files: [
+        {
+          fileId: "a.txt",
+          name: "a.txt",
+          contentType: "text/plain",
+          size: body.length,
+          sha256: "x",
+          base64: toBase64(body),
+        },
+      ],
+      maxAttempts: 3,
+    });
 
     const controller = createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" });
     const handler = (await import("../../functions/worker.js")).default;
@@ -56,10 +76,13 @@ describe("workerd: one http handle per isolate", () => {
     await handler.scheduled(controller, env as never, ctx);
     await waitOnExecutionContext(ctx);
 
-    const applied = await db.query<{ id: string }>("select id from schema_migrations order by id");
-    expect(applied.map((r) => r.id)).toContain("0001_extensions");
-    expect(db.transport).toBe("http");
-    const { body } = await health();
-    expect(body.db.handles).toBe(1);
+    const [job] = await services.db.query<{ state: string }>("select state from memory_jobs where id = $1::bigint", [
+      jobId,
+    ]);
+    expect(job).toEqual({ state: "done" });
+    const applied = await services.db.query<{ id: string }>("select id from schema_migrations order by id");
+    expect(applied.map((r) => r.id)).toContain("0003_jobs");
+    expect(services.db.transport).toBe("http");
+    expect((await health()).body.db.handles).toBe(1);
   });
 });

@@ -12,6 +12,17 @@ import { withRetry } from "./retry.js";
 import { isTransient } from "./transient.js";
 import type { Db, Row, Statement } from "./types.js";
 
+type PoolListener = (pool: Pool) => void;
+const poolListeners = new Set<PoolListener>();
+
+/**
+ * Runs `listener` for every pool this process creates (once per handle). Hosts
+ * that manage instance suspension use it, e.g. Vercel's `attachDatabasePool`.
+ */
+export function onPoolCreated(listener: PoolListener): void {
+  poolListeners.add(listener);
+}
+
 export function createPoolDb(config: DbConfig): Db {
   if (!config.url) throw new DatabaseConfigError("DATABASE_URL is required for the pool transport");
   if (!neonConfig.webSocketConstructor && typeof WebSocket === "undefined") {
@@ -27,6 +38,7 @@ export function createPoolDb(config: DbConfig): Db {
   pool.on("error", (err: Error) => {
     log.warn("db.pool.idle_client_error", { error: err, code: (err as { code?: string }).code });
   });
+  for (const listener of poolListeners) listener(pool);
 
   const inTransaction = async (client: PoolClient, statements: readonly Statement[]) => {
     await client.query("BEGIN");

@@ -5,19 +5,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SearchResult } from "../../lib/memory/types.js";
 import { type ApiServer, expectProblem, startApiServer, uploadKm, waitForIngestion } from "../helpers/api.js";
-
-type Citation = {
-  link: string;
-  index: string;
-  documentId: string;
-  fileId: string;
-  sourceContentType: string;
-  sourceName: string;
-  sourceUrl: string | null;
-  partitions: Array<{ text: string; relevance: number; partitionNumber: number; tags: Record<string, string[]> }>;
-};
-type SearchResult = { query: string; noResult: boolean; results: Citation[] };
 
 let api: ApiServer;
 

@@ -7,18 +7,13 @@
 import type { Context } from "hono";
 import { log } from "../../../log/logger.js";
 import type { MemoryContext } from "../../../memory/types.js";
+import { memoryContextOf } from "../../../runtime/services.js";
 import type { HonoEnv } from "../../hono-env.js";
 
 export async function memoryContext(c: Context<HonoEnv>): Promise<MemoryContext> {
   const services = c.get("services");
   await services.ready();
-  return {
-    db: services.db,
-    config: services.config,
-    embedder: services.embedder,
-    ...(services.generator ? { generator: services.generator } : {}),
-    waitUntil: waitUntilFor(c),
-  };
+  return memoryContextOf(services, waitUntilFor(c));
 }
 
 /**

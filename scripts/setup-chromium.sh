@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes Debian's Chromium available at /usr/bin/chromium for the playground's
+# browser test (test/node/playground.test.ts), idempotently.
+# The test drives it with playwright-core, which never downloads a browser:
+# Debian's package is what runs, so it gets security updates with the system.
+# fonts-dejavu-core gives headless Chromium a font, else text renders as boxes.
+set -euo pipefail
+
+CHROMIUM=/usr/bin/chromium
+log() { printf '[setup-chromium] %s\n' "$*" >&2; }
+
+if [ -x "$CHROMIUM" ]; then
+  log "$CHROMIUM is already installed"
+  exit 0
+fi
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo "$@"
+  else
+    log "installing Chromium needs root (or sudo): run this script as root"
+    exit 1
+  fi
+}
+
+log "apt-get update"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+log "apt-get install chromium fonts-dejavu-core"
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+
+if [ ! -x "$CHROMIUM" ]; then
+  log "apt-get finished but $CHROMIUM is missing"
+  exit 1
+fi
+log "installed: $("$CHROMIUM" --version 2>/dev/null || echo unknown version)"

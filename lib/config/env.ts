@@ -58,6 +58,16 @@ export const EnvSchema = z.object({
   JOBS_BUDGET_MS: int(100, 15 * 60_000, 25_000),
   /** Node server only: run due jobs and source syncs every N ms (0 = off; `npm start` defaults to 60000). */
   JOBS_INTERVAL_MS: z.coerce.number().int().min(0).max(24 * 3_600_000).optional(),
+  /** Largest body a source fetch may read (enforced while streaming). */
+  SOURCE_MAX_BYTES: int(1024, 512 * 1024 * 1024, 10 * 1024 * 1024),
+  /** Time limit of one source fetch, redirects and body included. */
+  SOURCE_FETCH_TIMEOUT_MS: int(100, 300_000, 15_000),
+  /** Lets sources reach private, loopback and link-local addresses. Tests and closed networks only. */
+  SOURCE_ALLOW_PRIVATE: flag(false),
+  /** Most URLs one sitemap or feed source tracks; the rest are ignored (and reported). */
+  SOURCE_MAX_ITEMS: int(1, 50_000, 500),
+  /** How long a claimed source is ours before another run may take it over. */
+  SOURCE_LEASE_SECONDS: int(10, 3600, 300),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

@@ -12,9 +12,11 @@ import { servicesFor } from "../runtime/services.js";
 import { apiKeyAuth } from "./auth.js";
 import { handleError } from "./errors.js";
 import type { HonoEnv } from "./hono-env.js";
+import { playgroundRoutes } from "./playground/route.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
 import { memoryRoutes } from "./routes/memory/index.js";
+import { sourceRoutes } from "./routes/sources/index.js";
 
 export type AppOptions = {
   /** Where configuration comes from; defaults to the runtime's bindings (`c.env`). */
@@ -46,7 +48,11 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.
   app.use("*", apiKeyAuth());
   app.route("/", healthRoutes());
-  app.route("/", memoryRoutes());
+  const api = memoryRoutes();
+  // Mounted on the memory API (not beside it) so /openapi.json documents /sources too.
+  api.route("/", sourceRoutes());
+  app.route("/", api);
+  app.route("/", playgroundRoutes());
   options.extend?.(app);
 
   app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));

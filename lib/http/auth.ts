@@ -4,7 +4,8 @@
  * `Authorization` header, bare (what KM's .NET client sends) or as
  * `Bearer <key>`. `API_KEYS` holds one or more comma-separated keys so two can
  * be valid at once while a key is rotated. With no `API_KEYS` the service is
- * open (development). Only `GET /health` stays open for probes.
+ * open (development). `GET /health` stays open for probes, and `GET /playground`,
+ * a static page that holds no data (it calls the protected API with the key the user enters).
  *
  * Keys are compared as SHA-256 digests with a loop that never short-circuits,
  * against every configured key, so neither the position of the first wrong byte
@@ -16,8 +17,8 @@ import type { Config } from "../config/env.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
 
-/** Routes a load balancer or orchestrator must reach without a key. */
-const OPEN_ROUTES = new Set(["GET /health", "HEAD /health"]);
+/** Routes a load balancer or orchestrator must reach without a key, and the playground page (it holds no data). */
+const OPEN_ROUTES = new Set(["GET /health", "HEAD /health", "GET /playground", "HEAD /playground"]);
 
 const digestsByConfig = new WeakMap<Config, Promise<Uint8Array[]>>();
 const encoder = new TextEncoder();
@@ -50,7 +51,9 @@ export function apiKeyAuth(): MiddlewareHandler<HonoEnv> {
 
 function presentedKey(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  const key = header.replace(/^\s*Bearer\s+/i, "").trim();
+  // Only HTTP whitespace (SP, HTAB) separates or surrounds the key: JS's \s and trim() also strip Unicode
+  // spaces such as U+00A0, which would let `<key>\u00a0` authenticate as `<key>`.
+  const key = header.replace(/^[ \t]*Bearer[ \t]+/i, "").replace(/^[ \t]+|[ \t]+$/g, "");
   return key === "" ? undefined : key;
 }
 

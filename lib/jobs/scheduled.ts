@@ -6,6 +6,7 @@
  */
 import { log } from "../log/logger.js";
 import { memoryContextOf, servicesFor } from "../runtime/services.js";
+import { type SourceSyncReport, syncDueSources } from "../sources/index.js";
 import { pruneFinishedJobs } from "../store/job-store.js";
 import { type RunReport, runDueJobs } from "./runner.js";
 
@@ -16,6 +17,8 @@ export type ScheduledRun = {
   cron: string;
   task: "jobs" | "maintenance";
   jobs?: RunReport;
+  /** Source syncs after the due jobs, within what was left of the budget (per-source lines are logged apart). */
+  sources?: Omit<SourceSyncReport, "runs"> | { error: string };
   pruned?: number;
   durationMs: number;
 };
@@ -34,7 +37,18 @@ export async function runScheduled(input: {
   if (input.cron === MAINTENANCE_CRON) {
     run = { cron: input.cron, task: "maintenance", pruned: await pruneFinishedJobs(ctx.db, 7), durationMs: 0 };
   } else {
-    run = { cron: input.cron, task: "jobs", jobs: await runDueJobs(ctx, { budgetMs: input.budgetMs }), durationMs: 0 };
+    const budgetMs = input.budgetMs ?? services.config.JOBS_BUDGET_MS;
+    run = { cron: input.cron, task: "jobs", jobs: await runDueJobs(ctx, { budgetMs }), durationMs: 0 };
+    const left = budgetMs - (Date.now() - started);
+    if (left > 0) {
+      try {
+        const { runs: _runs, ...summary } = await syncDueSources(ctx, { budgetMs: left });
+        run.sources = summary;
+      } catch (error) {
+        // Sources must never cost the jobs their report (e.g. their tables not migrated yet).
+        run.sources = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }
   }
   run.durationMs = Date.now() - started;
   log.info("cron.run", run);

@@ -37,6 +37,9 @@ export async function processDocument(
   const doc = await loadForProcessing(ctx.db, index, documentId);
   if (!doc) return { status: "missing" };
   if (doc.generation !== generation) return { status: "superseded" };
+  // save_records is only ever recorded by the atomic replace that also clears the files' content: this
+  // generation is already complete (a run saved it, then lost the database before marking its job done).
+  if (doc.completedSteps.includes("save_records")) return { status: "completed", chunks: 0, embedded: 0, reused: 0 };
   const done = (step: PipelineStep) => markStepDone(ctx.db, index, documentId, generation, step);
   let step: PipelineStep = "extract";
   try {

@@ -5,24 +5,6 @@
  * search/ask, snake_case for the pipeline status.
  */
 
-/*
- * SERVICE VERBS (the contract for the HTTP edge and ask; signatures are final):
- * Service verbs (implemented by the lead in lib/memory/*.ts; import them from "lib/memory/index.js"):
- * ```ts
- * uploadDocument(ctx: MemoryContext, input: UploadInput): Promise<{ index: string; documentId: string }>
- *   // stores files + status (index created on first upload), schedules processing via ctx.waitUntil; re-upload replaces.
- * getUploadStatus(ctx: MemoryContext, index: string, documentId: string): Promise<DataPipelineStatus> // throws NotFoundError
- * searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult>   // missing index -> empty results
- * listIndexes(ctx: MemoryContext): Promise<Array<{ name: string }>>
- * deleteIndex(ctx: MemoryContext, index: string): Promise<void>              // missing -> no-op
- * deleteDocument(ctx: MemoryContext, index: string, documentId: string): Promise<void>  // missing -> no-op
- * listDocuments(ctx: MemoryContext, index: string, page: { cursor?: string; limit: number }): Promise<{ documents: DocumentSummary[]; nextCursor: string | null }>
- * askMemory(ctx: MemoryContext, input: AskInput): Promise<MemoryAnswer>       // lib/memory/ask.ts
- * streamAnswer(ctx: MemoryContext, input: AskInput): AsyncIterable<MemoryAnswer> // lib/memory/ask.ts; yields reset/append.../last (or error)
- * ```
- * All types (MemoryContext, UploadInput, SearchInput, AskInput, DataPipelineStatus, Citation, Partition, MemoryAnswer, Tags, MemoryFilter, PipelineStep, DEFAULT_STEPS, NO_ANSWER_TEXT) are in lib/memory/types.ts — read it first.
- * Errors are in lib/errors.ts (ValidationError, NotFoundError, ConflictError, PayloadTooLarge) and are mapped to HTTP by name ONCE in lib/http/errors.ts (ValidationError→400, NotFoundError→404, PayloadTooLarge→413, UnsupportedContentType→415, ExtractionFailed→422, DatabaseUnavailable→503+Retry-After). Never build HTTP responses for these inside lib/memory.
- */
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
@@ -41,7 +23,13 @@ export type MemoryFilter = Record<string, unknown>;
 export type PipelineStep = "extract" | "partition" | "gen_embeddings" | "save_records";
 export const DEFAULT_STEPS: readonly PipelineStep[] = ["extract", "partition", "gen_embeddings", "save_records"];
 
-export type UploadFile = { name: string; bytes: Uint8Array; contentType?: string };
+export type UploadFile = {
+  name: string;
+  bytes: Uint8Array;
+  contentType?: string;
+  /** Where the bytes were fetched from (sources); returned as the citation's `sourceUrl`. */
+  sourceUrl?: string;
+};
 
 export type UploadInput = {
   index: string;

@@ -28,6 +28,7 @@ export async function uploadDocument(
       size: file.bytes.byteLength,
       sha256: await sha256Hex(file.bytes),
       base64: toBase64(file.bytes),
+      ...(file.sourceUrl ? { sourceUrl: file.sourceUrl } : {}),
     });
   }
   const { jobId } = await saveUpload(ctx.db, {

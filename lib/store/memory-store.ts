@@ -40,7 +40,14 @@ export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensio
       );
     }
   };
-  check(await read());
+  const stored = await read();
+  check(stored);
+  // Already set up (by a deploy step or an earlier instance): no DDL, so a runtime role that may
+  // read and write but does not own the tables starts too (CREATE INDEX IF NOT EXISTS needs ownership).
+  const [index] = await db.query<{ ok: boolean }>("select to_regclass($1) is not null as ok", [
+    `memory_chunks_hnsw_${d}`,
+  ]);
+  if (stored && index?.ok) return;
   await db.batch([
     { text: "select pg_advisory_xact_lock($1::bigint)", params: [ADVISORY_LOCK] },
     {

@@ -1,5 +1,5 @@
 /**
- * API keys: with `API_KEYS` set, every route but `GET /health` needs one of
+ * API keys: with `API_KEYS` set, every route but `GET /health` and the static `GET /playground` page needs one of
  * the keys in `Authorization` (bare, as Kernel Memory's client sends it, or as
  * `Bearer`); two keys are valid at once for rotation; failures are 401
  * ProblemDetails with `WWW-Authenticate`; keys never reach the logs.
@@ -76,7 +76,17 @@ describe("the API reference", () => {
     const openapi = (await doc.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(openapi.openapi).toBe("3.1.0");
     expect(Object.keys(openapi.paths).sort()).toEqual(
-      ["/ask", "/documents", "/indexes", "/search", "/upload", "/upload-status"].sort(),
+      [
+        "/ask",
+        "/documents",
+        "/indexes",
+        "/search",
+        "/sources",
+        "/sources/{id}",
+        "/sources/{id}/sync",
+        "/upload",
+        "/upload-status",
+      ].sort(),
     );
     expect(Object.keys(openapi.paths["/documents"]!).sort()).toEqual(["delete", "get"]);
     const page = await api.call("/docs", { headers: { authorization: NEW_KEY } });

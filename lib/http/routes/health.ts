@@ -2,10 +2,14 @@
  * @module
  * `GET /` and `GET /health`: liveness plus the proof that this instance holds
  * one database handle. `?check=db` also pings the database (503 when it is
- * unreachable) for readiness probes.
+ * unreachable) for readiness probes. It also shows the background work:
+ * ingestion jobs by state and sources (total, failing), `null` when unknown
+ * (tables not migrated yet, database unreachable).
  */
 import { Hono } from "hono";
-import { handlesCreated } from "../../db/index.js";
+import { type Db, handlesCreated } from "../../db/index.js";
+import { countJobs, type JobCounts } from "../../store/job-store.js";
+import { countSources, type SourceCounts } from "../../store/source-store.js";
 import type { HonoEnv } from "../hono-env.js";
 
 export const VERSION = "0.1.0";
@@ -24,6 +28,7 @@ export function healthRoutes(): Hono<HonoEnv> {
         handles: handlesCreated(),
         ...(stats.pool ? { pool: stats.pool } : {}),
       },
+      ...(await backgroundCounts(db)),
     };
     if (c.req.query("check") === "db") {
       const started = Date.now();
@@ -35,4 +40,34 @@ export function healthRoutes(): Hono<HonoEnv> {
   app.get("/", health);
   app.get("/health", health);
   return app;
+}
+
+type Background = { jobs: JobCounts | null; sources: SourceCounts | null };
+
+/** Probes hit /health often; counting rows on every hit would make it the busiest query of all. */
+const COUNTS_TTL_MS = 5_000;
+/** Liveness must answer quickly even when the database does not. */
+const COUNTS_WAIT_MS = 1_000;
+// Settled values only: on Workers a promise started by one request must not be awaited by another.
+const countsCache = new WeakMap<Db, { at: number; value: Background }>();
+
+async function backgroundCounts(db: Db): Promise<Background> {
+  const cached = countsCache.get(db);
+  if (cached && Date.now() - cached.at < COUNTS_TTL_MS) return cached.value;
+  const orNull = <T>(p: Promise<T>) => p.catch(() => null);
+  const value = await withTimeout(
+    Promise.all([orNull(countJobs(db)), orNull(countSources(db))]).then(([jobs, sources]) => ({ jobs, sources })),
+    COUNTS_WAIT_MS,
+    { jobs: null, sources: null },
+  );
+  countsCache.set(db, { at: Date.now(), value });
+  return value;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

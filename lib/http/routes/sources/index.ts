@@ -1,0 +1,155 @@
+/**
+ * @module
+ * `/sources`: URLs the service keeps in sync by itself.
+ *
+ * - `POST /sources` → 201 the source; its first sync starts in the background.
+ * - `GET /sources?index=` → one page of sources (all indexes when `index` is missing).
+ * - `GET /sources/{id}` → the source with its last run, status, error, next due time and item count.
+ * - `DELETE /sources/{id}` → 204; deletes the documents the source created too.
+ * - `POST /sources/{id}/sync` → 202; syncs now, in the background.
+ *
+ * @example
+ * app.route("/", sourceRoutes());
+ */
+import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { NotFoundError } from "../../../errors.js";
+import { log } from "../../../log/logger.js";
+import { normalizeIndexName } from "../../../memory/validate.js";
+import {
+  createSource,
+  deleteSource,
+  getSource,
+  listSources,
+  syncSource,
+  validateNewSource,
+  validateSourceId,
+} from "../../../sources/index.js";
+import type { HonoEnv } from "../../hono-env.js";
+import { validationHook } from "../../openapi.js";
+import { problems } from "../../schemas.js";
+import { memoryContext } from "../memory/context.js";
+import { jsonBodyLimit } from "../memory/limits.js";
+import { register, valid } from "../memory/register.js";
+import { SourceCreate, SourceList, SourceListQuery, SourceParams, SourceSchema, SyncAccepted } from "./schemas.js";
+
+const tags = ["Sources"];
+
+const createSourceRoute = createRoute({
+  method: "post",
+  path: "/sources",
+  tags,
+  summary: "Add a source the service keeps in sync (a page, a sitemap or a feed)",
+  middleware: [jsonBodyLimit] as const,
+  request: { body: { required: true, content: { "application/json": { schema: SourceCreate } } } },
+  responses: {
+    201: {
+      description: "Created; the first sync has started in the background",
+      content: { "application/json": { schema: SourceSchema } },
+    },
+    ...problems(400, 409, 413),
+  },
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/sources",
+  tags,
+  summary: "List sources",
+  request: { query: SourceListQuery },
+  responses: {
+    200: { description: "One page of sources", content: { "application/json": { schema: SourceList } } },
+    ...problems(400),
+  },
+});
+
+const getRoute = createRoute({
+  method: "get",
+  path: "/sources/{id}",
+  tags,
+  summary: "A source with its last run, status, error, next due time and item count",
+  request: { params: SourceParams },
+  responses: {
+    200: { description: "The source", content: { "application/json": { schema: SourceSchema } } },
+    ...problems(404),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: "delete",
+  path: "/sources/{id}",
+  tags,
+  summary: "Delete a source and every document it created",
+  description:
+    "A source owns its documents: they are deleted with it, in the same transaction. Documents uploaded by other means are untouched.",
+  request: { params: SourceParams },
+  responses: { 204: { description: "Deleted, with its documents" }, ...problems(404) },
+});
+
+const syncRoute = createRoute({
+  method: "post",
+  path: "/sources/{id}/sync",
+  tags,
+  summary: "Sync a source now, in the background",
+  description: "If a sync of this source is already running, that run does the work.",
+  request: { params: SourceParams },
+  responses: {
+    202: { description: "Sync started", content: { "application/json": { schema: SyncAccepted } } },
+    ...problems(404),
+  },
+});
+
+export function sourceRoutes(): OpenAPIHono<HonoEnv> {
+  const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook as never });
+
+  register(app, createSourceRoute, async (c) => {
+    const body = valid(c, "json", SourceCreate);
+    const input = validateNewSource(body, c.get("services").config.SOURCE_ALLOW_PRIVATE);
+    Object.assign(c.get("wide"), { index: input.index, kind: input.kind });
+    const source = await createSource(await memoryContext(c), input);
+    c.get("wide").sourceId = source.id;
+    return c.json(source, 201);
+  });
+
+  register(app, listRoute, async (c) => {
+    const query = valid(c, "query", SourceListQuery);
+    const index = query.index === undefined ? undefined : normalizeIndexName(query.index);
+    const cursor = query.cursor ? validateSourceId(query.cursor) : undefined;
+    const page = await listSources(await memoryContext(c), {
+      ...(index ? { index } : {}),
+      ...(cursor ? { cursor } : {}),
+      limit: query.limit,
+    });
+    return c.json(page);
+  });
+
+  register(app, getRoute, async (c) => {
+    const id = knownShape(c.req.param("id"));
+    return c.json(await getSource(await memoryContext(c), id));
+  });
+
+  register(app, deleteRoute, async (c) => {
+    const id = knownShape(c.req.param("id"));
+    await deleteSource(await memoryContext(c), id);
+    return c.body(null, 204);
+  });
+
+  register(app, syncRoute, async (c) => {
+    const id = knownShape(c.req.param("id"));
+    const ctx = await memoryContext(c);
+    await getSource(ctx, id); // 404 now, not silently in the background
+    ctx.waitUntil(syncSource(ctx, id).catch((error: unknown) => log.error("source.sync_failed", { id, error })));
+    c.get("wide").sourceId = id;
+    return c.json({ id, message: "Sync started" }, 202);
+  });
+
+  return app;
+}
+
+/** An id that cannot exist is simply not found; its format is not the caller's concern. */
+function knownShape(raw: string | undefined): string {
+  try {
+    return validateSourceId(raw ?? "");
+  } catch {
+    throw new NotFoundError("source", (raw ?? "").slice(0, 64));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * @module
+ * Request and response schemas of `/sources`: they validate shapes at the edge
+ * and document the routes at `GET /openapi.json`. Deeper rules (URL policy,
+ * index names, tags, interval bounds) live in `lib/sources/validate.ts`.
+ */
+import { z } from "@hono/zod-openapi";
+import { TagsSchema } from "../../schemas.js";
+
+export const SourceCreate = z
+  .object({
+    url: z.string({ error: "is required" }).max(2048).openapi({
+      description: "http(s) URL of the page, sitemap or feed. Private and loopback addresses are refused.",
+      example: "https://example.com/sitemap.xml",
+    }),
+    kind: z.enum(["page", "sitemap", "feed"], { error: "must be one of page, sitemap, feed" }).openapi({
+      description:
+        "`page`: one document. `sitemap`: every `<loc>` (one `<sitemapindex>` level) is a document. `feed`: every RSS `<item>` / Atom `<entry>` is a document; entries carrying full content are ingested from the feed itself.",
+    }),
+    index: z.string().max(256).nullish().openapi({ description: "Index name; empty or missing means `default`." }),
+    tags: z.record(z.string(), z.unknown()).nullish().openapi({
+      description: 'Tags for every document the source creates, `{ "key": ["values"] }`; `source: [id]` is added.',
+    }),
+    intervalSeconds: z
+      .number({ error: "must be a number" })
+      .int("must be an integer")
+      .nullish()
+      .openapi({ description: "Seconds between syncs; at least 60, default 3600." }),
+  })
+  .openapi("SourceCreate");
+
+export const SourceSchema = z
+  .object({
+    id: z.string(),
+    index: z.string(),
+    kind: z.enum(["page", "sitemap", "feed"]),
+    url: z.string(),
+    tags: TagsSchema,
+    intervalSeconds: z.number().int(),
+    createdAt: z.string(),
+    nextDueAt: z.string().openapi({ description: "When the next scheduled sync is due." }),
+    lastRunAt: z.string().nullable(),
+    lastStatus: z.enum(["unchanged", "updated", "failed", "not_modified"]).nullable().openapi({
+      description: "`not_modified`: the server answered 304; `unchanged`: same bytes as last time.",
+    }),
+    lastError: z.string().nullable(),
+    failures: z.number().int().openapi({ description: "Consecutive failed runs; each doubles the retry delay." }),
+    itemCount: z.number().int().openapi({ description: "URLs the source tracks (documents it owns)." }),
+  })
+  .openapi("Source");
+
+export const SourceList = z
+  .object({ sources: z.array(SourceSchema), nextCursor: z.string().nullable() })
+  .openapi("SourceList");
+
+export const SourceListQuery = z.object({
+  index: z.string().max(256).optional().openapi({ description: "Only this index's sources; missing = all indexes." }),
+  cursor: z.string().max(64).optional().openapi({ description: "`nextCursor` of the previous page." }),
+  limit: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(1, "must be between 1 and 100")
+    .max(100, "must be between 1 and 100")
+    .default(50),
+});
+
+export const SourceParams = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "src_0123456789abcdef0123" }),
+});
+
+export const SyncAccepted = z.object({ id: z.string(), message: z.string() }).openapi("SourceSyncAccepted");

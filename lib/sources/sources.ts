@@ -1,0 +1,57 @@
+/**
+ * @module
+ * Source verbs for the HTTP edge and the CLI: create (the first sync starts
+ * in the background, as an upload's job does), read, list, delete. A source
+ * owns the documents it created: deleting it deletes them.
+ */
+import { ConflictError, NotFoundError } from "../errors.js";
+import { log } from "../log/logger.js";
+import type { MemoryContext } from "../memory/types.js";
+import {
+  deleteSourceAndDocuments,
+  insertSource,
+  listSourceRecords,
+  readSource,
+  type SourceRecord,
+} from "../store/source-store.js";
+import { syncSource } from "./sync.js";
+import type { NewSource, Source } from "./types.js";
+import { newSourceId } from "./validate.js";
+
+export async function createSource(ctx: MemoryContext, input: NewSource): Promise<Source> {
+  const record = await insertSource(ctx.db, newSourceId(), input);
+  if (!record) throw new ConflictError(`index '${input.index}' already has a source for ${input.url}`);
+  // Due at once; this run only makes the first sync fast. If it dies, cron takes over.
+  ctx.waitUntil(
+    syncSource(ctx, record.id).catch((error: unknown) =>
+      log.error("source.first_sync_failed", { id: record.id, error }),
+    ),
+  );
+  return publicView(record);
+}
+
+export async function getSource(ctx: MemoryContext, id: string): Promise<Source> {
+  const record = await readSource(ctx.db, id);
+  if (!record) throw new NotFoundError("source", id);
+  return publicView(record);
+}
+
+export async function listSources(
+  ctx: MemoryContext,
+  page: { index?: string; cursor?: string; limit: number },
+): Promise<{ sources: Source[]; nextCursor: string | null }> {
+  const rows = await listSourceRecords(ctx.db, { index: page.index, after: page.cursor, limit: page.limit + 1 });
+  const sources = rows.slice(0, page.limit).map(publicView);
+  return { sources, nextCursor: rows.length > page.limit ? sources[sources.length - 1]!.id : null };
+}
+
+/** Deletes the source and every document it created; `NotFoundError` when there is no such source. */
+export async function deleteSource(ctx: MemoryContext, id: string): Promise<void> {
+  if (!(await deleteSourceAndDocuments(ctx.db, id))) throw new NotFoundError("source", id);
+}
+
+/** Validators and hashes are bookkeeping, not API. */
+function publicView(record: SourceRecord): Source {
+  const { etag: _e, lastModified: _l, contentHash: _c, ...source } = record;
+  return source;
+}

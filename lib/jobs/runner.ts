@@ -20,7 +20,17 @@ const PERMANENT = new Set([
   "InvalidPartitionOptions",
   "EmbeddingSpaceMismatch",
   "AiConfigError",
+  "FetchRefused",
 ]);
+
+/** A page that answered 4xx (but not 408/429) will answer the same next time. */
+function permanent(error: unknown): boolean {
+  const e = error as { name?: string; status?: number } | null;
+  if (PERMANENT.has(e?.name ?? "")) return true;
+  return (
+    e?.name === "FetchFailed" && !!e.status && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429
+  );
+}
 
 export type JobResult = "completed" | "superseded" | "retry" | "failed";
 
@@ -53,8 +63,7 @@ export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promi
     return outcome.status === "completed" ? "completed" : "superseded";
   }
   const message = readable(outcome.error);
-  const name = (outcome.error as { name?: string } | null)?.name ?? "";
-  const final = PERMANENT.has(name) || job.attempts >= job.maxAttempts;
+  const final = permanent(outcome.error) || job.attempts >= job.maxAttempts;
   if (final) {
     await markFailed(ctx.db, job.index, job.documentId, job.generation, { step: outcome.step, message });
     await failJob(ctx.db, job, owner, message);

@@ -21,6 +21,7 @@ import {
 } from "../store/memory-store.js";
 import { fromBase64, sha256Hex } from "./hashing.js";
 import type { MemoryContext, PipelineStep } from "./types.js";
+import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
@@ -52,11 +53,11 @@ export async function processDocument(
           reason: "its content is no longer stored; upload it again",
         });
       }
-      const result = await extract({
-        bytes: fromBase64(file.base64),
-        fileName: file.name,
-        contentType: file.contentType,
-      });
+      const input =
+        file.contentType === WEB_PAGE_TYPE && file.sourceUrl
+          ? await webPageInput(ctx, file.sourceUrl)
+          : { bytes: fromBase64(file.base64), fileName: file.name, contentType: file.contentType };
+      const result = await extract(input);
       extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
     }
     await done(step);
@@ -106,4 +107,11 @@ export async function processDocument(
   } catch (error) {
     return { status: "failed", step, error };
   }
+}
+
+/** A `content.url` file is the page it points at, fetched now through the guard. */
+async function webPageInput(ctx: MemoryContext, url: string) {
+  const page = await fetchWebPage(ctx, url);
+  const name = new URL(page.url).pathname.split("/").pop() || "index.html";
+  return { bytes: page.bytes, fileName: name, contentType: page.contentType };
 }

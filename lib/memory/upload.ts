@@ -11,6 +11,7 @@ import { log } from "../log/logger.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex, toBase64 } from "./hashing.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
+import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
 export async function uploadDocument(
   ctx: MemoryContext,
@@ -19,7 +20,12 @@ export async function uploadDocument(
   const files: StoredFile[] = [];
   const usedIds = new Set<string>();
   for (const file of input.files) {
-    const contentType = detectContentType({ fileName: file.name, contentType: file.contentType, bytes: file.bytes });
+    const pageUrl = webPageUrl(file);
+    const sourceUrl = pageUrl === undefined ? file.sourceUrl : checkWebPageUrl(ctx, pageUrl);
+    const contentType =
+      pageUrl === undefined
+        ? detectContentType({ fileName: file.name, contentType: file.contentType, bytes: file.bytes })
+        : WEB_PAGE_TYPE;
     if (!contentType) throw new UnsupportedContentType({ fileName: file.name, contentType: file.contentType });
     files.push({
       fileId: uniqueFileId(file.name, usedIds),
@@ -28,7 +34,7 @@ export async function uploadDocument(
       size: file.bytes.byteLength,
       sha256: await sha256Hex(file.bytes),
       base64: toBase64(file.bytes),
-      ...(file.sourceUrl ? { sourceUrl: file.sourceUrl } : {}),
+      ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
   const { jobId } = await saveUpload(ctx.db, {

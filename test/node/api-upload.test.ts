@@ -188,10 +188,10 @@ describe("errors", () => {
     await expectProblem(res, 415);
   });
 
-  it("400 for JSON uploads without text, with a url, or not JSON at all", async () => {
-    expect((await expectProblem(await api.postJson("/upload", { index: "x" }), 400)).detail).toMatch(/text/);
-    const url = await expectProblem(await api.postJson("/upload", { url: "https://example.com" }), 400);
-    expect(url.detail).toMatch(/POST \/sources/);
+  it("400 for JSON uploads without text or url, with both, or not JSON at all", async () => {
+    expect((await expectProblem(await api.postJson("/upload", { index: "x" }), 400)).detail).toMatch(/text or url/);
+    const both = await expectProblem(await api.postJson("/upload", { text: "a", url: "https://example.com" }), 400);
+    expect(both.detail).toMatch(/exactly one/);
     const broken = await api.call("/upload", {
       method: "POST",
       body: "{ nope",

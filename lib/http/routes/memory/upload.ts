@@ -11,7 +11,6 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ValidationError } from "../../../errors.js";
-import { detectContentType, UnsupportedContentType } from "../../../extract/index.js";
 import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
 import {
@@ -111,11 +110,6 @@ async function upload(c: Context<HonoEnv>): Promise<Response> {
   const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
   const total = input.files.reduce((n, f) => n + f.bytes.byteLength, 0);
   if (total > maxSize) return tooLarge(c, maxSize);
-  for (const file of input.files) {
-    if (!detectContentType({ fileName: file.name, contentType: file.contentType, bytes: file.bytes })) {
-      throw new UnsupportedContentType({ fileName: file.name, contentType: file.contentType });
-    }
-  }
   Object.assign(c.get("wide"), { index: input.index, documentId: input.documentId, files: input.files.length });
 
   const stored = await uploadDocument(await memoryContext(c), input);
@@ -153,17 +147,20 @@ function fromJson(raw: unknown): UploadInput {
     throw new ValidationError(`${issue.path.map(String).join(".") || "body"}: ${issue.message}`);
   }
   const body = parsed.data;
-  if (body.url !== undefined && body.url !== null) {
-    throw new ValidationError("url ingestion is configured via POST /sources; POST /upload takes files or text");
+  const hasUrl = body.url !== undefined && body.url !== null;
+  const hasText = body.text !== undefined && body.text !== null;
+  if (hasUrl === hasText) {
+    throw new ValidationError("send exactly one of text or url (or send files as multipart/form-data)");
   }
-  if (body.text === undefined || body.text === null) {
-    throw new ValidationError("text: required (or send files as multipart/form-data)");
-  }
+  // Kernel Memory's clients import text as a file called content.txt and a web page as
+  // content.url holding the URL; so do we (to keep a page in sync, use POST /sources).
+  const file = hasUrl
+    ? { name: "content.url", bytes: new TextEncoder().encode(body.url!) }
+    : { name: "content.txt", bytes: new TextEncoder().encode(body.text!), contentType: "text/plain" };
   return {
     index: normalizeIndexName(body.index),
     documentId: documentIdOrNew(body.documentId),
-    // Kernel Memory's clients import text as a file called content.txt; so do we.
-    files: [{ name: "content.txt", bytes: new TextEncoder().encode(body.text), contentType: "text/plain" }],
+    files: [file],
     tags: validateTags(body.tags),
     steps: parseSteps(body.steps ?? []),
     ...(body.args ? { args: body.args } : {}),

@@ -15,6 +15,7 @@ import type { HonoEnv } from "./hono-env.js";
 import { playgroundRoutes } from "./playground/route.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
+import { jobRoutes } from "./routes/jobs.js";
 import { memoryRoutes } from "./routes/memory/index.js";
 import { sourceRoutes } from "./routes/sources/index.js";
 
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   api.route("/", sourceRoutes());
   app.route("/", api);
   app.route("/", playgroundRoutes());
+  app.route("/", jobRoutes());
   options.extend?.(app);
 
   app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));

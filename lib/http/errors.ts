@@ -21,6 +21,10 @@ const STATUS_BY_NAME: Record<string, ContentfulStatusCode> = {
   PayloadTooLarge: 413,
   UnsupportedContentType: 415,
   ExtractionFailed: 422,
+  // The embedding or generation provider failed (after its retries): the upstream's fault, not ours.
+  // Their messages are scrubbed of credentials (lib/ai/errors.ts), so they can be the detail.
+  EmbeddingFailed: 502,
+  GenerationFailed: 502,
 };
 
 /** Configuration that cannot work: one clear 500 naming the problem, not a stack trace. */

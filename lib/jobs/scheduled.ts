@@ -5,7 +5,7 @@
  * functions, and reports what it did in one structured log line.
  */
 import { log } from "../log/logger.js";
-import { memoryContextOf, servicesFor } from "../runtime/services.js";
+import { memoryContextOf, type Services, servicesFor } from "../runtime/services.js";
 import { type SourceSyncReport, syncDueSources } from "../sources/index.js";
 import { pruneFinishedJobs } from "../store/job-store.js";
 import { type RunReport, runDueJobs } from "./runner.js";
@@ -23,14 +23,20 @@ export type ScheduledRun = {
   durationMs: number;
 };
 
-export async function runScheduled(input: {
-  env: Record<string, unknown>;
+export type TickInput = {
   cron: string;
   waitUntil?: (promise: Promise<unknown>) => void;
   budgetMs?: number;
-}): Promise<ScheduledRun> {
+};
+
+/** A tick for an environment (cron handlers, the Node scheduler, the CLI). */
+export function runScheduled(input: TickInput & { env: Record<string, unknown> }): Promise<ScheduledRun> {
+  return runTick(servicesFor(input.env), input);
+}
+
+/** A tick on services already at hand (the HTTP trigger for hosts whose cron calls a URL). */
+export async function runTick(services: Services, input: TickInput): Promise<ScheduledRun> {
   const started = Date.now();
-  const services = servicesFor(input.env);
   await services.ready();
   const ctx = memoryContextOf(services, input.waitUntil ?? ((p) => void p.catch(() => {})));
   let run: ScheduledRun;

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { closeAllHandles } from "../db/index.js";
 import { type AppOptions, createApp } from "../http/app.js";
+import { drainBackground } from "./background.js";
 
 export type NodeServer = { port: number; url: string; close(): Promise<void> };
 
@@ -25,6 +26,8 @@ export async function startNodeServer(
     url: `http://${hostname}:${port}`,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Let background ingestion that requests started finish on the pool before it closes.
+      await drainBackground(10_000);
       await closeAllHandles();
     },
   };

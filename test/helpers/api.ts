@@ -181,6 +181,8 @@ export const PROTECTED_ROUTES: Array<{ method: string; path: string; json?: unkn
   { method: "GET", path: "/sources/1" },
   { method: "DELETE", path: "/sources/1" },
   { method: "POST", path: "/sources/1/sync" },
+  { method: "POST", path: "/jobs/run" },
+  { method: "GET", path: "/jobs/run" },
   { method: "GET", path: "/openapi.json" },
   { method: "GET", path: "/docs" },
   { method: "GET", path: "/no-such-route" },

@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import { log } from "../../../log/logger.js";
 import type { MemoryContext } from "../../../memory/types.js";
+import { trackBackground } from "../../../runtime/background.js";
 import { memoryContextOf } from "../../../runtime/services.js";
 import type { HonoEnv } from "../../hono-env.js";
 
@@ -26,14 +27,12 @@ function guarded(promise: Promise<unknown>): Promise<unknown> {
   return promise.catch((error: unknown) => log.error("background.failed", { error }));
 }
 
-function waitUntilFor(c: Context<HonoEnv>): (promise: Promise<unknown>) => void {
+export function waitUntilFor(c: Context<HonoEnv>): (promise: Promise<unknown>) => void {
   try {
     const ctx = c.executionCtx;
     if (typeof ctx?.waitUntil === "function") return (promise) => ctx.waitUntil(guarded(promise));
   } catch {
     // No execution context: Node, Lambda, tests through app.request.
   }
-  return (promise) => {
-    guarded(promise);
-  };
+  return (promise) => trackBackground(guarded(promise));
 }

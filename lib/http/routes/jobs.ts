@@ -1,0 +1,32 @@
+/**
+ * @module
+ * `POST /jobs/run` (and `GET`, which is what Vercel Cron sends): one scheduler
+ * tick — due ingestion jobs, then due source syncs — for hosts whose scheduler
+ * can only call a URL. Protected by the API key like every data route; make
+ * the cron's secret one of `API_KEYS`. `?budgetMs=` shortens the run.
+ */
+import { Hono } from "hono";
+import { ValidationError } from "../../errors.js";
+import { runTick } from "../../jobs/scheduled.js";
+import type { HonoEnv } from "../hono-env.js";
+import { waitUntilFor } from "./memory/context.js";
+
+export function jobRoutes(): Hono<HonoEnv> {
+  const app = new Hono<HonoEnv>();
+  const run = async (c: import("hono").Context<HonoEnv>) => {
+    const raw = c.req.query("budgetMs");
+    const budgetMs = raw === undefined ? undefined : Number(raw);
+    if (budgetMs !== undefined && (!Number.isInteger(budgetMs) || budgetMs < 100 || budgetMs > 900_000)) {
+      throw new ValidationError("budgetMs must be an integer between 100 and 900000");
+    }
+    const report = await runTick(c.get("services"), {
+      cron: "http",
+      waitUntil: waitUntilFor(c),
+      ...(budgetMs ? { budgetMs } : {}),
+    });
+    return c.json(report);
+  };
+  app.post("/jobs/run", run);
+  app.get("/jobs/run", run);
+  return app;
+}

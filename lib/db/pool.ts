@@ -55,7 +55,6 @@ export function createPoolDb(config: DbConfig): Db {
     batch: (statements) =>
       withRetry(async () => {
         if (statements.length === 0) return [];
-        const client = await pool.connect();
         let broken: Error | undefined;
         // A checked-out client has no pool listener: a server-side termination arriving
         // between two statements must mark it broken, not crash the process.
@@ -63,7 +62,7 @@ export function createPoolDb(config: DbConfig): Db {
           broken = err;
           log.warn("db.pool.client_error", { code: (err as { code?: string }).code, error: err });
         };
-        client.on("error", onError);
+        const client = await connectListening(pool, onError);
         try {
           return await inTransaction(client, statements);
         } catch (err) {
@@ -82,4 +81,20 @@ export function createPoolDb(config: DbConfig): Db {
     }),
     close: () => pool.end(),
   };
+}
+
+/**
+ * `pool.connect()` with `onError` attached inside the pool's callback, in the same tick as the checkout.
+ * With `await pool.connect()` the listener would come a microtask later, while the driver keeps parsing
+ * the frames already received: a 57P01 that arrives with the ReadyForQuery that freed the client was
+ * then emitted with no listener at all, an uncaught exception that ends the process.
+ */
+function connectListening(pool: Pool, onError: (err: Error) => void): Promise<PoolClient> {
+  return new Promise((resolve, reject) => {
+    pool.connect((err, client) => {
+      if (err || !client) return reject(err ?? new Error("the pool returned no client"));
+      client.on("error", onError);
+      resolve(client);
+    });
+  });
 }

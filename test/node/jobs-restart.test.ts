@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../lib/ai/types.js";
 import { closeAllHandles } from "../../lib/db/index.js";
 import { runDueJobs } from "../../lib/jobs/runner.js";
-import { toBase64 } from "../../lib/memory/hashing.js";
-import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
-import { saveUpload } from "../../lib/store/memory-store.js";
+import type { MemoryContext } from "../../lib/memory/types.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase, withAdmin } from "../helpers/database.js";
+import { enqueueFile } from "../helpers/enqueue.js";
 import { memoryContext } from "../helpers/memory.js";
 
 const run = promisify(execFile);
@@ -57,24 +56,11 @@ describe("PostgreSQL restarts mid-run", () => {
         { length: 4 },
         (_, p) => `Doc ${i} part ${p}. ${"Alpha beta gamma delta. ".repeat(80)}`,
       ).join("\n\n");
-      const bytes = new TextEncoder().encode(body);
-      await saveUpload(ctx.db, {
-        index: "restart",
-        documentId: `doc-${i}`,
-        tags: {},
-        steps: DEFAULT_STEPS,
-        files: [
-          {
-            fileId: "a.txt",
-            name: "a.txt",
-            contentType: "text/plain",
-            size: bytes.length,
-            sha256: "x",
-            base64: toBase64(bytes),
-          },
-        ],
-        maxAttempts: 10,
-      });
+      await enqueueFile(
+        ctx.db,
+        { index: "restart", documentId: `doc-${i}`, maxAttempts: 10 },
+        { name: "a.txt", contentType: "text/plain", body },
+      );
     }
     const slow: Embedder = {
       ...ctx.embedder,

@@ -10,13 +10,12 @@ import type { Embedder } from "../../lib/ai/types.js";
 import { closeAllHandles } from "../../lib/db/index.js";
 import { runDueJobs } from "../../lib/jobs/runner.js";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
-import { toBase64 } from "../../lib/memory/hashing.js";
 import { getUploadStatus } from "../../lib/memory/status.js";
-import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
+import type { MemoryContext } from "../../lib/memory/types.js";
 import { claimDueJobs, countJobs } from "../../lib/store/job-store.js";
-import { saveUpload } from "../../lib/store/memory-store.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, sampleBackends, type TestDatabase, urlFor } from "../helpers/database.js";
+import { enqueueFile } from "../helpers/enqueue.js";
 import { memoryContext } from "../helpers/memory.js";
 
 const POOL_MAX = 4;
@@ -49,20 +48,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** Queues an ingestion job without starting it (as if the upload's own run never happened). */
-async function enqueue(index: string, documentId: string, body: string, name = "doc.txt") {
-  const bytes = new TextEncoder().encode(body);
-  return saveUpload(ctx.db, {
-    index,
-    documentId,
-    tags: {},
-    steps: DEFAULT_STEPS,
-    files: [
-      { fileId: name, name, contentType: "text/plain", size: bytes.length, sha256: "x", base64: toBase64(bytes) },
-    ],
-    maxAttempts: 3,
-  });
-}
+const enqueue = (index: string, documentId: string, body: string, name = "doc.txt") =>
+  enqueueFile(ctx.db, { index, documentId }, { name, contentType: "text/plain", body });
 
 const chunksOf = (index: string, documentId: string) =>
   ctx.db.query<{ partition_number: number; text: string; content_hash: string; embedding: string }>(
@@ -196,23 +183,11 @@ describe("job queue", () => {
 
   it("poison input fails after its attempts with a readable error and never blocks other jobs", async () => {
     const pdf = new TextEncoder().encode("%PDF-1.4\n%corrupt, truncated");
-    await saveUpload(ctx.db, {
-      index: "poison",
-      documentId: "bad",
-      tags: {},
-      steps: DEFAULT_STEPS,
-      files: [
-        {
-          fileId: "bad.pdf",
-          name: "bad.pdf",
-          contentType: "application/pdf",
-          size: pdf.length,
-          sha256: "x",
-          base64: toBase64(pdf),
-        },
-      ],
-      maxAttempts: 3,
-    });
+    await enqueueFile(
+      ctx.db,
+      { index: "poison", documentId: "bad" },
+      { name: "bad.pdf", contentType: "application/pdf", body: pdf },
+    );
     await enqueue("poison", "good", "A perfectly fine document.");
     const report = await runDueJobs(ctx, { budgetMs: 30_000 });
     expect(report).toMatchObject({ failed: 1, completed: 1 });

@@ -6,10 +6,8 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { toBase64 } from "../../lib/memory/hashing.js";
-import { DEFAULT_STEPS } from "../../lib/memory/types.js";
 import { servicesFor } from "../../lib/runtime/services.js";
-import { saveUpload } from "../../lib/store/memory-store.js";
+import { enqueueFile } from "../helpers/enqueue.js";
 
 type Health = { db: { transport: string; handles: number; pingMs?: number } };
 
@@ -51,24 +49,11 @@ describe("workerd: one http handle per isolate", () => {
   it("the scheduled handler migrates and processes queued ingestion jobs over the http transport", async () => {
     const services = servicesFor(env as never);
     await services.ready();
-    const body = new TextEncoder().encode("Queued in workerd, processed by the cron handler.");
-    const { jobId } = await saveUpload(services.db, {
-      index: "workerd-cron",
-      documentId: "queued-doc",
-      tags: {},
-      steps: DEFAULT_STEPS,
-      files: [
-        {
-          fileId: "a.txt",
-          name: "a.txt",
-          contentType: "text/plain",
-          size: body.length,
-          sha256: "x",
-          base64: toBase64(body),
-        },
-      ],
-      maxAttempts: 3,
-    });
+    const { jobId } = await enqueueFile(
+      services.db,
+      { index: "workerd-cron", documentId: "queued-doc" },
+      { name: "a.txt", contentType: "text/plain", body: "Queued in workerd, processed by the cron handler." },
+    );
 
     const controller = createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" });
     const handler = (await import("../../functions/worker.js")).default;

@@ -44,13 +44,17 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const { values } = parseArgs({ args: argv, options: { ...options, only: { type: "string" } }, strict: true });
   const args = { ...DEFAULTS } as BenchArgs;
   for (const [key, flag] of Object.entries(FLAGS) as Array<[keyof typeof DEFAULTS, string]>) {
-    const raw = values[flag];
+    const raw = (values as Record<string, string | undefined>)[flag];
     if (raw === undefined) continue;
     const n = Number(raw);
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag} needs a positive number, got ${raw}`);
     args[key] = n;
   }
-  if (typeof values.only === "string") args.only = values.only.split(",").map((s) => s.trim()).filter(Boolean);
+  if (typeof values.only === "string")
+    args.only = values.only
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
   return args;
 }
 

@@ -57,7 +57,12 @@ export const EnvSchema = z.object({
   /** Time one cron run may spend on jobs (Workers cron handlers are time-limited). */
   JOBS_BUDGET_MS: int(100, 15 * 60_000, 25_000),
   /** Node server only: run due jobs and source syncs every N ms (0 = off; `npm start` defaults to 60000). */
-  JOBS_INTERVAL_MS: z.coerce.number().int().min(0).max(24 * 3_600_000).optional(),
+  JOBS_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000)
+    .optional(),
   /** Largest body a source fetch may read (enforced while streaming). */
   SOURCE_MAX_BYTES: int(1024, 512 * 1024 * 1024, 10 * 1024 * 1024),
   /** Time limit of one source fetch, redirects and body included. */

@@ -6,6 +6,7 @@
  */
 import pg from "pg";
 import { createOfflineEmbedder } from "../lib/ai/index.js";
+import { parseConfig } from "../lib/config/env.js";
 import { useLocalNeonProxy } from "../lib/db/local-proxy.js";
 import { createPoolDb } from "../lib/db/pool.js";
 import type { Db } from "../lib/db/types.js";
@@ -74,6 +75,7 @@ export const search: Bench = {
             filters: [],
             minRelevance: 0,
             limit: K,
+            efSearch: parseConfig({}).SEARCH_EF_SEARCH,
           }),
         );
       try {
@@ -127,7 +129,7 @@ export const search: Bench = {
       ],
       notes: [
         `Sequential (concurrency 1), ${WARM} warm-up queries dropped. Queries are 2–4 corpus words, embedded by the offline embedder (HTTP rows include that embedding; the others get the vectors precomputed).`,
-        "searchChunks() runs as one transaction of five statements (BEGIN, set_config(hnsw.iterative_scan), set_config(hnsw.ef_search), the query, COMMIT). Over plain pg those extra round trips cost next to nothing (compare its vector-only row with the floor); through the local Neon proxy every round trip crosses a WebSocket relay in another Node process on the same 2 cores, which is where the vector-only HTTP path loses most of its time. Hybrid (the default) adds the full-text leg: document-frequency counts per query term, IDF weighting and rank fusion, several times the cost of the vector leg.",
+        "searchChunks() (with the service's default SEARCH_EF_SEARCH) runs as one transaction of five statements (BEGIN, set_config(hnsw.iterative_scan), set_config(hnsw.ef_search), the query, COMMIT). Over plain pg those extra round trips cost next to nothing (compare its vector-only row with the floor); through the local Neon proxy every round trip crosses a WebSocket relay in another Node process on the same 2 cores, which is where the vector-only HTTP path loses most of its time. Hybrid (the default) adds the full-text leg: document-frequency counts per query term, then one GIN lookup for chunks holding any discriminative term, IDF scoring of those candidates, and rank fusion.",
         `At ${num(chunks)} rows the planner may prefer an exact scan to the HNSW index; the vectors benchmark measures the index at scale.`,
       ],
     };

@@ -2,7 +2,7 @@
  * @module
  * Cloudflare Workers entrypoint: wiring only. The database handle is created
  * lazily by the first request or cron tick and reused by every later one in
- * this isolate; on Workers it is the `neon()` HTTP function (no sockets).
+ * this isolate; on Workers it is Neon's HTTP query function (no sockets).
  */
 import "../lib/db/workers.js";
 import { createApp } from "../lib/http/app.js";

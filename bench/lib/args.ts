@@ -19,6 +19,7 @@ export const DEFAULTS = {
   vectors: 50_000,
   vectorQueries: 100,
   coldRuns: 5,
+  queueJobs: 200,
 } as const;
 
 export type BenchArgs = { only?: string[] } & { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -37,6 +38,7 @@ const FLAGS: Record<keyof typeof DEFAULTS, string> = {
   vectors: "vectors",
   vectorQueries: "vector-queries",
   coldRuns: "cold-runs",
+  queueJobs: "queue-jobs",
 };
 
 export function parseBenchArgs(argv: string[]): BenchArgs {

@@ -12,27 +12,16 @@ import { uploadDocument } from "../../lib/memory/upload.js";
 import { migrate } from "../../lib/migrate/migrate.js";
 import { ensureEmbeddingSpace } from "../../lib/store/memory-store.js";
 import { createTestDatabase, type TestDatabase, withAdmin } from "../../test/helpers/database.js";
+import { counting } from "../../test/helpers/memory.js";
 import type { CorpusDocument } from "./corpus.js";
 import { createPgDb } from "./pg-db.js";
 
 export const BENCH_INDEX = "bench";
 
-export type CountingEmbedder = Embedder & { calls: number; texts: number };
+export type { CountingEmbedder } from "../../test/helpers/memory.js";
 
-export function countingEmbedder(inner: Embedder = createOfflineEmbedder()): CountingEmbedder {
-  const wrapper: CountingEmbedder = {
-    id: inner.id,
-    dimensions: inner.dimensions,
-    maxTokens: inner.maxTokens,
-    calls: 0,
-    texts: 0,
-    embed: async (texts, opts) => {
-      wrapper.calls++;
-      wrapper.texts += texts.length;
-      return inner.embed(texts, opts);
-    },
-  };
-  return wrapper;
+export function countingEmbedder(inner: Embedder = createOfflineEmbedder()) {
+  return counting(inner);
 }
 
 /** A MemoryContext whose background work (`waitUntil`) can be awaited with `settle()`. */

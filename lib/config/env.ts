@@ -49,6 +49,11 @@ export const EnvSchema = z.object({
   MAX_UPLOAD_BYTES: int(1, 1024 * 1024 * 1024, 25 * 1024 * 1024),
   /** What `limit: -1` (Kernel Memory's "no limit") means for search, and the cap on any limit. */
   SEARCH_MAX_LIMIT: int(1, 1000, 100),
+  /**
+   * HNSW candidate list size per search (pgvector's default is 40). At 1M vectors recall@10 was
+   * 0.48 at 40 and rises with it (BENCHMARKS.md, vectors); it is raised to at least 2 × limit.
+   */
+  SEARCH_EF_SEARCH: int(10, 1000, 100),
   /** How long a claimed ingestion job is ours before another run may take it over. */
   JOB_LEASE_SECONDS: int(1, 3600, 120),
   JOB_MAX_ATTEMPTS: int(1, 50, 5),

@@ -18,6 +18,7 @@ export async function searchMemory(ctx: MemoryContext, input: SearchInput): Prom
     filters: input.filters,
     minRelevance: input.minRelevance,
     limit: input.limit,
+    efSearch: ctx.config.SEARCH_EF_SEARCH,
   });
   return { query: input.query, noResult: hits.length === 0, results: toCitations(input.index, hits) };
 }

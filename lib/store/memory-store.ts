@@ -380,6 +380,8 @@ export type ChunkQuery = {
   filters: readonly MemoryFilter[];
   minRelevance: number;
   limit: number;
+  /** HNSW `ef_search`; raised to the candidate count when that is larger. */
+  efSearch: number;
 };
 
 /**
@@ -404,28 +406,33 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
     // The lexical leg ranks by the query's discriminative terms (those in at most 10% of the
     // index's chunks, weighted by IDF), so a rare exact term the embedding blurs still surfaces;
     // when every term is common, all of them count. Document frequencies are counted up to a cap.
+    // MATERIALIZED: inlined, each per-term count would run once per reference (three to four times).
     sql = `with vec as (
              select id, row_number() over (order by dist) as r
                from (select c.id, ${distance} as dist from memory_chunks c where ${where}
                       order by ${distance} limit ${candidates}) v
-           ), total as (
+           ), total as materialized (
              select count(*)::float8 as n from (select 1 from memory_chunks c where c.index_name = $2 limit 5000) s
-           ), df as (
+           ), df as materialized (
              select t.term, (select count(*) from (select 1 from memory_chunks c
                                where c.index_name = $2 and c.fts @@ to_tsquery('simple', t.term) limit 5000) s)::float8 as n
                from unnest(${termsParam}::text[]) as t(term)
-           ), weighted as (
+           ), weighted as materialized (
              select df.term, ln(1 + (total.n - df.n + 0.5) / (df.n + 0.5)) as idf,
                     df.n <= greatest(1, 0.1 * total.n) as rare
                from df, total where df.n > 0
-           ), chosen as (
-             select term, idf from weighted w where w.rare or not exists (select 1 from weighted where rare)
+           ), chosen as materialized (
+             select term, idf, to_tsquery('simple', term) as q
+               from weighted w where w.rare or not exists (select 1 from weighted where rare)
+           ), any_term as materialized (
+             -- One GIN lookup finds the candidates; each is then scored against the few chosen terms.
+             select to_tsquery('simple', string_agg(term, ' | ')) as q from chosen
            ), txt as (
              select id, row_number() over (order by score desc, id) as r
-               from (select c.id, sum(chosen.idf) as score
-                       from memory_chunks c join chosen on c.fts @@ to_tsquery('simple', chosen.term)
-                      where ${where}
-                      group by c.id order by score desc, c.id limit ${candidates}) t
+               from (select c.id, (select sum(ch.idf) from chosen ch where c.fts @@ ch.q) as score
+                       from memory_chunks c, any_term
+                      where ${where} and c.fts @@ any_term.q
+                      order by score desc, c.id limit ${candidates}) t
            ), fused as (
              select id, sum(1.0 / (60 + r)) as score from (select * from vec union all select * from txt) u group by id
            )
@@ -439,7 +446,10 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   }
   const results = await db.batch([
     { text: "select set_config('hnsw.iterative_scan', 'relaxed_order', true)" },
-    { text: "select set_config('hnsw.ef_search', $1, true)", params: [String(Math.min(1000, candidates))] },
+    {
+      text: "select set_config('hnsw.ef_search', $1, true)",
+      params: [String(Math.min(1000, Math.max(q.efSearch, candidates)))],
+    },
     { text: sql, params },
   ]);
   return (results[2] as ChunkHit[]).map((h) => ({ ...h, relevance: Number(h.relevance) }));

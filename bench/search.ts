@@ -10,7 +10,7 @@ import { parseConfig } from "../lib/config/env.js";
 import { useLocalNeonProxy } from "../lib/db/local-proxy.js";
 import { createPoolDb } from "../lib/db/pool.js";
 import type { Db } from "../lib/db/types.js";
-import { searchChunks } from "../lib/store/memory-store.js";
+import { searchChunks } from "../lib/store/chunk-search.js";
 import { dbConfig } from "../test/helpers/db-handles.js";
 import { sizeTag } from "./lib/args.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";

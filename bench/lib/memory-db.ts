@@ -10,7 +10,7 @@ import type { Db } from "../../lib/db/types.js";
 import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
 import { uploadDocument } from "../../lib/memory/upload.js";
 import { migrate } from "../../lib/migrate/migrate.js";
-import { ensureEmbeddingSpace } from "../../lib/store/memory-store.js";
+import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { createTestDatabase, type TestDatabase, withAdmin } from "../../test/helpers/database.js";
 import { counting } from "../../test/helpers/memory.js";
 import type { CorpusDocument } from "./corpus.js";

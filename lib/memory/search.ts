@@ -5,7 +5,7 @@
  * only) and groups them into Kernel Memory Citations, one per document file,
  * partitions ordered by relevance. A missing index simply has no results.
  */
-import { type ChunkHit, searchChunks } from "../store/memory-store.js";
+import { type ChunkHit, searchChunks } from "../store/chunk-search.js";
 import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
 
 export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {

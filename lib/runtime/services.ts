@@ -10,7 +10,7 @@ import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } fr
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
-import { ensureEmbeddingSpace } from "../store/memory-store.js";
+import { ensureEmbeddingSpace } from "../store/embedding-space.js";
 
 export type Services = {
   config: Config;

@@ -16,7 +16,7 @@ import type pg from "pg";
 import { createOfflineEmbedder } from "../../lib/ai/offline-embedder.js";
 import { migrate } from "../../lib/migrate/migrate.js";
 import type { NodeServer } from "../../lib/runtime/node-server.js";
-import { ensureEmbeddingSpace } from "../../lib/store/memory-store.js";
+import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { type NeonProxy, startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { startServer } from "./app-server.js";
 import { createTestDatabase, ensureRole, type TestDatabase, uniqueAppName, urlFor, withAdmin } from "./database.js";

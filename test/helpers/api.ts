@@ -17,6 +17,25 @@ export type ApiServer = {
   close(): Promise<void>;
 };
 
+/** `call` and `postJson` against a server, with the API key (if any) set on every request. */
+export function apiClient(baseUrl: string, apiKey?: string): Pick<ApiServer, "call" | "postJson"> {
+  const call = (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    if (apiKey !== undefined && !headers.has("authorization")) headers.set("authorization", apiKey);
+    return fetch(`${baseUrl}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(30_000) });
+  };
+  return {
+    call,
+    postJson: (path, body, init = {}) =>
+      call(path, {
+        ...init,
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "content-type": "application/json; charset=utf-8", ...(init.headers as Record<string, string>) },
+      }),
+  };
+}
+
 export async function startApiServer(env: Record<string, string> = {}, apiKey?: string): Promise<ApiServer> {
   const database = await createTestDatabase("smapi");
   const proxy = await startNeonProxy();
@@ -28,21 +47,9 @@ export async function startApiServer(env: Record<string, string> = {}, apiKey?: 
     LOG_LEVEL: "error",
     ...env,
   });
-  const call = (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    if (apiKey !== undefined && !headers.has("authorization")) headers.set("authorization", apiKey);
-    return fetch(`${server.url}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(30_000) });
-  };
   return {
     url: server.url,
-    call,
-    postJson: (path, body, init = {}) =>
-      call(path, {
-        ...init,
-        method: "POST",
-        body: JSON.stringify(body),
-        headers: { "content-type": "application/json; charset=utf-8", ...(init.headers as Record<string, string>) },
-      }),
+    ...apiClient(server.url, apiKey),
     close: async () => {
       await server.close();
       await proxy.close();

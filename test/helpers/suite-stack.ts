@@ -18,6 +18,7 @@ import { migrate } from "../../lib/migrate/migrate.js";
 import type { NodeServer } from "../../lib/runtime/node-server.js";
 import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { type NeonProxy, startNeonProxy } from "../../scripts/neon-proxy/server.js";
+import { apiClient } from "./api.js";
 import { startServer } from "./app-server.js";
 import { createTestDatabase, ensureRole, type TestDatabase, uniqueAppName, urlFor, withAdmin } from "./database.js";
 import { dbConfig, networkDb } from "./db-handles.js";
@@ -77,24 +78,12 @@ export async function startStack(prefix: string): Promise<Stack> {
       const server = await startServer(full);
       servers.push(server);
       const apiKey = env.API_KEYS?.split(",")[0]?.trim();
-      const call = (path: string, init: RequestInit = {}) => {
-        const headers = new Headers(init.headers);
-        if (apiKey && !headers.has("authorization")) headers.set("authorization", apiKey);
-        return fetch(`${server.url}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(30_000) });
-      };
       return {
         ...server,
         env: full,
         mergedEnv: { ...process.env, ...full },
         appName,
-        call,
-        postJson: (path, body, init = {}) =>
-          call(path, {
-            ...init,
-            method: "POST",
-            body: JSON.stringify(body),
-            headers: { "content-type": "application/json", ...(init.headers as Record<string, string>) },
-          }),
+        ...apiClient(server.url, apiKey || undefined),
       };
     },
     digest: () => digestOf(database.name),

@@ -45,6 +45,8 @@ export const EnvSchema = z.object({
     .string()
     .refine((v) => v.split(",").some((k) => k.trim() !== ""), "at least one non-empty key")
     .optional(),
+  /** Origins allowed to call the API from a browser (comma-separated, or `*`); unset = no CORS headers. */
+  CORS_ORIGINS: z.string().max(4096).optional(),
   /** Largest `POST /upload` body (all files plus multipart framing). */
   MAX_UPLOAD_BYTES: int(1, 1024 * 1024 * 1024, 25 * 1024 * 1024),
   /** What `limit: -1` (Kernel Memory's "no limit") means for search, and the cap on any limit. */

@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { log } from "../log/logger.js";
 import { servicesFor } from "../runtime/services.js";
 import { apiKeyAuth } from "./auth.js";
+import { corsFromConfig } from "./cors.js";
 import { handleError } from "./errors.js";
 import type { HonoEnv } from "./hono-env.js";
 import { playgroundRoutes } from "./playground/route.js";
@@ -46,6 +47,8 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
     }
   });
 
+  // Preflights carry no key: CORS answers them before the key check (and only when configured).
+  app.use("*", corsFromConfig());
   // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.
   app.use("*", apiKeyAuth());
   app.route("/", healthRoutes());

@@ -113,6 +113,18 @@ function fold(records: MemoryAnswer[]): Omit<MemoryAnswer, "streamState"> {
 
 const states = (records: MemoryAnswer[]) => records.map((r) => r.streamState);
 
+/** KM's stream shape: reset first, last at the end, only appends (at least two) between. */
+function expectResetAppendsLast(records: MemoryAnswer[]): void {
+  expect(states(records)[0]).toBe("reset");
+  expect(states(records).at(-1)).toBe("last");
+  expect(
+    states(records)
+      .slice(1, -1)
+      .every((s) => s === "append"),
+  ).toBe(true);
+  expect(records.length).toBeGreaterThan(3);
+}
+
 // Tests that expect warnings silence console.error; never let that leak into the next test.
 afterEach(() => {
   vi.restoreAllMocks();
@@ -400,14 +412,7 @@ describe("ask with the OpenAI-compatible generator", () => {
 
   it("streams reset with sources, the model's deltas, then last with usage", async () => {
     const records = await collect(streamAnswerWith(context(generator), ask("Why one handle?"), fakeSearch(corpus())));
-    expect(states(records)[0]).toBe("reset");
-    expect(states(records).at(-1)).toBe("last");
-    expect(
-      states(records)
-        .slice(1, -1)
-        .every((s) => s === "append"),
-    ).toBe(true);
-    expect(records.length).toBeGreaterThan(3);
+    expectResetAppendsLast(records);
     expect(records[0]!.relevantSources.map((c) => c.documentId)).toEqual(["guide", "incident-7", "misc"]);
     expect(records.slice(1).every((r) => r.relevantSources.length === 0)).toBe(true);
     expect(
@@ -492,14 +497,7 @@ describe("streamAnswerWith without a generator", () => {
     const question = "Does every handler reuse the database handle, and when are idle clients closed?";
     const records = await collect(streamAnswerWith(context(), ask(question), fakeSearch(corpus())));
     const whole = await answerQuestion(context(), ask(question), fakeSearch(corpus()));
-    expect(states(records)[0]).toBe("reset");
-    expect(states(records).at(-1)).toBe("last");
-    expect(
-      states(records)
-        .slice(1, -1)
-        .every((s) => s === "append"),
-    ).toBe(true);
-    expect(records.length).toBeGreaterThan(3);
+    expectResetAppendsLast(records);
     expect(records[0]!.text).toBe("");
     expect(records[0]!.relevantSources).toEqual(whole.relevantSources);
     expect(

@@ -4,6 +4,8 @@
  * PostgreSQL (pgvector installed by scripts/setup-postgres.sh) and drops it at
  * the end, so suites never share rows.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import pg from "pg";
 
 export const PG_HOST = process.env.TEST_PG_HOST ?? "127.0.0.1";
@@ -79,4 +81,21 @@ export function sampleBackends(admin: pg.Client, applicationName: string, everyM
 
 export function uniqueAppName(label: string): string {
   return `smt-${label}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+const run = promisify(execFile);
+
+/**
+ * `pg_ctlcluster … restart -m fast` on the cluster that serves PG_PORT (several
+ * clusters may run on one machine; only the suite's own is restarted).
+ */
+export async function restartPostgres(): Promise<void> {
+  const { stdout } = await run("pg_lsclusters", ["--no-header"]);
+  const line = stdout
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .find((cols) => Number(cols[2]) === PG_PORT);
+  if (!line) throw new Error(`no PostgreSQL cluster listens on port ${PG_PORT} (pg_lsclusters)`);
+  await run("pg_ctlcluster", ["--skip-systemctl-redirect", line[0]!, line[1]!, "restart", "-m", "fast"]);
 }

@@ -10,8 +10,6 @@
  * const server = await stack.serve({ DB_POOL_MAX: "10" });
  * const before = await stack.digest();
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type pg from "pg";
 import { createOfflineEmbedder } from "../../lib/ai/offline-embedder.js";
 import { migrate } from "../../lib/migrate/migrate.js";
@@ -22,8 +20,6 @@ import { apiClient } from "./api.js";
 import { startServer } from "./app-server.js";
 import { createTestDatabase, ensureRole, type TestDatabase, uniqueAppName, urlFor, withAdmin } from "./database.js";
 import { dbConfig, networkDb } from "./db-handles.js";
-
-const run = promisify(execFile);
 
 export type Stack = {
   database: TestDatabase;
@@ -171,13 +167,6 @@ export async function checkProblem(res: Response): Promise<ProblemCheck & { body
   }
   if (problem.status !== res.status) return fail(`problem.status ${String(problem.status)}`);
   return { ok: true, status: res.status, body };
-}
-
-/** `pg_ctlcluster … restart -m fast` on the local cluster (what jobs-restart.test.ts does). */
-export async function restartPostgres(): Promise<void> {
-  const { stdout } = await run("pg_lsclusters", ["--no-header"]);
-  const [version, cluster] = stdout.trim().split(/\s+/);
-  await run("pg_ctlcluster", ["--skip-systemctl-redirect", version!, cluster!, "restart", "-m", "fast"]);
 }
 
 /** Waits (≤ 15 s) until the admin user can run a query again. */

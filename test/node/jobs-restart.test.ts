@@ -3,19 +3,16 @@
  * queue resumes by itself: every document ends complete, nothing is lost and
  * no chunk is doubled.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../lib/ai/types.js";
 import { closeAllHandles } from "../../lib/db/index.js";
 import { runDueJobs } from "../../lib/jobs/runner.js";
 import type { MemoryContext } from "../../lib/memory/types.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase, withAdmin } from "../helpers/database.js";
+import { createTestDatabase, restartPostgres, type TestDatabase, withAdmin } from "../helpers/database.js";
 import { enqueueFile } from "../helpers/enqueue.js";
 import { memoryContext } from "../helpers/memory.js";
 
-const run = promisify(execFile);
 const DOCS = 20;
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
@@ -42,12 +39,6 @@ afterAll(async () => {
   await proxy?.close();
   await database?.drop();
 });
-
-async function restartPostgres(): Promise<void> {
-  const { stdout } = await run("pg_lsclusters", ["--no-header"]);
-  const [version, cluster] = stdout.trim().split(/\s+/);
-  await run("pg_ctlcluster", ["--skip-systemctl-redirect", version!, cluster!, "restart", "-m", "fast"]);
-}
 
 describe("PostgreSQL restarts mid-run", () => {
   it("resumes afterwards with every document complete, nothing lost, nothing doubled", async () => {

@@ -1,6 +1,6 @@
 /**
  * The local Neon-compatible proxy, exercised only through `@neondatabase/serverless` (both transports) against the
- * real PostgreSQL at 127.0.0.1:5432, so the proxy is held to what the driver actually sends and parses.
+ * real PostgreSQL at 127.0.0.1 (TEST_PG_PORT, default 5432), so the proxy is held to what the driver actually sends and parses.
  */
 import { NeonDbError, neon, neonConfig, Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,8 +8,9 @@ import ws from "ws";
 import { useLocalNeonProxy } from "../../lib/db/local-proxy";
 import { type NeonProxy, startNeonProxy } from "../../scripts/neon-proxy/server";
 import { POOL_MAX } from "../../scripts/neon-proxy/sql-endpoint";
+import { PG_PORT, urlFor } from "../helpers/database";
 
-const DB = "postgresql://postgres@127.0.0.1:5432/test";
+const DB = urlFor("test");
 const suffix = `${process.pid}_${Date.now()}`;
 const table = `neon_proxy_${suffix}`;
 const sql = neon(DB);
@@ -102,7 +103,7 @@ describe("WebSocket passthrough (Pool)", () => {
 
   it("survives a client that disconnects abruptly, and ends its backend", async () => {
     const applicationName = `neon_proxy_abrupt_${suffix}`;
-    const socket = new ws(`ws://${proxy.address}/v2?address=127.0.0.1:5432`);
+    const socket = new ws(`ws://${proxy.address}/v2?address=127.0.0.1:${PG_PORT}`);
     socket.on("error", () => {});
     await new Promise((resolve) => socket.on("open", resolve));
     // A bare StartupMessage: enough for Postgres to start a backend we can see in pg_stat_activity.
@@ -238,7 +239,7 @@ describe("HTTP /sql (neon())", () => {
     const role = `neon_proxy_nolimit_${suffix}`;
     await sql.query(`create role ${role} login connection limit 0`);
     try {
-      const err = await rejection(neon(`postgresql://${role}@127.0.0.1:5432/test`)`select 1`);
+      const err = await rejection(neon(`postgresql://${role}@127.0.0.1:${PG_PORT}/test`)`select 1`);
       expect(err).toBeInstanceOf(NeonDbError);
       expect(err.code).toBe("53300");
     } finally {

@@ -11,12 +11,11 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
-import { backendsOf, uniqueAppName, urlFor } from "../helpers/database.js";
+import { backendsOf, restartPostgres, uniqueAppName, urlFor } from "../helpers/database.js";
 import { dbConfig, networkDb } from "../helpers/db-handles.js";
 import {
   checkProblem,
   corpusText,
-  restartPostgres,
   type Stack,
   type SuiteServer,
   startStack,

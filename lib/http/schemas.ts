@@ -137,6 +137,25 @@ export const DataPipelineStatusSchema = z
     remaining_steps: z.array(z.string()),
     completed_steps: z.array(z.string()),
     error: z.object({ step: z.string(), message: z.string() }).nullish(),
+    processing: z
+      .object({
+        state: z.enum(["queued", "running", "done", "failed"]),
+        current_step: z.string().nullable(),
+        attempts: z.number().int(),
+        max_attempts: z.number().int(),
+        last_error: z.string().nullable(),
+        next_attempt_at: z.string().nullable().openapi({ description: "Queued: when the job is due next" }),
+        lease_expires_at: z
+          .string()
+          .nullable()
+          .openapi({ description: "Running: when another run may take the job over if this one stopped" }),
+      })
+      .nullish()
+      .openapi({ description: "Not in Kernel Memory: the ingestion job behind this status" }),
+    explanation: z.string().optional().openapi({
+      description: "Not in Kernel Memory: why the document is (not yet) done, in one sentence",
+      example: "Attempt 2 of 5 failed at step extract: fetch failed. Retrying step extract; next try at …",
+    }),
   })
   .openapi("DataPipelineStatus");
 

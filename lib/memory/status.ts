@@ -1,6 +1,8 @@
-/** @module `getUploadStatus`: the pipeline status of one document, Kernel Memory's shape. */
+/** @module `getUploadStatus`: the pipeline status of one document, Kernel Memory's shape plus why it is not done. */
 import { NotFoundError } from "../errors.js";
+import { latestJobOf } from "../store/job-store.js";
 import { readStatus } from "../store/memory-store.js";
+import { explainStatus } from "./status-explain.js";
 import type { DataPipelineStatus, MemoryContext } from "./types.js";
 
 export async function getUploadStatus(
@@ -8,7 +10,10 @@ export async function getUploadStatus(
   index: string,
   documentId: string,
 ): Promise<DataPipelineStatus> {
-  const status = await readStatus(ctx.db, index, documentId);
+  const [status, job] = await Promise.all([
+    readStatus(ctx.db, index, documentId),
+    latestJobOf(ctx.db, index, documentId),
+  ]);
   if (!status) throw new NotFoundError("document", `${index}/${documentId}`);
-  return status;
+  return { ...status, ...explainStatus(status, job) };
 }

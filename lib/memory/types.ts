@@ -55,6 +55,23 @@ export type DataPipelineStatus = {
   completed_steps: string[];
   /** Set when `failed`: which step failed and why, readable. */
   error?: { step: string; message: string } | null;
+  /** Not in KM (its clients ignore it): where ingestion stands, from the document's job. */
+  processing?: PipelineProgress | null;
+  /** Not in KM: one readable sentence saying why the document is (not yet) done. */
+  explanation?: string;
+};
+
+/** The ingestion job behind a status; timestamps are ISO 8601, `null` when they do not apply. */
+export type PipelineProgress = {
+  state: "queued" | "running" | "done" | "failed";
+  current_step: string | null;
+  attempts: number;
+  max_attempts: number;
+  last_error: string | null;
+  /** Queued: when the job is due (a retry's backoff ends). */
+  next_attempt_at: string | null;
+  /** Running: when its lease ends; if that run died (a restart), another run takes the job over then. */
+  lease_expires_at: string | null;
 };
 
 export type Partition = {

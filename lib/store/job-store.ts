@@ -114,3 +114,41 @@ export async function pruneFinishedJobs(db: Db, days: number): Promise<number> {
   );
   return rows.length;
 }
+
+/** The newest job of a document, as the queue sees it now (timestamps compared with the database's clock). */
+export type JobProgress = {
+  state: "queued" | "running" | "done" | "failed";
+  attempts: number;
+  maxAttempts: number;
+  lastError: string | null;
+  runAfter: Date;
+  leaseUntil: Date | null;
+  now: Date;
+};
+
+export async function latestJobOf(db: Db, index: string, documentId: string): Promise<JobProgress | undefined> {
+  const [row] = await db.query<{
+    state: JobProgress["state"];
+    attempts: number;
+    max_attempts: number;
+    last_error: string | null;
+    run_after: string | Date;
+    lease_until: string | Date | null;
+    now: string | Date;
+  }>(
+    `select state, attempts, max_attempts, last_error, run_after, lease_until, now() as now
+       from memory_jobs where index_name = $1 and document_id = $2
+      order by generation desc, id desc limit 1`,
+    [index, documentId],
+  );
+  if (!row) return undefined;
+  return {
+    state: row.state,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    lastError: row.last_error,
+    runAfter: new Date(row.run_after),
+    leaseUntil: row.lease_until === null ? null : new Date(row.lease_until),
+    now: new Date(row.now),
+  };
+}

@@ -6,14 +6,13 @@
  * const app = createApp({ env: () => process.env });
  * serve({ fetch: app.fetch, port: 8787 });
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { log } from "../log/logger.js";
 import { servicesFor } from "../runtime/services.js";
 import { apiKeyAuth } from "./auth.js";
 import { corsFromConfig } from "./cors.js";
 import { handleError } from "./errors.js";
 import type { HonoEnv } from "./hono-env.js";
-import { playgroundRoutes } from "./playground/route.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
@@ -23,6 +22,8 @@ import { sourceRoutes } from "./routes/sources/index.js";
 export type AppOptions = {
   /** Where configuration comes from; defaults to the runtime's bindings (`c.env`). */
   env?: () => Record<string, unknown>;
+  /** Static files (the playground, /docs) answered before the key check; Workers serve them as Static Assets. */
+  assets?: MiddlewareHandler;
   /** Extra routes mounted after the built-in ones (tests, embedding apps). */
   extend?: (app: Hono<HonoEnv>) => void;
 };
@@ -49,6 +50,8 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
 
   // Preflights carry no key: CORS answers them before the key check (and only when configured).
   app.use("*", corsFromConfig());
+  // Static pages hold no data (they call the API with the key the user types), so they need no key.
+  if (options.assets) app.use("*", options.assets);
   // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.
   app.use("*", apiKeyAuth());
   app.route("/", healthRoutes());
@@ -56,7 +59,6 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   // Mounted on the memory API (not beside it) so /openapi.json documents /sources too.
   api.route("/", sourceRoutes());
   app.route("/", api);
-  app.route("/", playgroundRoutes());
   app.route("/", jobRoutes());
   options.extend?.(app);
 

@@ -2,13 +2,14 @@
  * @module
  * The OpenAPI side of the memory API: the validation hook that turns schema
  * failures into `400` ProblemDetails (`path: message`), the document at
- * `GET /openapi.json` and the reference page at `GET /docs`.
+ * `GET /openapi.json` (rendered by the static page `/docs`, public/docs.html).
  */
 
-import { swaggerUI } from "@hono/swagger-ui";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { HonoEnv } from "./hono-env.js";
+import { withExamples } from "./openapi-examples.js";
+import { registerPlainOperations } from "./openapi-operations.js";
 import { problemResponse } from "./problem.js";
 import { VERSION } from "./routes/health.js";
 
@@ -34,16 +35,22 @@ export function mountApiDocs(app: OpenAPIHono<HonoEnv>): void {
     name: "Authorization",
     description: "One of `API_KEYS`, bare (as Kernel Memory's clients send it) or as `Bearer <key>`.",
   });
-  app.doc31("/openapi.json", (c) => ({
-    openapi: "3.1.0",
-    info: {
-      title: "serverless-memory",
-      version: VERSION,
-      description:
-        "Kernel-Memory-compatible document memory on Postgres + pgvector. Errors are RFC 7807 ProblemDetails.",
-    },
-    servers: [{ url: new URL(c.req.url).origin }],
-    security: [{ ApiKey: [] }],
-  }));
-  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "serverless-memory API" }));
+  registerPlainOperations(app);
+  app.get("/openapi.json", (c) =>
+    c.json(
+      withExamples(
+        app.getOpenAPI31Document({
+          openapi: "3.1.0",
+          info: {
+            title: "serverless-memory",
+            version: VERSION,
+            description:
+              "Kernel-Memory-compatible document memory on Postgres + pgvector. Errors are RFC 7807 ProblemDetails.",
+          },
+          servers: [{ url: new URL(c.req.url).origin }],
+          security: [{ ApiKey: [] }],
+        }),
+      ),
+    ),
+  );
 }

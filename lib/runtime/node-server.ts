@@ -9,13 +9,14 @@ import { serve } from "@hono/node-server";
 import { closeAllHandles } from "../db/index.js";
 import { type AppOptions, createApp } from "../http/app.js";
 import { drainBackground } from "./background.js";
+import { nodeStaticAssets } from "./node-static.js";
 
 export type NodeServer = { port: number; url: string; close(): Promise<void> };
 
 export async function startNodeServer(
   options: AppOptions & { port?: number; hostname?: string } = {},
 ): Promise<NodeServer> {
-  const app = createApp({ env: () => process.env, ...options });
+  const app = createApp({ env: () => process.env, assets: nodeStaticAssets(), ...options });
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname }, () => resolve(s));

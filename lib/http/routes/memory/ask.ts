@@ -31,7 +31,11 @@ const askRoute = createRoute({
       description: "The answer; with `stream: true`, server-sent events of MemoryAnswer ending with `data: [DONE]`",
       content: {
         "application/json": { schema: MemoryAnswerSchema },
-        "text/event-stream": { schema: { type: "string" } },
+        "text/event-stream": {
+          schema: { type: "string" },
+          example:
+            'data: {"streamState":"reset","question":"When do deploys go out?","noResult":false,"noResultReason":null,"text":"","tokenUsage":[],"relevantSources":[]}\n\ndata: {"streamState":"append","text":"Deploys go out on Tuesdays. [1]"}\n\ndata: {"streamState":"last","text":""}\n\ndata: [DONE]\n\n',
+        },
       },
     },
     ...problems(400, 413, 415),

@@ -12,6 +12,7 @@ import type { HonoEnv } from "../../hono-env.js";
 import { mountApiDocs, validationHook } from "../../openapi.js";
 import { askRoutes } from "./ask.js";
 import { documentRoutes } from "./documents.js";
+import { downloadRoutes } from "./download.js";
 import { indexRoutes } from "./indexes.js";
 import { searchRoutes } from "./search.js";
 import { uploadRoutes } from "./upload.js";
@@ -23,6 +24,7 @@ export function memoryRoutes(): OpenAPIHono<HonoEnv> {
   askRoutes(app);
   indexRoutes(app);
   documentRoutes(app);
+  downloadRoutes(app);
   mountApiDocs(app);
   return app;
 }

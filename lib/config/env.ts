@@ -40,6 +40,8 @@ export const EnvSchema = z.object({
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
   /** Run migrations on first use of the database (off when a deploy step runs them). */
   AUTO_MIGRATE: flag(true),
+  /** Keep uploaded files after ingestion so `GET /download` can return them (Kernel Memory keeps them too). */
+  KEEP_ORIGINAL_FILES: flag(true),
   /** Comma-separated; two keys may be valid at once while one is rotated. */
   API_KEYS: z
     .string()

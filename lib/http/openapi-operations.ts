@@ -111,7 +111,8 @@ export function registerPlainOperations(app: OpenAPIHono<HonoEnv>): void {
       path,
       tags: ["Service"],
       summary,
-      security: [],
+      // Probes reach /health without a key; `/` is an ordinary (protected) route.
+      ...(path === "/health" ? { security: [] } : {}),
       request: { query: HealthQuery },
       responses: {
         200: { description: "Alive", content: { "application/json": { schema: HealthSchema } } },

@@ -96,7 +96,14 @@ export async function processDocument(
 
     step = "save_records";
     const chunks = drafts.map((d) => ({ ...d, embedding: known.get(d.contentHash)! }));
-    const saved = await replaceChunks(ctx.db, { index, documentId, generation, tags: doc.tags, chunks });
+    const saved = await replaceChunks(ctx.db, {
+      index,
+      documentId,
+      generation,
+      tags: doc.tags,
+      chunks,
+      keepFiles: ctx.config.KEEP_ORIGINAL_FILES,
+    });
     if (!saved) return { status: "superseded" };
     return {
       status: "completed",

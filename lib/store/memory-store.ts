@@ -235,7 +235,15 @@ const INSERT_SLICE = 200;
  */
 export async function replaceChunks(
   db: Db,
-  input: { index: string; documentId: string; generation: number; tags: Tags; chunks: ChunkRecord[] },
+  input: {
+    index: string;
+    documentId: string;
+    generation: number;
+    tags: Tags;
+    chunks: ChunkRecord[];
+    /** Keep the uploaded bytes (GET /download) instead of dropping them once the chunks are saved. */
+    keepFiles?: boolean;
+  },
 ): Promise<boolean> {
   const { index, documentId, generation } = input;
   const current = `exists (select 1 from memory_documents d
@@ -285,21 +293,22 @@ export async function replaceChunks(
       ],
     });
   }
-  statements.push(
-    {
-      text: `update memory_documents
-                set completed_steps = array_append(array_remove(completed_steps, 'save_records'), 'save_records'),
-                    remaining_steps = '{}', last_update = now()
-              where ${whereGeneration} returning 1 as done`,
-      params: [index, documentId, generation],
-    },
-    {
+  statements.push({
+    text: `update memory_documents
+              set completed_steps = array_append(array_remove(completed_steps, 'save_records'), 'save_records'),
+                  remaining_steps = '{}', last_update = now()
+            where ${whereGeneration} returning 1 as done`,
+    params: [index, documentId, generation],
+  });
+  const doneAt = statements.length - 1;
+  if (!input.keepFiles) {
+    statements.push({
       text: `update memory_files set content = null where index_name = $1 and document_id = $2 and ${current}`,
       params: [index, documentId, generation],
-    },
-  );
+    });
+  }
   const results = await db.batch(statements);
-  return (results[results.length - 2]?.length ?? 0) > 0;
+  return (results[doneAt]?.length ?? 0) > 0;
 }
 
 // ---- indexes and documents -------------------------------------------------------------------

@@ -191,6 +191,5 @@ export const PROTECTED_ROUTES: Array<{ method: string; path: string; json?: unkn
   { method: "POST", path: "/jobs/run" },
   { method: "GET", path: "/jobs/run" },
   { method: "GET", path: "/openapi.json" },
-  { method: "GET", path: "/docs" },
   { method: "GET", path: "/no-such-route" },
 ];

@@ -25,8 +25,8 @@ const OPENAI_KEY = "sk-test-openai-5e8b2d9f0a3c";
 const GUESSED = "guessed-key-0d3a9f";
 const NO_SLOTS_ROLE = "sm_suite_noslots";
 
-/** Routes that must answer without a key: probes, and the playground page (static, holds no data). */
-const OPEN = new Set(["GET /health", "GET /playground"]);
+/** Routes that must answer without a key: probes, and the static pages (playground, API reference; no data). */
+const OPEN = new Set(["GET /health", "GET /playground", "GET /docs"]);
 
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;

@@ -4,6 +4,7 @@
  * a Neon `Pool` when DATABASE_URL is set, the embedded PGlite otherwise.
  */
 import { closeAllHandles } from "../lib/db/index.js";
+import { forgetServer, recordServer } from "../lib/runtime/last-server.js";
 import { startScheduler } from "../lib/runtime/node-scheduler.js";
 import { startNodeServer } from "../lib/runtime/node-server.js";
 import { servicesFor } from "../lib/runtime/services.js";
@@ -29,12 +30,17 @@ const where =
   services.db.transport === "pglite" ? `embedded PGlite in ${services.config.PGLITE_DIR}` : services.db.transport;
 console.log(`serverless-memory listening on ${server.url} (database: ${where})`);
 console.log(`try: curl ${server.url}/health`);
+// The CLI's default --url (npm run cli) while this process runs.
+await recordServer(process.cwd(), server.url).catch((err: Error) =>
+  console.error(`serverless-memory: could not record the URL for the CLI: ${err.message}`),
+);
 
 const intervalMs = services.config.JOBS_INTERVAL_MS ?? 60_000;
 const scheduler = intervalMs > 0 ? startScheduler(process.env, intervalMs) : undefined;
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
+    forgetServer(process.cwd());
     void Promise.all([scheduler?.stop(), server.close()])
       .then(closeAllHandles)
       .finally(() => process.exit(0));

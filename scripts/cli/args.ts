@@ -5,11 +5,12 @@
  * to the command is a usage error rather than silently ignored.
  */
 import { parseArgs } from "node:util";
+import { readLastServer } from "../../lib/runtime/last-server.js";
 
 /** Wrong arguments: exit code 2, with the message and a pointer to `--help`. */
 export class UsageError extends Error {}
 
-export const COMMANDS = ["ingest", "search", "ask", "status", "indexes"] as const;
+export const COMMANDS = ["ingest", "search", "ask", "status", "indexes", "documents", "delete"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 type OptionSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
@@ -33,11 +34,15 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     force: { type: "boolean" },
     concurrency: { type: "string" },
     timeout: { type: "string" },
+    prune: { type: "boolean" },
+    yes: { type: "boolean", short: "y" },
   },
   search: { index, filter, limit: { type: "string", short: "n" }, "min-relevance": minRelevance, json },
   ask: { index, filter, stream: { type: "boolean" }, "min-relevance": minRelevance, json },
   status: { index, json },
   indexes: { json },
+  documents: { index, json },
+  delete: { index },
 };
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS));
@@ -58,7 +63,13 @@ export type Invocation =
 
 export const DEFAULT_URL = "http://127.0.0.1:8787";
 
-export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocation {
+/** What `npm start` last printed (while it runs), else the port it would pick: `PORT`, else 8787. */
+export function defaultUrl(env: NodeJS.ProcessEnv, cwd: string): string {
+  const port = nonEmpty(env.PORT);
+  return readLastServer(cwd) ?? (port && /^\d{1,5}$/.test(port) ? `http://127.0.0.1:${port}` : DEFAULT_URL);
+}
+
+export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv, cwd: string = process.cwd()): Invocation {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof ALL_OPTIONS; allowPositionals: true; tokens: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: ALL_OPTIONS, allowPositionals: true, strict: true, tokens: true });
@@ -79,7 +90,7 @@ export function parseInvocation(argv: string[], env: NodeJS.ProcessEnv): Invocat
       throw new UsageError(`${token.rawName} is not an option of "${command}"`);
     }
   }
-  const url = stringOption(values, "url") ?? nonEmpty(env.SERVERLESS_MEMORY_URL) ?? DEFAULT_URL;
+  const url = stringOption(values, "url") ?? nonEmpty(env.SERVERLESS_MEMORY_URL) ?? defaultUrl(env, cwd);
   const key = stringOption(values, "key") ?? nonEmpty(env.SERVERLESS_MEMORY_API_KEY);
   return { help: false, command, args, options: values, url, key };
 }

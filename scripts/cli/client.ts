@@ -28,6 +28,17 @@ export type MemoryQuery = {
   filters: Array<Record<string, string[]>>;
   minRelevance?: number;
 };
+export type DocumentSummary = {
+  index: string;
+  documentId: string;
+  tags: Record<string, string[]>;
+  completed: boolean;
+  failed: boolean;
+  files: Array<{ fileId: string; name: string; contentType: string; size: number }>;
+  creation: string;
+  lastUpdate: string;
+};
+export type DocumentPage = { index: string; documents: DocumentSummary[]; nextCursor: string | null };
 export type UploadAccepted = { index: string; documentId: string; message: string };
 export type UploadForm = {
   index: string | undefined;
@@ -105,6 +116,22 @@ export function createClient(options: { url: string; key: string | undefined }) 
 
     async indexes(): Promise<{ results: Array<{ name: string }> }> {
       return json(await send("GET", "indexes", {}, TIMEOUT_MS.quick), url);
+    },
+
+    /** One page of an index's documents; pass `nextCursor` back for the next one. */
+    async documents(index: string | undefined, cursor?: string): Promise<DocumentPage> {
+      const query = new URLSearchParams({
+        ...(index !== undefined ? { index } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+        limit: "100",
+      });
+      return json(await send("GET", `documents?${query}`, {}, TIMEOUT_MS.quick), url);
+    },
+
+    /** 202 also when the document does not exist (Kernel Memory's rule). */
+    async deleteDocument(index: string | undefined, documentId: string): Promise<void> {
+      const query = new URLSearchParams({ ...(index !== undefined ? { index } : {}), documentId });
+      await send("DELETE", `documents?${query}`, {}, TIMEOUT_MS.quick);
     },
   };
 }

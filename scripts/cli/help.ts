@@ -1,4 +1,4 @@
-/** @module The `--help` text: one page for every command, since there are only five. */
+/** @module The `--help` text: one page for every command, since there are only seven. */
 import { DEFAULT_URL } from "./args.js";
 
 export const HELP = `serverless-memory — command-line client for a serverless-memory (Kernel Memory compatible) service
@@ -21,11 +21,13 @@ Commands:
     --force                        upload even files the manifest says are unchanged
     --concurrency <n>              files in flight at once (default 4)
     --timeout <seconds>            how long to wait for one document to be processed (default 300)
+    --prune                        also list documents this folder uploaded whose files are gone (dry run)
+    -y, --yes                      with --prune: delete them from the service
 
   search <query>                 Search the memory; prints the matching documents and passages.
     -i, --index <name>             index to search (default: the default index)
     -f, --filter <key:value>       only documents with this tag; repeat to require several (all must match)
-    -n, --limit <n>                at most n results (default: the server's maximum)
+    -n, --limit <n>                at most n documents, each with its matching passages (default: all found)
     --min-relevance <0..1>         drop passages below this relevance
     --json                         print the server's JSON response
 
@@ -43,8 +45,18 @@ Commands:
   indexes                        List the indexes.
     --json                         print the server's JSON response
 
+  documents                      List the documents of an index: id, state, files, last update; documents
+                                 not done say why (failed step and error, retry or lease).
+    -i, --index <name>             the index (default: the default index)
+    --json                         print the documents as JSON
+
+  delete <documentIds...>        Delete documents from the service (and forget them in the ingest manifest).
+    -i, --index <name>             their index (default: the default index)
+
 Global options:
-  --url <url>      the service (default: $SERVERLESS_MEMORY_URL or ${DEFAULT_URL})
+  --url <url>      the service (default: $SERVERLESS_MEMORY_URL, else the URL \`npm start\` printed while it
+                   runs (recorded in .serverless-memory/server.json), else http://127.0.0.1:$PORT, else
+                   ${DEFAULT_URL})
   --key <key>      API key, sent as "Authorization: Bearer <key>" (default: $SERVERLESS_MEMORY_API_KEY)
   -h, --help       show this help
 
@@ -56,4 +68,5 @@ Examples:
   serverless-memory ingest ./docs --index handbook --tag team:platform
   serverless-memory search "connection pool" --index handbook --filter team:platform
   serverless-memory ask "How are connections reused?" --index handbook --stream
+  serverless-memory ingest ./docs --index handbook --prune       # then --prune --yes to delete
 `;

@@ -7,6 +7,8 @@
 import { parseInvocation, UsageError } from "./args.js";
 import { createClient, OperationError } from "./client.js";
 import { ask } from "./commands/ask.js";
+import { deleteDocuments } from "./commands/delete.js";
+import { documents } from "./commands/documents.js";
 import { indexes } from "./commands/indexes.js";
 import { ingest } from "./commands/ingest.js";
 import { search } from "./commands/search.js";
@@ -14,11 +16,11 @@ import { status } from "./commands/status.js";
 import { HELP } from "./help.js";
 import { type Io, processIo } from "./io.js";
 
-const COMMANDS = { ingest, search, ask, status, indexes } as const;
+const COMMANDS = { ingest, search, ask, status, indexes, documents, delete: deleteDocuments } as const;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   try {
-    const invocation = parseInvocation(argv, env);
+    const invocation = parseInvocation(argv, env, io.cwd);
     if (invocation.help) {
       io.write(HELP);
       return 0;

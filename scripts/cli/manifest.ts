@@ -67,6 +67,20 @@ export class Manifest {
     return this.writing;
   }
 
+  /** The entries recorded for one service and index, by document id. */
+  entries(service: string, index: string): Array<[documentId: string, entry: ManifestEntry]> {
+    return Object.entries(this.data.services[service]?.[index] ?? {});
+  }
+
+  /** Forgets a document (deleted on the server), so a later ingest uploads its file as new. */
+  delete(service: string, index: string, documentId: string): Promise<void> {
+    const documents = this.data.services[service]?.[index];
+    if (!documents || !(documentId in documents)) return this.writing;
+    delete documents[documentId];
+    this.writing = this.writing.catch(() => undefined).then(() => this.save());
+    return this.writing;
+  }
+
   private async save(): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true });
     const temporary = `${this.file}.${process.pid}.tmp`;

@@ -5,13 +5,15 @@
  * Its stdout is not a terminal here, so progress is one line per file.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { type ApiServer, startApiServer } from "../helpers/api.js";
+import { createTestDatabase } from "../helpers/database.js";
 
 const CLI = fileURLToPath(new URL("../../scripts/cli.mjs", import.meta.url));
 const API_KEY = "cli-test-key-7f3a9c";
@@ -213,7 +215,9 @@ describe("failures", () => {
     const run = await cli(["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage:/m);
-    for (const command of ["ingest", "search", "ask", "status", "indexes"]) expect(run.stdout).toContain(command);
+    for (const command of ["ingest", "search", "ask", "status", "indexes", "documents", "delete", "--prune"]) {
+      expect(run.stdout).toContain(command);
+    }
   });
 });
 
@@ -224,4 +228,136 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+describe("documents, delete, ingest --prune, search -n", () => {
+  it("documents lists every document with its state, and says why one is not done", async () => {
+    const run = await cli(["documents", "--url", api.url, "--index", INDEX]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^notes_fruit\.txt {2}completed {2}fruit\.txt {2}\(updated .+\)$/m);
+    expect(run.stdout).toMatch(/^notes_pools\.md {2}completed {2}pools\.md/m);
+    expect(run.stdout).toMatch(/^\d+ documents in index "cli-notes"$/m);
+    // The file the server could not process (ingested into cli-broken above) is listed with its step and error.
+    const broken = await cli(["documents", "--url", api.url, "--index", "cli-broken"]);
+    expect(broken.stdout).toMatch(/^broken_scan\.pdf {2}failed {2}scan\.pdf/m);
+    expect(broken.stdout).toMatch(/^ {2}Failed at step extract after 1 attempt: \S/m);
+    const json = await cli(["documents", "--url", api.url, "--index", INDEX, "--json"]);
+    const parsed = JSON.parse(json.stdout) as { documents: Array<{ documentId: string }> };
+    expect(parsed.documents.map((d) => d.documentId)).toContain("notes_fruit.txt");
+  });
+
+  it("search -n counts documents, not passages", async () => {
+    // Long enough for several passages (chunks of ~1000 tokens), all about yellow tropical fruit: the top
+    // passages come from this one document, so a limit counted in passages would print one document.
+    const paragraph = (i: number) =>
+      `Yellow fruit note ${i}: bananas, lemons and mangoes are yellow fruit that ripen in tropical climates. `.repeat(
+        12,
+      );
+    await writeFile(
+      path.join(work, "notes", "yellow.md"),
+      `# Yellow\n\n${Array.from({ length: 30 }, (_, i) => paragraph(i)).join("\n\n")}`,
+    );
+    expect((await ingest()).code).toBe(0);
+    const all = await cli(["search", "yellow fruit tropical", "--url", api.url, "--index", INDEX, "--json"]);
+    const results = (JSON.parse(all.stdout) as { results: Array<{ documentId: string; partitions: unknown[] }> })
+      .results;
+    expect(results.length).toBeGreaterThanOrEqual(2);
+    expect(results[0]).toMatchObject({ documentId: "notes_yellow.md" });
+    expect(results[0]!.partitions.length).toBeGreaterThanOrEqual(3);
+    for (const n of [1, 2]) {
+      const run = await cli(["search", "yellow fruit tropical", "--url", api.url, "--index", INDEX, "-n", String(n)]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.match(/^\d+\. /gm)?.length).toBe(n);
+    }
+  });
+
+  it("delete removes a document from the service and from the manifest", async () => {
+    const run = await cli(["delete", "notes_yellow.md", "--url", api.url, "--index", INDEX]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`done: 1 document deleted from index "${INDEX}"`);
+    const listed = await cli(["documents", "--url", api.url, "--index", INDEX]);
+    expect(listed.stdout).not.toContain("notes_yellow.md");
+    const manifest = await readFile(path.join(work, ".serverless-memory", "ingest-manifest.json"), "utf8");
+    expect(manifest).not.toContain("notes_yellow.md");
+    // The file is still here: the next ingest uploads it as new.
+    expect((await ingest()).stdout).toMatch(/new {7}notes\/yellow\.md → notes_yellow\.md/);
+  });
+
+  it("ingest --prune lists documents whose files are gone (dry run); --yes deletes them", async () => {
+    await rm(path.join(work, "notes", "yellow.md"));
+    const dry = await ingest("--prune");
+    expect(dry.stdout).toContain("would prune notes/yellow.md → notes_yellow.md");
+    expect(dry.stdout).toContain("prune (dry run): 1 document would be deleted; run again with --prune --yes");
+    expect((await cli(["documents", "--url", api.url, "--index", INDEX])).stdout).toContain("notes_yellow.md");
+
+    const real = await ingest("--prune", "--yes");
+    expect(real.stdout).toContain("pruned   notes/yellow.md → notes_yellow.md");
+    expect(real.stdout).toContain("prune: 1 document deleted");
+    expect((await cli(["documents", "--url", api.url, "--index", INDEX])).stdout).not.toContain("notes_yellow.md");
+    // Files still on disk are never candidates; nothing left to prune.
+    expect((await ingest("--prune")).stdout).toContain("prune: no documents whose files are gone");
+    const usage = await ingest("--yes");
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--yes only confirms --prune");
+  });
+
+  it("--url defaults to what `npm start` recorded while it runs, else to PORT", async () => {
+    const api2 = new URL(api.url);
+    // Nothing recorded: PORT picks the server.
+    const byPort = await cli(["indexes"], { PORT: api2.port });
+    expect(byPort.code).toBe(0);
+    expect(byPort.stdout.split("\n")).toContain(INDEX);
+
+    // The Node entrypoint records its URL in the working folder, and removes it when it stops.
+    const database = await createTestDatabase("smcliurl");
+    const proxy = await startNeonProxy();
+    const child = spawn(process.execPath, ["--import", TSX, ENTRYPOINT], {
+      cwd: work,
+      env: {
+        PATH: process.env.PATH ?? "",
+        DATABASE_URL: database.url,
+        DB_TRANSPORT: "pool",
+        NEON_LOCAL_PROXY: proxy.address,
+        PORT: "0",
+        LOG_LEVEL: "error",
+        JOBS_INTERVAL_MS: "0",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      child.stdout.on("data", (chunk) => {
+        out += chunk;
+      });
+      for (let i = 0; i < 300 && !/listening on (\S+)/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+      const printed = /listening on (\S+)/.exec(out)?.[1];
+      expect(printed).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const state = path.join(work, ".serverless-memory", "server.json");
+      for (let i = 0; i < 50 && !(await exists(state)); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(JSON.parse(await readFile(state, "utf8"))).toMatchObject({ url: printed, pid: child.pid });
+      // No --url, no SERVERLESS_MEMORY_URL; PORT points elsewhere: the recorded URL wins while that server runs.
+      const run = await cli(["indexes", "--json"], { PORT: String(await closedPort()) });
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toEqual({ results: [] });
+
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+      expect(await exists(state)).toBe(false);
+    } finally {
+      child.kill("SIGKILL");
+      await proxy.close();
+      await database.drop();
+    }
+  });
+});
+
+const TSX = pathToFileURL(fileURLToPath(new URL("../../node_modules/tsx/dist/loader.mjs", import.meta.url))).href;
+const ENTRYPOINT = fileURLToPath(new URL("../../functions/node.ts", import.meta.url));
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { flag, intOption, type OptionValues, pairs, stringOption, UsageError } from "../args.js";
 import { type MemoryClient, OperationError } from "../client.js";
 import { type DocumentIdMode, documentIdFor } from "../document-id.js";
@@ -18,6 +19,7 @@ import { type FoundFile, findFiles } from "../files.js";
 import type { Io } from "../io.js";
 import { Manifest, sameContent } from "../manifest.js";
 import { createProgress, type FileResult, type Outcome } from "../progress.js";
+import { prune } from "../prune.js";
 import { waitForPipeline } from "../wait.js";
 
 type Plan = FoundFile & { documentId: string };
@@ -30,6 +32,8 @@ export async function ingest(client: MemoryClient, args: string[], options: Opti
   const force = flag(options, "force");
   const concurrency = intOption(options, "concurrency", 4, 1, 32);
   const timeoutMs = intOption(options, "timeout", 300, 1, 86_400) * 1000;
+  const pruning = flag(options, "prune");
+  if (flag(options, "yes") && !pruning) throw new UsageError("--yes only confirms --prune");
 
   const { files, skipped } = await findFiles(args);
   for (const entry of skipped) io.print(`skipped   ${entry.relativePath}: ${entry.reason}`);
@@ -49,10 +53,10 @@ export async function ingest(client: MemoryClient, args: string[], options: Opti
     }
   }
 
+  const manifest = await Manifest.load(io.cwd, io.warn);
   if (plans.length > 0) {
     // Fails fast, before any bar is drawn, on a wrong URL or key.
     await client.indexes();
-    const manifest = await Manifest.load(io.cwd, io.warn);
     const progress = createProgress(io.terminal, io.print);
     progress.start(plans.length + results.length);
     for (const result of results) progress.done(result);
@@ -69,6 +73,10 @@ export async function ingest(client: MemoryClient, args: string[], options: Opti
   }
 
   io.print(summary(results, skipped.length, index));
+  if (pruning) {
+    const roots = args.map((arg) => path.basename(path.resolve(arg)).normalize("NFC") || "root");
+    await prune({ client, manifest, index, roots, found: files, skipped, apply: flag(options, "yes") }, io);
+  }
   return results.some((r) => r.outcome === "failed") ? 1 : 0;
 }
 

@@ -8,14 +8,17 @@ export async function search(client: MemoryClient, args: string[], options: Opti
   const query = args.join(" ").trim();
   if (query === "") throw new UsageError("search needs a query");
   const minRelevance = numberOption(options, "min-relevance", 0, 1);
-  const result = await client.search({
+  // -n counts documents: the server's limit counts passages, so ask for its maximum and keep the first n documents.
+  const documents = intOption(options, "limit", Number.POSITIVE_INFINITY, 1, 10_000);
+  const found = await client.search({
     index: stringOption(options, "index") ?? null,
     query,
     filters: filtersFrom(tagMap(pairs(options, "filter"))),
     // -1: the server's configured maximum, as Kernel Memory's client sends it.
-    limit: intOption(options, "limit", -1, 1, 10_000),
+    limit: -1,
     ...(minRelevance !== undefined ? { minRelevance } : {}),
   });
+  const result = { ...found, results: found.results.slice(0, documents) };
   if (flag(options, "json")) {
     io.print(JSON.stringify(result, null, 2));
     return 0;

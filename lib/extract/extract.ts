@@ -7,6 +7,7 @@ import { csvToText } from "./csv.js";
 import { detectContentType } from "./detect.js";
 import { extractDocx } from "./docx.js";
 import { UnsupportedContentType } from "./errors.js";
+import { stripFurnitureLines } from "./furniture.js";
 import { htmlToText } from "./html.js";
 import { jsonToText } from "./json.js";
 import { extractPdf } from "./pdf.js";
@@ -21,6 +22,20 @@ import { type Extracted, MIME } from "./types.js";
  * @throws ExtractionFailed when a supported file is corrupt
  */
 export async function extract(input: {
+  bytes: Uint8Array;
+  fileName?: string;
+  contentType?: string;
+}): Promise<Extracted> {
+  const extracted = await extractByType(input);
+  // Furniture out before chunking: link bars, dot-leader contents pages, contents link lists (furniture.ts).
+  if (extracted.mimeType === MIME.json || extracted.mimeType === MIME.csv) return extracted;
+  return {
+    ...extracted,
+    sections: extracted.sections.map((s) => ({ ...s, text: stripFurnitureLines(s.text) })),
+  };
+}
+
+async function extractByType(input: {
   bytes: Uint8Array;
   fileName?: string;
   contentType?: string;

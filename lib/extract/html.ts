@@ -2,9 +2,11 @@
  * @module
  * HTML → readable text. Only what a reader sees is kept: code, styling and document metadata would pollute
  * embeddings and search hits, while block structure survives as line breaks so chunking can split on paragraphs.
+ * Page furniture (navigation, page header and footer, sidebars, tables of contents) is skipped: see furniture.ts.
  */
 
 import { Parser } from "htmlparser2";
+import { createFurnitureFilter } from "./furniture.js";
 import { cleanText } from "./text.js";
 
 // Elements whose content is never readable text.
@@ -77,15 +79,17 @@ export function htmlToText(html: string): { text: string; title?: string } {
   let preDepth = 0;
   let title: string | undefined;
   let titleParts: string[] | undefined;
+  const furniture = createFurnitureFilter();
 
   const parser = new Parser(
     {
-      onopentag(name) {
+      onopentag(name, attributes) {
         // A page that never closes <head> would otherwise lose its whole body.
         if (name === "body") removeAll(skipStack, "head");
         if (name === "title" && skipStack.every((s) => s === "head") && title === undefined) titleParts = [];
         if (SKIPPED.has(name)) skipStack.push(name);
         if (skipStack.length > 0) return;
+        if (furniture.open(name, attributes)) return;
         if (name === "pre") preDepth++;
         if (PARAGRAPH_BLOCKS.has(name)) out.push(PARAGRAPH_BREAK);
         else if (LINE_BLOCKS.has(name)) out.push(LINE_BREAK);
@@ -93,7 +97,7 @@ export function htmlToText(html: string): { text: string; title?: string } {
       },
       ontext(data) {
         if (titleParts) titleParts.push(data);
-        if (skipStack.length > 0) return;
+        if (skipStack.length > 0 || furniture.skipping) return;
         // Source line wrapping is not structure; only <pre> keeps its line breaks.
         out.push(preDepth > 0 ? data.replace(/\r?\n/g, "\u2028") : data.replace(/\s+/g, " "));
       },
@@ -108,6 +112,7 @@ export function htmlToText(html: string): { text: string; title?: string } {
           return;
         }
         if (skipStack.length > 0) return;
+        if (furniture.close(name)) return;
         if (name === "pre") preDepth = Math.max(0, preDepth - 1);
         if (PARAGRAPH_BLOCKS.has(name)) out.push(PARAGRAPH_BREAK);
         else if (LINE_BLOCKS.has(name) && name !== "br") out.push(LINE_BREAK);

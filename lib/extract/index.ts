@@ -6,4 +6,5 @@
 export { detectContentType } from "./detect.js";
 export { ExtractionFailed, UnsupportedContentType } from "./errors.js";
 export { extract } from "./extract.js";
+export { furnitureWeight, stripFurnitureLines } from "./furniture.js";
 export { type Extracted, type ExtractedSection, MIME, SUPPORTED_TYPES, type SupportedMimeType } from "./types.js";

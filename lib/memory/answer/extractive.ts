@@ -20,6 +20,7 @@
  * // [1] incident.md (doc-42)
  */
 
+import { furnitureWeight } from "../../extract/index.js";
 import type { Citation } from "../types.js";
 import { type Fact, sourceLabel, sourcesOf } from "./facts.js";
 
@@ -75,7 +76,11 @@ export function extractiveAnswer(
   const queryTerms = [...new Set(terms(question))];
   const scores = bm25(queryTerms, sentences);
   const ranked = sentences
-    .map((sentence, i) => ({ sentence, score: scores[i]! * Math.min(1, sentence.words / FULL_SENTENCE_WORDS) }))
+    .map((sentence, i) => ({
+      sentence,
+      // Statements before contents lines, link bars and link lists that share the question's words.
+      score: scores[i]! * Math.min(1, sentence.words / FULL_SENTENCE_WORDS) * furnitureWeight(sentence.text),
+    }))
     .filter((s) => s.score > 0)
     .sort(
       (a, b) =>

@@ -10,10 +10,10 @@ export async function getUploadStatus(
   index: string,
   documentId: string,
 ): Promise<DataPipelineStatus> {
-  const [status, job] = await Promise.all([
-    readStatus(ctx.db, index, documentId),
-    latestJobOf(ctx.db, index, documentId),
-  ]);
+  const status = await readStatus(ctx.db, index, documentId);
   if (!status) throw new NotFoundError("document", `${index}/${documentId}`);
+  // Clients poll until `completed`: a ready document costs one statement, as before; only one that is not done
+  // (or failed) reads its job, one statement after the other so a status call never holds two connections.
+  const job = status.completed ? undefined : await latestJobOf(ctx.db, index, documentId);
   return { ...status, ...explainStatus(status, job) };
 }

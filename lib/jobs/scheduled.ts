@@ -8,7 +8,7 @@ import { log } from "../log/logger.js";
 import { memoryContextOf, type Services, servicesFor } from "../runtime/services.js";
 import { type SourceSyncReport, syncDueSources } from "../sources/index.js";
 import { pruneFinishedJobs } from "../store/job-store.js";
-import { type RunReport, runDueJobs } from "./runner.js";
+import { type RunReport, runDueJobs } from "../ingest/runner.js";
 
 /** Daily housekeeping; every other cron string runs due jobs. Keep in sync with wrangler.toml. */
 export const MAINTENANCE_CRON = "17 3 * * *";

@@ -6,7 +6,7 @@
  * the document; its old chunks stay searchable until the new ones land.
  */
 import { detectContentType, UnsupportedContentType } from "../extract/index.js";
-import { runUploadedJob } from "../jobs/runner.js";
+import { runUploadedJob } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex, toBase64 } from "./hashing.js";

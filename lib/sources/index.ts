@@ -4,7 +4,7 @@
  * itself, ingesting through the same pipeline as uploads.
  */
 export { FetchFailed, FetchRefused, ListingInvalid } from "./errors.js";
-export { checkUrl, type Fetched, type GuardOptions, guardedFetch } from "./fetch-guard.js";
+export { checkUrl, type Fetched, type GuardOptions, guardedFetch } from "../net/guarded-fetch.js";
 export { createSource, deleteSource, getSource, listSources } from "./sources.js";
 export { type SyncOptions, syncDueSources, syncSource } from "./sync.js";
 export * from "./types.js";

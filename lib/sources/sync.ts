@@ -39,7 +39,7 @@ import {
   type SourceRecord,
 } from "../store/source-store.js";
 import { ListingInvalid } from "./errors.js";
-import { type GuardOptions, guardedFetch, type Lookup } from "./fetch-guard.js";
+import { type GuardOptions, guardedFetch, type Lookup } from "../net/guarded-fetch.js";
 import { checkItem, type InlineContent, SourceGone } from "./item.js";
 import { parseFeed, parseSitemap } from "./listing.js";
 import { documentIdFor } from "./naming.js";

@@ -6,7 +6,7 @@
 import { ValidationError } from "../errors.js";
 import { normalizeIndexName, validateTags } from "../memory/validate.js";
 import { FetchRefused } from "./errors.js";
-import { checkUrl } from "./fetch-guard.js";
+import { checkUrl } from "../net/guarded-fetch.js";
 import {
   DEFAULT_INTERVAL_SECONDS,
   MIN_INTERVAL_SECONDS,

@@ -9,9 +9,9 @@ import { searchMemory } from "../../../memory/index.js";
 import { checkText, normalizeIndexName, validateFilters } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { problems, SearchQuery, SearchResultSchema } from "../../schemas.js";
-import { memoryContext } from "./context.js";
-import { jsonBodyLimit } from "./limits.js";
-import { register, valid } from "./register.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { jsonBodyLimit } from "../../route-helpers/limits.js";
+import { register, valid } from "../../route-helpers/register.js";
 
 const searchRoute = createRoute({
   method: "post",

@@ -19,9 +19,9 @@ import {
   markStepDone,
   replaceChunks,
 } from "../store/memory-store.js";
-import { fromBase64, sha256Hex } from "./hashing.js";
-import type { MemoryContext, PipelineStep } from "./types.js";
-import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
+import { fromBase64, sha256Hex } from "../memory/hashing.js";
+import type { MemoryContext, PipelineStep } from "../memory/types.js";
+import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }

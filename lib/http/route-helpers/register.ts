@@ -7,7 +7,7 @@
  */
 import type { OpenAPIHono, RouteConfig, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { HonoEnv } from "../../hono-env.js";
+import type { HonoEnv } from "../hono-env.js";
 
 export type MemoryHandler = (c: Context<HonoEnv>) => Promise<Response>;
 

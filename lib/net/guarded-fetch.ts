@@ -17,7 +17,7 @@
  */
 import { isWorkersRuntime } from "../db/index.js";
 import { blockedRange, isIpLiteral, isLocalHostname } from "./address.js";
-import { FetchFailed, FetchRefused } from "./errors.js";
+import { FetchFailed, FetchRefused } from "../sources/errors.js";
 
 export const MAX_REDIRECTS = 5;
 

@@ -7,7 +7,7 @@
  * document's status shows the failed step and a readable error.
  */
 import { log } from "../log/logger.js";
-import { type PipelineOutcome, processDocument } from "../memory/pipeline.js";
+import { type PipelineOutcome, processDocument } from "./pipeline.js";
 import type { MemoryContext } from "../memory/types.js";
 import { claimDueJobs, claimJob, completeJob, failJob, type Job, retryJobLater } from "../store/job-store.js";
 import { markFailed } from "../store/memory-store.js";

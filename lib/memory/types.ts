@@ -137,6 +137,11 @@ export type MemoryContext = {
   generator?: TextGenerator;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
+  /**
+   * Runs a just-enqueued ingestion job (the composition root wires `lib/ingest`'s runner here), so
+   * upload never imports the layer above it. Takes the context so it runs with the caller's.
+   */
+  startJob(ctx: MemoryContext, jobId: string): Promise<unknown>;
 };
 
 export const NO_ANSWER_TEXT = "INFO NOT FOUND";

@@ -35,6 +35,7 @@ import { type RagOptions, ragOptionsFromArgs } from "./args.js";
 import { type ExtractiveAnswer, extractiveAnswer } from "./extractive.js";
 import { type Fact, packFacts, sourcesOf } from "./facts.js";
 import { DEFAULT_PROMPT_TEMPLATE, isNoAnswer, mayBecomeNoAnswer, renderPrompt, systemPrompt } from "./prompt.js";
+import { errorRecord } from "./stream-error.js";
 
 export type SearchFn = (ctx: MemoryContext, input: SearchInput) => Promise<SearchResult>;
 
@@ -248,40 +249,6 @@ function record(
     text,
     tokenUsage: extra.tokenUsage ?? [],
     relevantSources: extra.relevantSources ?? [],
-  };
-}
-
-/** Failures whose message is written for the caller (and scrubbed of secrets where it comes from a provider). */
-const READABLE = new Set([
-  "GenerationFailed",
-  "EmbeddingFailed",
-  "ValidationError",
-  "NotFoundError",
-  "EmbeddingSpaceMismatch",
-]);
-
-function errorRecord(question: string, error: unknown): MemoryAnswer {
-  const name = error instanceof Error ? error.name : "";
-  let reason: string;
-  if (name === "DatabaseUnavailable") {
-    reason = "The database is temporarily unavailable; retry shortly.";
-    log.warn("ask.stream_failed", { error });
-  } else if (READABLE.has(name)) {
-    reason = (error as Error).message;
-    log.warn("ask.stream_failed", { error });
-  } else {
-    // Unknown failures may carry internals; the log keeps the detail, the client gets a plain sentence.
-    reason = "An unexpected error occurred while answering.";
-    log.error("ask.stream_failed", { error, stack: error instanceof Error ? error.stack : undefined });
-  }
-  return {
-    streamState: "error",
-    question,
-    noResult: true,
-    noResultReason: reason,
-    text: "",
-    tokenUsage: [],
-    relevantSources: [],
   };
 }
 

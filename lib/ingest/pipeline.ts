@@ -10,21 +10,15 @@
  * failure is final when the error is permanent or the job's attempts are spent.
  */
 
+import { toSql } from "pgvector";
 import { AppError, ValidationError } from "../errors.js";
 import { ExtractionFailed, extract } from "../extract/index.js";
 import { fromBase64, sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext, PipelineStep } from "../memory/types.js";
 import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
 import { partition, partitionOptionsFromArgs } from "../partition/index.js";
-import {
-  type ChunkRecord,
-  cacheEmbeddings,
-  existingEmbeddings,
-  loadForProcessing,
-  markFailed,
-  markStepDone,
-  replaceChunks,
-} from "../store/memory-store.js";
+import { type ChunkRecord, cacheEmbeddings, existingEmbeddings, replaceChunks } from "../store/chunk-store.js";
+import { loadForProcessing, markFailed, markStepDone } from "../store/memory-store.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
@@ -113,7 +107,7 @@ async function runSteps(
     const missing = [...new Map(drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, d.text]))];
     if (missing.length) {
       const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
-      const fresh = missing.map(([hash], i): [string, string] => [hash, JSON.stringify(vectors[i])]);
+      const fresh = missing.map(([hash], i): [string, string] => [hash, toSql(vectors[i])]);
       await cacheEmbeddings(ctx.db, index, fresh);
       for (const [hash, embedding] of fresh) known.set(hash, embedding);
     }

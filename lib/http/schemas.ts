@@ -8,8 +8,9 @@
  * `lib/memory/validate.ts` so the CLI and jobs share them.
  */
 import { z } from "@hono/zod-openapi";
+import { MAX_QUESTION_CHARS } from "../memory/types.js";
 
-/** Questions and queries: generous for real use, small enough to bound embedding cost. */
+/** Search queries: generous for real use, small enough to bound embedding cost. */
 export const MAX_QUERY_CHARS = 10_000;
 /** Inline text uploads (`POST /upload` with JSON); files go through multipart. */
 export const MAX_TEXT_CHARS = 5_000_000;
@@ -62,7 +63,7 @@ export const SearchQuery = z
 export const MemoryQuery = z
   .object({
     index: IndexParam,
-    question: text(MAX_QUERY_CHARS).refine((s) => s.trim() !== "", "must not be empty"),
+    question: text(MAX_QUESTION_CHARS).refine((s) => s.trim() !== "", "must not be empty"),
     filters: Filters,
     minRelevance: MinRelevance,
     stream: z.boolean().nullish().openapi({ description: "Answer as server-sent events of MemoryAnswer." }),

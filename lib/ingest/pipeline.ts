@@ -13,7 +13,7 @@
 import { toSql } from "pgvector";
 import { AppError, ValidationError } from "../errors.js";
 import { ExtractionFailed, extract } from "../extract/index.js";
-import { fromBase64, sha256Hex } from "../memory/hashing.js";
+import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext, PipelineStep } from "../memory/types.js";
 import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
 import { partition, partitionOptionsFromArgs } from "../partition/index.js";
@@ -65,7 +65,7 @@ async function runSteps(
   try {
     const extracted = [];
     for (const file of doc.files) {
-      if (file.base64 === null) {
+      if (file.content === null) {
         throw new ExtractionFailed({
           mimeType: file.contentType,
           fileName: file.name,
@@ -75,7 +75,7 @@ async function runSteps(
       const input =
         file.contentType === WEB_PAGE_TYPE && file.sourceUrl
           ? await webPageInput(ctx, file.sourceUrl)
-          : { bytes: fromBase64(file.base64), fileName: file.name, contentType: file.contentType };
+          : { bytes: file.content, fileName: file.name, contentType: file.contentType };
       const result = await extract(input);
       extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
     }

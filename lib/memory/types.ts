@@ -126,4 +126,10 @@ export type MemoryContext = {
   startJob(ctx: MemoryContext, jobId: string): Promise<unknown>;
 };
 
+/**
+ * Longest question accepted, the one limit the HTTP schema and the ask verb share: long enough for any
+ * real question, small enough to bound embedding cost and leave room for facts in the prompt.
+ */
+export const MAX_QUESTION_CHARS = 10_000;
+
 export const NO_ANSWER_TEXT = "INFO NOT FOUND";

@@ -9,7 +9,7 @@
 import { detectContentType, UnsupportedContentType } from "../extract/index.js";
 import { log } from "../log/logger.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
-import { sha256Hex, toBase64 } from "./hashing.js";
+import { sha256Hex } from "./hashing.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
@@ -33,7 +33,7 @@ export async function uploadDocument(
       contentType,
       size: file.bytes.byteLength,
       sha256: await sha256Hex(file.bytes),
-      base64: toBase64(file.bytes),
+      bytes: file.bytes,
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }

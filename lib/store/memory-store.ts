@@ -18,7 +18,8 @@ export type StoredFile = {
   contentType: string;
   size: number;
   sha256: string;
-  base64: string;
+  /** Passed as a bytea parameter as is: every transport (pool, http, pglite) sends bytes, no base64. */
+  bytes: Uint8Array;
   sourceUrl?: string;
 };
 
@@ -56,8 +57,8 @@ export async function saveUpload(
       (f): Statement => ({
         text: `insert into memory_files
                  (index_name, document_id, file_id, name, content_type, size, sha256, source_url, content)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, decode($9, 'base64'))`,
-        params: [...key, f.fileId, f.name, f.contentType, f.size, f.sha256, f.sourceUrl ?? null, f.base64],
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9::bytea)`,
+        params: [...key, f.fileId, f.name, f.contentType, f.size, f.sha256, f.sourceUrl ?? null, f.bytes],
       }),
     ),
     ...enqueueJobStatements(input.index, input.documentId, input.maxAttempts),
@@ -105,7 +106,14 @@ export type DocumentToProcess = {
   tags: Tags;
   args: Record<string, unknown> | null;
   completedSteps: string[];
-  files: Array<{ fileId: string; name: string; contentType: string; sourceUrl: string | null; base64: string | null }>;
+  /** `content` is null once the document's chunks are saved (the bytes are no longer kept). */
+  files: Array<{
+    fileId: string;
+    name: string;
+    contentType: string;
+    sourceUrl: string | null;
+    content: Uint8Array | null;
+  }>;
 };
 
 export async function loadForProcessing(
@@ -122,10 +130,10 @@ export async function loadForProcessing(
     name: string | null;
     content_type: string | null;
     source_url: string | null;
-    content: string | null;
+    content: Uint8Array | null;
   }>(
     `select d.generation, d.tags, d.args, d.completed_steps, f.file_id, f.name, f.content_type, f.source_url,
-            encode(f.content, 'base64') as content
+            f.content
        from memory_documents d
        left join memory_files f on f.index_name = d.index_name and f.document_id = d.document_id
       where d.index_name = $1 and d.document_id = $2
@@ -146,7 +154,8 @@ export async function loadForProcessing(
         name: r.name!,
         contentType: r.content_type!,
         sourceUrl: r.source_url,
-        base64: r.content ? r.content.replace(/\s+/g, "") : null,
+        // A plain Uint8Array of its own: the pool transports hand back a Node Buffer, which pdf.js refuses.
+        content: r.content === null ? null : new Uint8Array(r.content),
       })),
   };
 }

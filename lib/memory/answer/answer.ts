@@ -31,6 +31,7 @@ import type {
   SearchResult,
   TokenUsage,
 } from "../types.js";
+import { MAX_QUESTION_CHARS } from "../types.js";
 import { type RagOptions, ragOptionsFromArgs } from "./args.js";
 import { type ExtractiveAnswer, extractiveAnswer } from "./extractive.js";
 import { type Fact, packFacts, sourcesOf } from "./facts.js";
@@ -47,8 +48,7 @@ export const NO_MEMORIES_REASON = "No relevant memories available";
 export const NO_ROOM_REASON = "Unable to use memory, max tokens reached";
 /** KM's reason when the model itself answered with the empty answer. */
 export const MODEL_NO_ANSWER_REASON = "No relevant memories found";
-/** Longest question accepted: long enough for any real question, short enough to leave room for facts. */
-export const MAX_QUESTION_CHARS = 8000;
+export { MAX_QUESTION_CHARS } from "../types.js";
 
 type Prepared = { input: AskInput; question: string; rag: RagOptions };
 

@@ -1,18 +1,19 @@
 /**
  * @module
- * Registers a route on an OpenAPIHono with a plain `Context` handler. The
- * route's schemas still validate the request and document it; handlers return
- * ordinary `Response`s (ProblemDetails, SSE) that the library's strict
- * per-status typing would otherwise reject.
+ * Registers a route on an OpenAPIHono. The route's schemas validate the
+ * request and document it, and type the handler: its JSON answers are checked
+ * against the response schemas.
  */
-import type { OpenAPIHono, RouteConfig, z } from "@hono/zod-openapi";
+import type { OpenAPIHono, RouteConfig, RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { HonoEnv } from "../hono-env.js";
 
-export type MemoryHandler = (c: Context<HonoEnv>) => Promise<Response>;
-
-export function register(app: OpenAPIHono<HonoEnv>, route: RouteConfig, handler: MemoryHandler): void {
-  app.openapi(route, handler as never);
+export function register<R extends RouteConfig>(
+  app: OpenAPIHono<HonoEnv>,
+  route: R,
+  handler: RouteHandler<R, HonoEnv>,
+): void {
+  app.openapi(route, handler);
 }
 
 /** The request part `target` after its schema accepted it. */

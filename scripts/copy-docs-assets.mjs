@@ -2,7 +2,7 @@
 // Copies Swagger UI's browser files from the pinned swagger-ui-dist package into
 // public/docs/vendor/, where Workers Static Assets serve them (wrangler.toml runs
 // this as its [build] command before `wrangler dev` and `wrangler deploy`). The
-// Node server reads them straight from node_modules (lib/runtime/node-static.ts).
+// Node server reads them straight from node_modules (lib/node-host/static.ts).
 import { copyFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";

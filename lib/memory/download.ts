@@ -6,7 +6,6 @@
  */
 import { NotFoundError } from "../errors.js";
 import { loadForProcessing } from "../store/memory-store.js";
-import { fromBase64 } from "./hashing.js";
 import type { MemoryContext } from "./types.js";
 
 export type StoredFile = { fileId: string; name: string; contentType: string; bytes: Uint8Array };
@@ -28,6 +27,6 @@ export async function readDocumentFile(
       : (doc.files.find((f) => f.name === file) ?? doc.files.find((f) => f.fileId === file));
   if (!found) throw new NotFoundError("file", `${index}/${documentId}/${file ?? "(name required: several files)"}`);
   // Imported pages keep their address, not their bytes: the original lives at sourceUrl.
-  if (found.base64 === null) throw new NotFoundError("stored file", `${index}/${documentId}/${found.name}`);
-  return { fileId: found.fileId, name: found.name, contentType: found.contentType, bytes: fromBase64(found.base64) };
+  if (found.content === null) throw new NotFoundError("stored file", `${index}/${documentId}/${found.name}`);
+  return { fileId: found.fileId, name: found.name, contentType: found.contentType, bytes: found.content };
 }

@@ -5,7 +5,7 @@
  * to the command is a usage error rather than silently ignored.
  */
 import { parseArgs } from "node:util";
-import { readLastServer } from "../../lib/runtime/last-server.js";
+import { readLastServer } from "../../lib/node-host/last-server.js";
 
 /** Wrong arguments: exit code 2, with the message and a pointer to `--help`. */
 export class UsageError extends Error {}

@@ -9,9 +9,9 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { readDocumentFile } from "../../../memory/download.js";
 import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { DocumentQuery, problems } from "../../schemas.js";
-import { memoryContext } from "./context.js";
-import { register, valid } from "./register.js";
 
 const DownloadQuery = DocumentQuery.extend({
   filename: z.string().max(512).optional().openapi({

@@ -25,3 +25,8 @@ export class ConflictError extends Error {
 export class PayloadTooLarge extends Error {
   override readonly name = "PayloadTooLarge";
 }
+
+/** The caller is known but not allowed to do this (a read-only key asked to write). */
+export class ForbiddenError extends Error {
+  override readonly name = "ForbiddenError";
+}

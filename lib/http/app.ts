@@ -17,6 +17,8 @@ import { playgroundRoutes } from "./playground/route.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
+import { keyRoutes } from "./routes/keys/index.js";
+import { scopeGuard } from "./routes/keys/scope.js";
 import { memoryRoutes } from "./routes/memory/index.js";
 import { sourceRoutes } from "./routes/sources/index.js";
 
@@ -51,10 +53,13 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   app.use("*", corsFromConfig());
   // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.
   app.use("*", apiKeyAuth());
+  // Read keys may not write, only admin keys manage keys; decided by method and path, before any body is read.
+  app.use("*", scopeGuard());
   app.route("/", healthRoutes());
   const api = memoryRoutes();
   // Mounted on the memory API (not beside it) so /openapi.json documents /sources too.
   api.route("/", sourceRoutes());
+  api.route("/", keyRoutes());
   app.route("/", api);
   app.route("/", playgroundRoutes());
   app.route("/", jobRoutes());

@@ -16,6 +16,7 @@ import { problemResponse } from "./problem.js";
 /** Lib errors that describe the caller's input carry one of these statuses. */
 const STATUS_BY_NAME: Record<string, ContentfulStatusCode> = {
   ValidationError: 400,
+  ForbiddenError: 403,
   NotFoundError: 404,
   ConflictError: 409,
   PayloadTooLarge: 413,

@@ -17,6 +17,7 @@ import { normalizeIndexName, validateFilters } from "../../../memory/validate.js
 import type { HonoEnv } from "../../hono-env.js";
 import { MemoryAnswerSchema, MemoryQuery, problems } from "../../schemas.js";
 import { memoryContext } from "./context.js";
+import { allowIndex } from "../keys/scope.js";
 import { jsonBodyLimit } from "./limits.js";
 import { register, valid } from "./register.js";
 
@@ -50,6 +51,7 @@ export function askRoutes(app: OpenAPIHono<HonoEnv>): void {
     };
     const wide = c.get("wide");
     Object.assign(wide, { index: input.index, stream: body.stream === true });
+    allowIndex(c, input.index);
     const ctx = await memoryContext(c);
     if (body.stream !== true) return c.json(await askMemory(ctx, input));
     return streamAnswerAsSse(c, streamAnswer(ctx, input), input.question);

@@ -9,6 +9,7 @@ import { deleteDocument, listDocuments } from "../../../memory/index.js";
 import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { DeleteAccepted, DocumentList, DocumentQuery, ListDocumentsQuery, problems } from "../../schemas.js";
+import { allowIndex } from "../keys/scope.js";
 import { memoryContext } from "./context.js";
 import { register, valid } from "./register.js";
 
@@ -38,6 +39,7 @@ export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
   register(app, listRoute, async (c) => {
     const query = valid(c, "query", ListDocumentsQuery);
     const index = normalizeIndexName(query.index);
+    allowIndex(c, index);
     // The cursor is the last document id of the previous page, so it obeys the same rule.
     const cursor = query.cursor ? validateDocumentId(query.cursor) : undefined;
     const page = await listDocuments(await memoryContext(c), index, {
@@ -50,6 +52,7 @@ export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
     const query = valid(c, "query", DocumentQuery);
     const index = normalizeIndexName(query.index);
     const documentId = validateDocumentId(query.documentId);
+    allowIndex(c, index, "write");
     await deleteDocument(await memoryContext(c), index, documentId);
     return c.json({ index, documentId, message: "Document deleted" }, 202);
   });

@@ -8,6 +8,8 @@ import { deleteIndex, listIndexes } from "../../../memory/index.js";
 import { normalizeIndexName } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { DeleteAccepted, IndexCollection, IndexQuery, problems } from "../../schemas.js";
+import { canSeeIndex } from "../../../keys/access.js";
+import { allowIndex } from "../keys/scope.js";
 import { memoryContext } from "./context.js";
 import { register, valid } from "./register.js";
 
@@ -33,9 +35,14 @@ const deleteRoute = createRoute({
 });
 
 export function indexRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, listRoute, async (c) => c.json({ results: await listIndexes(await memoryContext(c)) }));
+  register(app, listRoute, async (c) => {
+    const all = await listIndexes(await memoryContext(c));
+    const principal = c.get("principal");
+    return c.json({ results: all.filter(({ name }) => canSeeIndex(principal, name)) });
+  });
   register(app, deleteRoute, async (c) => {
     const index = normalizeIndexName(valid(c, "query", IndexQuery).index);
+    allowIndex(c, index, "write");
     await deleteIndex(await memoryContext(c), index);
     return c.json({ index, documentId: "", message: "Index deleted" }, 202);
   });

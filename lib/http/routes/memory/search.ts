@@ -10,6 +10,7 @@ import { checkText, normalizeIndexName, validateFilters } from "../../../memory/
 import type { HonoEnv } from "../../hono-env.js";
 import { problems, SearchQuery, SearchResultSchema } from "../../schemas.js";
 import { memoryContext } from "./context.js";
+import { allowIndex } from "../keys/scope.js";
 import { jsonBodyLimit } from "./limits.js";
 import { register, valid } from "./register.js";
 
@@ -42,6 +43,7 @@ export function searchRoutes(app: OpenAPIHono<HonoEnv>): void {
       ...(body.args ? { args: body.args } : {}),
     };
     c.get("wide").index = input.index;
+    allowIndex(c, input.index);
     return c.json(await searchMemory(await memoryContext(c), input));
   });
 }

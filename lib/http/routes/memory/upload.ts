@@ -24,6 +24,7 @@ import type { HonoEnv } from "../../hono-env.js";
 import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";
 import { problemResponse } from "../../problem.js";
 import { DataPipelineStatusSchema, DocumentQuery, problems, TextUpload, UploadAccepted } from "../../schemas.js";
+import { allowIndex } from "../keys/scope.js";
 import { memoryContext } from "./context.js";
 import { register, valid } from "./register.js";
 
@@ -80,6 +81,7 @@ export function uploadRoutes(app: OpenAPIHono<HonoEnv>): void {
     const query = valid(c, "query", DocumentQuery);
     const index = normalizeIndexName(query.index);
     const documentId = validateDocumentId(query.documentId);
+    allowIndex(c, index);
     const status = await getUploadStatus(await memoryContext(c), index, documentId);
     return c.json(status);
   });
@@ -111,6 +113,7 @@ async function upload(c: Context<HonoEnv>): Promise<Response> {
   const total = input.files.reduce((n, f) => n + f.bytes.byteLength, 0);
   if (total > maxSize) return tooLarge(c, maxSize);
   Object.assign(c.get("wide"), { index: input.index, documentId: input.documentId, files: input.files.length });
+  allowIndex(c, input.index, "write");
 
   const stored = await uploadDocument(await memoryContext(c), input);
   return c.json({ index: stored.index, documentId: stored.documentId, message: ACCEPTED_MESSAGE }, 202);

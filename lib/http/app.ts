@@ -19,6 +19,7 @@ import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { keyRoutes } from "./routes/keys/index.js";
 import { scopeGuard } from "./routes/keys/scope.js";
+import { mcpRoutes } from "./routes/mcp.js";
 import { memoryRoutes } from "./routes/memory/index.js";
 import { sourceRoutes } from "./routes/sources/index.js";
 
@@ -63,6 +64,7 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   app.route("/", api);
   app.route("/", playgroundRoutes());
   app.route("/", jobRoutes());
+  app.route("/", mcpRoutes());
   options.extend?.(app);
 
   app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));

@@ -23,7 +23,7 @@ export async function createApiKey(db: Db, input: NewApiKey): Promise<{ key: str
   const patterns = normalizePatterns(input.indexes);
   // An admin key can issue keys for any index, so limiting its own indexes would be an illusion.
   if (input.scope === "admin" && !(patterns.length === 1 && patterns[0] === "*")) {
-    throw new ValidationError("indexes: an admin key sees every index; use [\"*\"] (or a write key for patterns)");
+    throw new ValidationError('indexes: an admin key sees every index; use ["*"] (or a write key for patterns)');
   }
   const key = generateKey();
   const record = await insertKey(db, {

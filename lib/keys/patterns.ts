@@ -17,7 +17,10 @@ export function normalizePatterns(raw: readonly string[]): string[] {
   if (raw.length === 0) throw new ValidationError("indexes: at least one index pattern is required (`*` for all)");
   if (raw.length > MAX_PATTERNS) throw new ValidationError(`indexes: at most ${MAX_PATTERNS} patterns`);
   const patterns = raw.map((p) => {
-    const pattern = p.trim().toLowerCase().replace(/[\s_.:/\\|]/g, "-");
+    const pattern = p
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_.:/\\|]/g, "-");
     if (!PATTERN.test(pattern)) {
       throw new ValidationError(`indexes: '${p.slice(0, 64)}' is not an index name or a pattern with *`);
     }

@@ -60,10 +60,9 @@ export async function findActiveKey(
 
 /** Oldest first. Keys are issued by hand, so a bound (not pagination) is enough. */
 export async function listKeyRecords(db: Db, limit: number): Promise<ApiKeyRecord[]> {
-  const rows = await db.query<KeyRow>(
-    `select ${COLUMNS} from memory_api_keys order by created_at, id limit $1`,
-    [limit],
-  );
+  const rows = await db.query<KeyRow>(`select ${COLUMNS} from memory_api_keys order by created_at, id limit $1`, [
+    limit,
+  ]);
   return rows.map(toRecord);
 }
 

@@ -11,7 +11,7 @@ export const KeyCreate = z
       .min(1, "needs at least one pattern")
       .max(50)
       .openapi({
-        description: "Index names or patterns with `*` (`acme-*`); `[\"*\"]` is every index (required for admin).",
+        description: 'Index names or patterns with `*` (`acme-*`); `["*"]` is every index (required for admin).',
         example: ["acme-*"],
       }),
   })
@@ -36,4 +36,9 @@ export const CreatedKey = ApiKeySchema.extend({
 
 export const KeyList = z.object({ results: z.array(ApiKeySchema) }).openapi("ApiKeyList");
 
-export const KeyParams = z.object({ id: z.string().max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const KeyParams = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});

@@ -34,7 +34,11 @@ export function scopeGuard(): MiddlewareHandler<HonoEnv> {
     const need = requiredScope(c.req.method, c.req.path);
     if (hasScope(principal, need)) return next();
     c.get("wide").auth = "scope";
-    return problemResponse(c, 403, `This API key has the '${principal.scope}' scope; ${c.req.method} ${c.req.path} needs '${need}'.`);
+    return problemResponse(
+      c,
+      403,
+      `This API key has the '${principal.scope}' scope; ${c.req.method} ${c.req.path} needs '${need}'.`,
+    );
   };
 }
 

@@ -12,12 +12,12 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { log } from "../../../log/logger.js";
 import { askMemory, streamAnswer } from "../../../memory/index.js";
-import type { AskInput, MemoryAnswer } from "../../../memory/types.js";
-import { normalizeIndexName, validateFilters } from "../../../memory/validate.js";
+import type { MemoryAnswer } from "../../../memory/types.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { askInput } from "../../inputs.js";
 import { MemoryAnswerSchema, MemoryQuery, problems } from "../../schemas.js";
-import { memoryContext } from "./context.js";
 import { allowIndex } from "../keys/scope.js";
+import { memoryContext } from "./context.js";
 import { jsonBodyLimit } from "./limits.js";
 import { register, valid } from "./register.js";
 
@@ -42,13 +42,7 @@ const askRoute = createRoute({
 export function askRoutes(app: OpenAPIHono<HonoEnv>): void {
   register(app, askRoute, async (c) => {
     const body = valid(c, "json", MemoryQuery);
-    const input: AskInput = {
-      index: normalizeIndexName(body.index),
-      question: body.question,
-      filters: validateFilters(body.filters),
-      minRelevance: body.minRelevance ?? 0,
-      ...(body.args ? { args: body.args } : {}),
-    };
+    const input = askInput(body);
     const wide = c.get("wide");
     Object.assign(wide, { index: input.index, stream: body.stream === true });
     allowIndex(c, input.index);

@@ -4,11 +4,11 @@
  * not an error (202, as Kernel Memory answers) and creates nothing.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { canSeeIndex } from "../../../keys/access.js";
 import { deleteIndex, listIndexes } from "../../../memory/index.js";
 import { normalizeIndexName } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { DeleteAccepted, IndexCollection, IndexQuery, problems } from "../../schemas.js";
-import { canSeeIndex } from "../../../keys/access.js";
 import { allowIndex } from "../keys/scope.js";
 import { memoryContext } from "./context.js";
 import { register, valid } from "./register.js";

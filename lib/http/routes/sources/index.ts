@@ -14,7 +14,9 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { NotFoundError } from "../../../errors.js";
+import { canSeeIndex } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
+import type { MemoryContext } from "../../../memory/types.js";
 import { normalizeIndexName } from "../../../memory/validate.js";
 import {
   createSource,
@@ -28,8 +30,6 @@ import {
 import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
 import { problems } from "../../schemas.js";
-import { canSeeIndex } from "../../../keys/access.js";
-import type { MemoryContext } from "../../../memory/types.js";
 import { allowIndex } from "../keys/scope.js";
 import { memoryContext } from "../memory/context.js";
 import { jsonBodyLimit } from "../memory/limits.js";

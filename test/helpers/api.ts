@@ -11,6 +11,8 @@ import { createTestDatabase, uniqueAppName } from "./database.js";
 
 export type ApiServer = {
   url: string;
+  /** The server's own database, for tests that must look behind the API. */
+  databaseUrl: string;
   /** `fetch` against the server, with the API key (if any) already set. */
   call(path: string, init?: RequestInit): Promise<Response>;
   postJson(path: string, body: unknown, init?: RequestInit): Promise<Response>;
@@ -49,6 +51,7 @@ export async function startApiServer(env: Record<string, string> = {}, apiKey?: 
   });
   return {
     url: server.url,
+    databaseUrl: database.url,
     ...apiClient(server.url, apiKey),
     close: async () => {
       await server.close();

@@ -144,4 +144,42 @@ describe("MCP over streamable HTTP (Node)", () => {
     expect(get.status).toBe(405);
     await get.body?.cancel();
   });
+
+  it("scopes tools and resources to the key: foreign indexes do not exist, read keys cannot write", async () => {
+    const admin = await connectMcp(mcpUrl(), { key: ADMIN_KEY });
+    await okTool(admin, "upload_text", { index: "acme-wiki", documentId: "a1", text: "Acme ships rockets." });
+    await waitForStatus(admin, "acme-wiki", "a1");
+    const mint = async (scope: string) => {
+      const res = await api.postJson("/keys", { name: `mcp ${scope}`, scope, indexes: ["acme-*"] });
+      expect(res.status).toBe(201);
+      return (await res.json()) as { id: string; key: string };
+    };
+    const writer = await connectMcp(mcpUrl(), { key: (await mint("write")).key });
+    const indexes = await okTool(writer, "list_indexes");
+    expect(indexes.json.results).toEqual([{ name: "acme-wiki" }]);
+    const foreign = await callTool(writer, "search", { index: "agent-notes", query: "deploys" });
+    expect(foreign.result.isError).toBe(true);
+    expect(foreign.text).toMatch(/not found/);
+    expect(foreign.text).not.toMatch(/Tuesdays|on-call/);
+    const { resources } = await writer.listResources();
+    expect(resources.map((r) => r.uri)).toEqual(["memory://acme-wiki/a1"]);
+    await expect(writer.readResource({ uri: "memory://agent-notes/handbook" })).rejects.toThrow(/not found/);
+    await okTool(writer, "upload_text", { index: "acme-wiki", documentId: "a2", text: "More rockets." });
+    const outside = await callTool(writer, "upload_text", { index: "agent-notes", text: "intrusion" });
+    expect(outside.result.isError).toBe(true);
+    expect(outside.text).toMatch(/not found/);
+
+    const readerKey = await mint("read");
+    const reader = await connectMcp(mcpUrl(), { key: readerKey.key });
+    expect((await okTool(reader, "search", { index: "acme-wiki", query: "rockets" })).json.noResult).toBe(false);
+    const refused = await callTool(reader, "delete_document", { index: "acme-wiki", documentId: "a1" });
+    expect(refused.result.isError).toBe(true);
+    expect(refused.text).toMatch(/'read' scope/);
+    expect((await okTool(admin, "get_status", { index: "acme-wiki", documentId: "a1" })).json.completed).toBe(true);
+
+    const revoke = await api.call(`/keys/${readerKey.id}`, { method: "DELETE" });
+    expect(revoke.status).toBe(200);
+    await expect(connectMcp(mcpUrl(), { key: readerKey.key })).rejects.toThrow(/401/);
+    for (const c of [admin, writer, reader]) await c.close();
+  });
 });

@@ -276,6 +276,14 @@ describe("scoped keys: every route × every kind of key", () => {
     expect(records.filter((r) => r.revokedAt !== null).length).toBeGreaterThan(0);
   });
 
+  it("documents the admin routes in /openapi.json", async () => {
+    const doc = JSON.parse((await send("read", { method: "GET", path: "/openapi.json" })).body) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(Object.keys(doc.paths["/keys"] ?? {}).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/keys/{id}"] ?? {})).toEqual(["delete"]);
+  });
+
   it("refuses bad key definitions with 400 and creates nothing", async () => {
     const before = (JSON.parse((await send("admin", { method: "GET", path: "/keys" })).body) as { results: [] }).results
       .length;

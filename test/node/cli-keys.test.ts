@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type ApiServer, apiClient, startApiServer } from "../helpers/api.js";
 
 const CLI = fileURLToPath(new URL("../../scripts/cli.mjs", import.meta.url));
@@ -25,7 +25,7 @@ function cli(args: string[], key = ADMIN_KEY): Promise<{ code: number; stdout: s
 }
 
 beforeAll(async () => {
-  api = await startApiServer({ API_KEYS: ADMIN_KEY }, ADMIN_KEY);
+  api = await startApiServer({ API_KEYS: ADMIN_KEY, LOG_LEVEL: "debug" }, ADMIN_KEY);
 });
 
 afterAll(async () => {
@@ -33,7 +33,13 @@ afterAll(async () => {
 });
 
 describe("cli keys", () => {
-  it("creates a key shown once, lists it without the key, and revokes it", async () => {
+  it("creates a key shown once, lists it without the key, and revokes it; the key never reaches the logs", async () => {
+    const lines: string[] = [];
+    const capture = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+    const spies = [
+      vi.spyOn(console, "log").mockImplementation(capture),
+      vi.spyOn(console, "error").mockImplementation(capture),
+    ];
     const created = await cli(["keys", "create", "acme app", "--scope", "read", "--pattern", "acme-*"]);
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
@@ -65,6 +71,9 @@ describe("cli keys", () => {
       results: Array<{ revokedAt: string }>;
     };
     expect(json.results[0]!.revokedAt).not.toBeNull();
+    for (const spy of spies) spy.mockRestore();
+    expect(lines.some((l) => l.includes(id!))).toBe(true);
+    expect(lines.join("\n")).not.toContain(key.slice(4));
   });
 
   it("answers usage errors with exit code 2 and a bad definition with 1", async () => {

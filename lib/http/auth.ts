@@ -22,6 +22,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config/env.js";
 import { resolveStoredKey } from "../keys/resolver.js";
+import { looksLikeStoredKey } from "../keys/secret.js";
 import { ADMIN, OPEN, type Principal } from "../keys/types.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
@@ -79,6 +80,8 @@ async function principalFor(
   if (presented === undefined) return open ? OPEN : null;
   const services = c.get("services");
   if (!open && (await matchesAny(presented, services.config))) return ADMIN;
+  // Garbage never costs a database round trip (nor waits on a database that is down).
+  if (!looksLikeStoredKey(presented)) return open ? OPEN : null;
   // Stored keys live in the database: migrations must have run (once per instance).
   await services.ready();
   const stored = await resolveStoredKey(services.db, presented, waitUntilFor(c));

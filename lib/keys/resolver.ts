@@ -12,7 +12,7 @@
 import type { Db } from "../db/index.js";
 import { log } from "../log/logger.js";
 import { findActiveKey, touchKeys } from "../store/key-store.js";
-import { hashKey } from "./secret.js";
+import { hashKey, looksLikeStoredKey } from "./secret.js";
 import type { Principal } from "./types.js";
 
 export const TTL_MS = 30_000;
@@ -40,6 +40,7 @@ export async function resolveStoredKey(
   presented: string,
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<Principal | null> {
+  if (!looksLikeStoredKey(presented)) return null;
   const state = stateOf(db);
   const hash = await hashKey(presented);
   const now = Date.now();

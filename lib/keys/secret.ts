@@ -19,6 +19,11 @@ export function generateKey(): string {
   return PREFIX + btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+/** Only strings of this shape can be stored keys: anything else is refused without a database lookup. */
+export function looksLikeStoredKey(presented: string): boolean {
+  return /^smk_[A-Za-z0-9_-]{43}$/.test(presented);
+}
+
 /** What listings show so a person can tell keys apart: the prefix and 6 characters, nothing guessable. */
 export function displayPrefix(key: string): string {
   return key.slice(0, PREFIX.length + 6);

@@ -74,7 +74,11 @@ describe("stored key lookups", () => {
     );
     expect(row!.last_used_at).not.toBeNull();
 
-    for (let i = 0; i < 20; i++) expect(await resolveStoredKey(c.handle, "smk_guess", () => {})).toBeNull();
+    const guess = `smk_${"A".repeat(43)}`;
+    for (let i = 0; i < 20; i++) expect(await resolveStoredKey(c.handle, guess, () => {})).toBeNull();
+    expect(c.count("select id,")).toBe(2);
+    // Not even shaped like a stored key: no lookup at all.
+    expect(await resolveStoredKey(c.handle, "guessed-key-123456", () => {})).toBeNull();
     expect(c.count("select id,")).toBe(2);
   });
 

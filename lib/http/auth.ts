@@ -26,7 +26,7 @@ import { looksLikeStoredKey } from "../keys/secret.js";
 import { ADMIN, OPEN, type Principal } from "../keys/types.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
-import { waitUntilFor } from "./routes/memory/context.js";
+import { waitUntilFor } from "./route-helpers/context.js";
 
 /** Routes a load balancer or orchestrator must reach without a key, and the playground page (it holds no data). */
 const OPEN_ROUTES = new Set(["GET /health", "HEAD /health", "GET /playground", "HEAD /playground"]);

@@ -22,16 +22,6 @@ export type Principal = {
 export const ADMIN: Principal = Object.freeze({ kind: "env", scope: "admin", patterns: Object.freeze(["*"]) });
 export const OPEN: Principal = Object.freeze({ kind: "open", scope: "admin", patterns: Object.freeze(["*"]) });
 
-/** A stored key as listings show it: never the key, never its digest. */
-export type ApiKeyRecord = {
-  id: string;
-  name: string;
-  prefix: string;
-  scope: Scope;
-  indexes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
+export type { ApiKeyRecord } from "../store/key-store.js";
 
 export type NewApiKey = { name: string; scope: Scope; indexes: string[] };

@@ -5,26 +5,15 @@
  * one `resource_link` per cited document, so a client can open the source
  * (`memory://{index}/{documentId}`, see `resources.ts`).
  *
- * Errors become `isError` results. Input errors keep their message (it names
- * the field); anything unexpected is logged and reported without internals.
+ * Errors become `isError` results, mapped like the HTTP and SSE edges map
+ * them: an AppError's message is for the caller (it names the field); a
+ * misconfiguration or anything unexpected is logged and reported without internals.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { DatabaseUnavailable } from "../db/index.js";
+import { AppError } from "../errors.js";
 import { log } from "../log/logger.js";
 import type { Citation } from "../memory/types.js";
-
-/** Errors whose message is written for the caller (the same set the HTTP edge answers with 4xx/502). */
-const CALLER_ERRORS = new Set([
-  "ValidationError",
-  "NotFoundError",
-  "ForbiddenError",
-  "ConflictError",
-  "PayloadTooLarge",
-  "UnsupportedContentType",
-  "ExtractionFailed",
-  "EmbeddingFailed",
-  "GenerationFailed",
-]);
 
 export function documentUri(index: string, documentId: string): string {
   return `memory://${encodeURIComponent(index)}/${encodeURIComponent(documentId)}`;
@@ -46,12 +35,15 @@ export function jsonResult(value: object, text?: string, citations: readonly Cit
 }
 
 export function errorResult(error: unknown, tool: string, requestId: string): CallToolResult {
-  const err = error as Error;
   let text: string;
-  if (CALLER_ERRORS.has(err?.name)) text = err.message;
-  else if (error instanceof DatabaseUnavailable) {
-    text = `The database is temporarily unavailable; retry in ${error.retryAfterSeconds} s.`;
+  if (error instanceof AppError && error.kind === "unavailable") {
+    const seconds = error instanceof DatabaseUnavailable ? error.retryAfterSeconds : 1;
+    text = `The database is temporarily unavailable; retry in ${seconds} s.`;
+  } else if (error instanceof AppError && error.kind !== "misconfigured") {
+    // AppErrors are written for the caller (providers' messages are scrubbed of credentials).
+    text = error.message;
   } else {
+    const err = error as Error;
     log.error("mcp.tool_failed", { requestId, tool, error: err, stack: err?.stack });
     text = `The tool failed unexpectedly; request id ${requestId} identifies it in the logs.`;
   }

@@ -8,7 +8,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { PayloadTooLarge } from "../errors.js";
+import { AppError } from "../errors.js";
 import { askInput, searchInput, textUploadInput } from "../http/inputs.js";
 import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../http/schemas.js";
 import { authorizeIndex, canSeeIndex } from "../keys/access.js";
@@ -159,7 +159,7 @@ async function upload(deps: McpDeps, input: UploadInput): Promise<CallToolResult
   authorizeIndex(deps.principal, input.index, "write");
   const max = deps.ctx.config.MAX_UPLOAD_BYTES;
   if (input.files.reduce((n, f) => n + f.bytes.byteLength, 0) > max) {
-    throw new PayloadTooLarge(`The upload is larger than the limit of ${max} bytes (MAX_UPLOAD_BYTES).`);
+    throw new AppError("too_large", `The upload is larger than the limit of ${max} bytes (MAX_UPLOAD_BYTES).`);
   }
   const stored = await uploadDocument(deps.ctx, input);
   return jsonResult({

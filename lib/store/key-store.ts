@@ -4,13 +4,26 @@
  * a SHA-256 digest of each key, never the key; listings never return the digest.
  */
 import type { Db } from "../db/index.js";
-import type { ApiKeyRecord, Scope } from "../keys/types.js";
+
+export type KeyScope = "read" | "write" | "admin";
+
+/** A stored key as listings show it: never the key, never its digest. */
+export type ApiKeyRecord = {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: KeyScope;
+  indexes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 
 type KeyRow = {
   id: string;
   name: string;
   key_prefix: string;
-  scope: Scope;
+  scope: KeyScope;
   index_patterns: string[];
   created_at: Date | string;
   last_used_at: Date | string | null;
@@ -36,7 +49,7 @@ function toRecord(row: KeyRow): ApiKeyRecord {
 
 export async function insertKey(
   db: Db,
-  key: { id: string; name: string; hash: string; prefix: string; scope: Scope; patterns: string[] },
+  key: { id: string; name: string; hash: string; prefix: string; scope: KeyScope; patterns: string[] },
 ): Promise<ApiKeyRecord> {
   const [row] = await db.query<KeyRow>(
     `insert into memory_api_keys (id, name, key_hash, key_prefix, scope, index_patterns)
@@ -50,8 +63,8 @@ export async function insertKey(
 export async function findActiveKey(
   db: Db,
   hash: string,
-): Promise<{ id: string; scope: Scope; patterns: string[] } | undefined> {
-  const [row] = await db.query<{ id: string; scope: Scope; index_patterns: string[] }>(
+): Promise<{ id: string; scope: KeyScope; patterns: string[] } | undefined> {
+  const [row] = await db.query<{ id: string; scope: KeyScope; index_patterns: string[] }>(
     "select id, scope, index_patterns from memory_api_keys where key_hash = $1 and revoked_at is null",
     [hash],
   );

@@ -19,7 +19,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createMcpServer } from "../../mcp/server.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
-import { memoryContext } from "./memory/context.js";
+import { memoryContext } from "../route-helpers/context.js";
 
 export function mcpRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();

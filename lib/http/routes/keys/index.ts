@@ -13,10 +13,10 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../../keys/keys.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { jsonBodyLimit } from "../../route-helpers/limits.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { problems } from "../../schemas.js";
-import { memoryContext } from "../memory/context.js";
-import { jsonBodyLimit } from "../memory/limits.js";
-import { register, valid } from "../memory/register.js";
 import { ApiKeySchema, CreatedKey, KeyCreate, KeyList, KeyParams } from "./schemas.js";
 
 const tags = ["Keys"];

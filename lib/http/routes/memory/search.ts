@@ -8,11 +8,11 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { searchMemory } from "../../../memory/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { searchInput } from "../../inputs.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { jsonBodyLimit } from "../../route-helpers/limits.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { problems, SearchQuery, SearchResultSchema } from "../../schemas.js";
 import { allowIndex } from "../keys/scope.js";
-import { memoryContext } from "./context.js";
-import { jsonBodyLimit } from "./limits.js";
-import { register, valid } from "./register.js";
 
 const searchRoute = createRoute({
   method: "post",

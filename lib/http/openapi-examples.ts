@@ -46,7 +46,22 @@ const source = {
   itemCount: 12,
 };
 
+const apiKey = {
+  id: "key_5c1f0e2d9a",
+  name: "acme search",
+  prefix: "sm_3f9a",
+  scope: "read",
+  indexes: ["acme-*"],
+  createdAt: when,
+  lastUsedAt: null,
+  revokedAt: null,
+};
+
 export const EXAMPLES: Record<string, unknown> = {
+  KeyCreate: { name: "acme search", scope: "read", indexes: ["acme-*"] },
+  ApiKey: apiKey,
+  CreatedApiKey: { ...apiKey, key: "sm_3f9a…(shown once)" },
+  ApiKeyList: { results: [apiKey] },
   SearchQuery: {
     index: "handbook",
     query: "when do deploys go out",

@@ -39,6 +39,16 @@ export type DocumentSummary = {
   lastUpdate: string;
 };
 export type DocumentPage = { index: string; documents: DocumentSummary[]; nextCursor: string | null };
+export type ApiKey = {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: string;
+  indexes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 export type UploadAccepted = { index: string; documentId: string; message: string };
 export type UploadForm = {
   index: string | undefined;
@@ -132,6 +142,19 @@ export function createClient(options: { url: string; key: string | undefined }) 
     async deleteDocument(index: string | undefined, documentId: string): Promise<void> {
       const query = new URLSearchParams({ ...(index !== undefined ? { index } : {}), documentId });
       await send("DELETE", `documents?${query}`, {}, TIMEOUT_MS.quick);
+    },
+
+    /** Admin routes: the created record carries the key itself, shown this once. */
+    async createKey(input: { name: string; scope: string; indexes: string[] }): Promise<ApiKey & { key: string }> {
+      return json(await postJson("keys", input, TIMEOUT_MS.quick), url);
+    },
+
+    async listKeys(): Promise<{ results: ApiKey[] }> {
+      return json(await send("GET", "keys", {}, TIMEOUT_MS.quick), url);
+    },
+
+    async revokeKey(id: string): Promise<ApiKey> {
+      return json(await send("DELETE", `keys/${encodeURIComponent(id)}`, {}, TIMEOUT_MS.quick), url);
     },
   };
 }

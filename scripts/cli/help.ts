@@ -1,4 +1,4 @@
-/** @module The `--help` text: one page for every command, since there are only seven. */
+/** @module The `--help` text: one page for every command, since there are only eight. */
 import { DEFAULT_URL } from "./args.js";
 
 export const HELP = `serverless-memory — command-line client for a serverless-memory (Kernel Memory compatible) service
@@ -52,6 +52,14 @@ Commands:
 
   delete <documentIds...>        Delete documents from the service (and forget them in the ingest manifest).
     -i, --index <name>             their index (default: the default index)
+
+  keys create <name>             Create a scoped API key (needs an admin key); prints the key ONCE.
+    --scope <read|write|admin>     read: search/ask/list; write: also upload/delete; admin: everything
+    -p, --pattern <pattern>        an index name or pattern it may touch, e.g. "acme-*" (repeatable;
+                                   default "*", every index)
+  keys list                      List the keys (name, scope, patterns, last use, revocation; never the key).
+  keys revoke <id>               Revoke a key (at once on the instance that answers; elsewhere within 30 s).
+    --json                         print the server's JSON response (create, list, revoke)
 
 Global options:
   --url <url>      the service (default: $SERVERLESS_MEMORY_URL, else the URL \`npm start\` printed while it

@@ -8,10 +8,17 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../lib/http/app.js";
 
 /**
- * Registered entries that are not operations. Only middleware belongs here (Hono lists `app.use`
- * as method ALL); a non-JSON protocol endpoint would be listed here too, with a comment saying why.
+ * Registered entries that are not REST operations: middleware (Hono lists `app.use` as method ALL),
+ * and protocol endpoints whose messages another specification defines.
  */
-const NOT_OPERATIONS = new Set(["ALL /*"]);
+const NOT_OPERATIONS = new Set([
+  "ALL /*",
+  // MCP's Streamable HTTP transport: JSON-RPC messages and SSE streams defined by the MCP specification,
+  // not request/response shapes OpenAPI can describe usefully.
+  "POST /mcp",
+  "GET /mcp",
+  "DELETE /mcp",
+]);
 
 type Schema = { $ref?: string; example?: unknown; examples?: unknown; format?: string; type?: string };
 type Media = { schema?: Schema; example?: unknown; examples?: unknown };

@@ -10,7 +10,7 @@ import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types
 
 export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {
   const [vector] = await ctx.embedder.embed([input.query]);
-  const hits = await searchChunks(ctx.db, {
+  const hits = await searchChunks(ctx.reader ?? ctx.db, {
     index: input.index,
     vector: vector!,
     dimensions: ctx.embedder.dimensions,

@@ -132,6 +132,12 @@ export type DocumentSummary = {
 /** Everything a memory verb needs, passed as one object. */
 export type MemoryContext = {
   db: Db;
+  /**
+   * For reads that need not see the caller's own writes of this request (search, ask, listings): the read
+   * replica when one is configured, never behind what the primary had committed when the read began.
+   * Absent = `db`.
+   */
+  reader?: Db;
   config: Config;
   embedder: Embedder;
   generator?: TextGenerator;

@@ -6,7 +6,15 @@
  */
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
 import { type Config, parseConfig } from "../config/env.js";
-import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } from "../db/index.js";
+import {
+  createReadDb,
+  type Db,
+  type DbConfig,
+  DatabaseConfigError,
+  getDb,
+  isWorkersRuntime,
+  useLocalNeonProxy,
+} from "../db/index.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
@@ -15,6 +23,8 @@ import { ensureEmbeddingSpace } from "../store/embedding-space.js";
 export type Services = {
   config: Config;
   db: Db;
+  /** Reads that may be served by the read replica (`DATABASE_READ_URL`); `db` itself without one. */
+  reader: Db;
   embedder: Embedder;
   /** Absent when no model is configured: answers are then extractive. */
   generator?: TextGenerator;
@@ -61,6 +71,7 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
   const services: Services = {
     config,
     db,
+    reader: config.DATABASE_READ_URL ? readerFor(config, db) : db,
     embedder,
     generator: createGeneratorFromEnv(rawEnv),
     ready: () =>
@@ -78,11 +89,24 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
 export function memoryContextOf(services: Services, waitUntil: (promise: Promise<unknown>) => void): MemoryContext {
   return {
     db: services.db,
+    reader: services.reader,
     config: services.config,
     embedder: services.embedder,
     ...(services.generator ? { generator: services.generator } : {}),
     waitUntil,
   };
+}
+
+/** The replica's own handle (one per instance, like the primary's) behind the read routing. */
+function readerFor(config: Config, primary: Db): Db {
+  const base = dbConfigFrom(config);
+  if (base.transport === "pglite") throw new DatabaseConfigError("DATABASE_READ_URL needs DATABASE_URL");
+  // No retries on the replica: a read it cannot serve goes to the primary at once.
+  const replica = getDb({ ...base, url: config.DATABASE_READ_URL, retry: { ...base.retry, budgetMs: 0 } });
+  return createReadDb(primary, replica, {
+    maxWaitMs: config.DB_READ_MAX_WAIT_MS,
+    cooldownMs: config.DB_READ_COOLDOWN_MS,
+  });
 }
 
 function once(db: Db, key: string, run: () => Promise<void>): Promise<void> {

@@ -56,8 +56,7 @@ export function createReadDb(primary: Db, replica: Db, routing: ReadRouting): Db
 
   return {
     transport: primary.transport,
-    query: <T extends Row = Row>(text: string, params?: readonly unknown[]) =>
-      read((db) => db.query<T>(text, params)),
+    query: <T extends Row = Row>(text: string, params?: readonly unknown[]) => read((db) => db.query<T>(text, params)),
     batch: (statements: readonly Statement[]) => read((db) => db.batch(statements)),
     stats: () => {
       const reads: ReadStats = { ...counts, replicaDown: Date.now() < downUntil };

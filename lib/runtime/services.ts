@@ -8,9 +8,9 @@ import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type Text
 import { type Config, parseConfig } from "../config/env.js";
 import {
   createReadDb,
+  DatabaseConfigError,
   type Db,
   type DbConfig,
-  DatabaseConfigError,
   getDb,
   isWorkersRuntime,
   useLocalNeonProxy,

@@ -98,8 +98,7 @@ describe("DATABASE_READ_URL on a hot standby", () => {
       // The standby really is behind: it has not seen the document at all.
       const onStandbyNow = await onStandby(
         async (c) =>
-          (await c.query("select count(*)::int as n from memory_documents where document_id = 'lanterns'")).rows[0]
-            .n,
+          (await c.query("select count(*)::int as n from memory_documents where document_id = 'lanterns'")).rows[0].n,
         stack.database.name,
       );
       expect(onStandbyNow).toBe(0);
@@ -132,7 +131,11 @@ describe("DATABASE_READ_URL on a hot standby", () => {
             : i % 3 === 1
               ? server.call("/documents?index=replica")
               : server.call("/health?check=db"),
-        ).map((p) => p.then(async (r) => (await r.text(), r.status))),
+        ).map(async (pending) => {
+          const res = await pending;
+          await res.text();
+          return res.status;
+        }),
       );
       expect(statuses).toEqual(statuses.map(() => 200));
       expect(await searchIds("harbour tide tables")).toContain("tides");

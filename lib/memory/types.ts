@@ -5,6 +5,7 @@
  * search/ask, snake_case for the pipeline status.
  */
 
+import type { Reranker } from "../ai/reranker.js";
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
@@ -141,6 +142,8 @@ export type MemoryContext = {
   config: Config;
   embedder: Embedder;
   generator?: TextGenerator;
+  /** Reorders the top fused search candidates; absent = off (the default). */
+  reranker?: Reranker;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
 };

@@ -5,6 +5,8 @@
  * at module scope, so warm invocations reuse everything.
  */
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+import type { Reranker } from "../ai/reranker.js";
+import { createRerankerFromEnv } from "../ai/reranker-config.js";
 import { type Config, parseConfig } from "../config/env.js";
 import {
   createReadDb,
@@ -28,6 +30,8 @@ export type Services = {
   embedder: Embedder;
   /** Absent when no model is configured: answers are then extractive. */
   generator?: TextGenerator;
+  /** Off unless RERANK_PROVIDER is set. */
+  reranker?: Reranker;
   /**
    * Resolves once migrations have run and the stored vector space matches the
    * embedder (at most once per instance; a failure is retried by the next call).
@@ -74,6 +78,7 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
     reader: config.DATABASE_READ_URL ? readerFor(config, db) : db,
     embedder,
     generator: createGeneratorFromEnv(rawEnv),
+    reranker: createRerankerFromEnv(rawEnv),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         if (config.AUTO_MIGRATE) await migrate(db);
@@ -93,6 +98,7 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     config: services.config,
     embedder: services.embedder,
     ...(services.generator ? { generator: services.generator } : {}),
+    ...(services.reranker ? { reranker: services.reranker } : {}),
     waitUntil,
   };
 }

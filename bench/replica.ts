@@ -31,6 +31,7 @@ export const replica: Bench = {
     try {
       await waitForReplay();
       const rows: Array<Array<string | number>> = [];
+      const counts: Reads[] = [];
       const arms = [
         { name: "primary only", read: false, ingest: false },
         { name: "DATABASE_READ_URL = standby", read: true, ingest: false },
@@ -68,9 +69,12 @@ export const replica: Bench = {
                     body: JSON.stringify({ index: BENCH_INDEX, query: queries[i % queries.length], limit: 5 }),
                   },
           });
-          const primaryPerSearch = ((await xacts()) - before) / SEARCHES;
           const health = (await (await fetch(`${svc.url}/health`)).json()) as { db: { reads?: Reads } };
           const reads = health.db.reads;
+          // Backends flush their statistics when they exit: stop the instance before reading them.
+          await svc.stop();
+          const primaryPerSearch = ((await xacts()) - before) / SEARCHES;
+          if (reads) counts.push(reads);
           const s = summarize(load.okLatencies);
           rows.push([
             arm.name,
@@ -88,10 +92,12 @@ export const replica: Bench = {
         }
       }
       const [p, r, w] = rows as [Array<string | number>, Array<string | number>, Array<string | number>];
+      const [idle, busy] = counts as [Reads, Reads];
+      const share = (c: Reads) => `${num(c.replica)} of ${num(c.replica + c.primary)}`;
       return {
         id: "replica",
         title: `replica — ${num(SEARCHES)} × POST /search at concurrency ${CONCURRENCY}, one process (DB_POOL_MAX 5)`,
-        headline: `search p50 primary only ${p[3]}, on the standby ${r[3]} (${w[3]} while ingesting); reads on the standby ${r[5]}/${r[5]}+${r[6]} idle, ${w[5]} of ${SEARCHES}+ while ingesting`,
+        headline: `search p50 primary only ${p[3]}, on the standby ${r[3]} (${w[3]} while ingesting); reads served by the standby: ${share(idle)} idle, ${share(busy)} while ingesting (${num(busy.lagged)} lagged); 0 errors = ${p[2] === "0" && r[2] === "0" && w[2] === "0"}`,
         tables: [
           {
             headers: [

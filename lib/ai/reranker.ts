@@ -5,6 +5,7 @@
  * AI (`@cf/baai/bge-reranker-base`, `workers-ai-reranker.ts`) and any Cohere/Jina-compatible
  * `POST /rerank` endpoint (`http-reranker.ts`).
  */
+import { AppError } from "../errors.js";
 
 export interface Reranker {
   /** e.g. `"workers-ai:@cf/baai/bge-reranker-base"`, `"http:rerank-v3.5"`. */
@@ -19,14 +20,14 @@ export interface Reranker {
 }
 
 /** A reranker could not score the passages (provider error, retries spent, or a malformed answer). */
-export class RerankFailed extends Error {
+export class RerankFailed extends AppError {
   override readonly name = "RerankFailed";
   constructor(
     message: string,
     readonly reranker: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super("upstream", message, options);
   }
 }
 

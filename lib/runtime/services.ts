@@ -17,6 +17,7 @@ import {
   isWorkersRuntime,
   useLocalNeonProxy,
 } from "../db/index.js";
+import { runUploadedJob } from "../ingest/runner.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
@@ -100,6 +101,7 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     ...(services.generator ? { generator: services.generator } : {}),
     ...(services.reranker ? { reranker: services.reranker } : {}),
     waitUntil,
+    startJob: runUploadedJob,
   };
 }
 

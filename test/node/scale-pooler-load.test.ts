@@ -7,7 +7,7 @@
  * (the code `npm start` runs) in this process, each with its own database handle and pool.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { NodeServer } from "../../lib/runtime/node-server.js";
+import type { NodeServer } from "../../lib/node-host/server.js";
 import { apiClient } from "../helpers/api.js";
 import { startServer } from "../helpers/app-server.js";
 import { withAdmin } from "../helpers/database.js";

@@ -99,7 +99,7 @@ describe("what the service leaves on a transaction-pooled connection", () => {
       );
       expect(uploads.map((r) => r.status)).toEqual(docs.map(() => 202));
       for (const [i, id] of docs.entries()) {
-        const status = await waitForIngestion({ ...apis[i % 3]!, url: "", close: async () => {} }, "audit", id);
+        const status = await waitForIngestion(apis[i % 3]!, "audit", id);
         expect(status.completed).toBe(true);
       }
 

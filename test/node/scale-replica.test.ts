@@ -6,7 +6,7 @@
  * no request a 5xx, and reads return to it once it is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiClient, waitForIngestion } from "../helpers/api.js";
+import { waitForIngestion } from "../helpers/api.js";
 import { uniqueAppName } from "../helpers/database.js";
 import {
   onStandby,
@@ -40,8 +40,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const api = () => ({ ...apiClient(server.url), url: server.url, close: async () => {} });
-
 async function reads(): Promise<Reads & { handles: number }> {
   const body = (await (await server.call("/health")).json()) as { db: { reads: Reads; handles: number } };
   return { ...body.db.reads, handles: body.db.handles };
@@ -50,7 +48,7 @@ async function reads(): Promise<Reads & { handles: number }> {
 async function upload(documentId: string, text: string): Promise<void> {
   const res = await server.postJson("/upload", { index: "replica", documentId, text });
   expect(res.status).toBe(202);
-  expect((await waitForIngestion(api(), "replica", documentId)).completed).toBe(true);
+  expect((await waitForIngestion(server, "replica", documentId)).completed).toBe(true);
 }
 
 async function searchIds(query: string): Promise<string[]> {

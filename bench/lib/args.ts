@@ -18,6 +18,9 @@ export const DEFAULTS = {
   corpusMb: 2,
   vectors: 50_000,
   vectorQueries: 100,
+  hnswM: 16,
+  hnswEfConstruction: 64,
+  hnswBits: 32,
   coldRuns: 5,
   queueJobs: 200,
 } as const;
@@ -37,6 +40,9 @@ const FLAGS: Record<keyof typeof DEFAULTS, string> = {
   corpusMb: "corpus-mb",
   vectors: "vectors",
   vectorQueries: "vector-queries",
+  hnswM: "hnsw-m",
+  hnswEfConstruction: "hnsw-ef-construction",
+  hnswBits: "hnsw-bits",
   coldRuns: "cold-runs",
   queueJobs: "queue-jobs",
 };

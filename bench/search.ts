@@ -14,6 +14,7 @@ import { useLocalNeonProxy } from "../lib/db/local-proxy.js";
 import { createPoolDb } from "../lib/db/pool.js";
 import type { Db } from "../lib/db/types.js";
 import { searchChunks } from "../lib/store/chunk-search.js";
+import { indexedDistance } from "../lib/store/embedding-space.js";
 import { dbConfig } from "../test/helpers/db-handles.js";
 import { sizeTag } from "./lib/args.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
@@ -82,9 +83,10 @@ export const search: Bench = {
             efSearch: parseConfig({}).SEARCH_EF_SEARCH,
           }),
         );
+      // The raw k-NN orders by the same expression the service's HNSW index serves.
       const raw = `select id, text, 1 - (embedding::vector(384) <=> $1::vector(384)) as relevance
                      from memory_chunks where index_name = $2
-                    order by embedding::vector(384) <=> $1::vector(384) limit ${K}`;
+                    order by ${indexedDistance(384, "embedding", "$1")} limit ${K}`;
       try {
         rows.push({ label: "searchChunks() over Neon Pool via proxy, hybrid", s: await store(neonDb, true) });
         rows.push({ label: "searchChunks() over Neon Pool via proxy, vector only", s: await store(neonDb, false) });

@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db/index.js";
 import type { MemoryFilter, Tags } from "../memory/types.js";
-import { dims } from "./embedding-space.js";
+import { dims, indexedDistance } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
 
 export type ChunkHit = {
@@ -46,6 +46,8 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const efSearch = String(Math.min(1000, Math.max(q.efSearch, candidates)));
   const params: unknown[] = [JSON.stringify(q.vector), q.index, q.limit, q.minRelevance, efSearch];
   const where = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
+  // Ranking uses the index's half-precision distance; relevance (and minRelevance) the stored float32 vectors.
+  const ranking = indexedDistance(d, "c.embedding", "$1");
   const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
   const vectorWhere = `${where} and ${HNSW_SETTINGS_GATE}`;
   const columns = `c.document_id, c.file_id, c.partition_number, c.section_number, c.text, c.tags, c.last_update,
@@ -62,8 +64,8 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
     // MATERIALIZED: inlined, each per-term count would run once per reference (three to four times).
     sql = `with vec as (
              select id, row_number() over (order by dist) as r
-               from (select c.id, ${distance} as dist from memory_chunks c where ${vectorWhere}
-                      order by ${distance} limit ${candidates}) v
+               from (select c.id, ${ranking} as dist from memory_chunks c where ${vectorWhere}
+                      order by ${ranking} limit ${candidates}) v
            ), total as materialized (
              select count(*)::float8 as n from (select 1 from memory_chunks c where c.index_name = $2 limit 5000) s
            ), df as materialized (
@@ -94,7 +96,7 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
             order by fused.score desc, relevance desc limit $3`;
   } else {
     sql = `select * from (
-             select ${columns} from memory_chunks c ${files} where ${vectorWhere} order by ${distance} limit $3
+             select ${columns} from memory_chunks c ${files} where ${vectorWhere} order by ${ranking} limit $3
            ) s where relevance >= $4 order by relevance desc`;
   }
   const rows = await db.query<ChunkHit>(sql, params);

@@ -7,6 +7,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, Row } from "../../lib/db/types.js";
 import { migrate } from "../../lib/migrate/migrate.js";
+import { MIGRATIONS } from "../../lib/migrate/migrations.gen.js";
 import { searchChunks } from "../../lib/store/chunk-search.js";
 import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
@@ -63,6 +64,7 @@ beforeAll(async () => {
   // Make the planner take the HNSW index even at this size, as it does at scale.
   await client.query("set enable_seqscan = off");
   await client.query("set enable_bitmapscan = off");
+  await client.query("set enable_sort = off");
 });
 
 afterAll(async () => {
@@ -95,7 +97,7 @@ describe("searchChunks", () => {
   it("control: the same filtered k-NN without the in-statement settings comes back short (the index scan starves)", async () => {
     const { rows } = await client.query(
       `select id from memory_chunks c where c.index_name = 'rt' and c.tag_list @> array['shard:3']
-        order by c.embedding::vector(${D}) <=> $1::vector(${D}) limit 30`,
+        order by c.embedding::halfvec(${D}) <=> $1::halfvec(${D}) limit 30`,
       [JSON.stringify(vector(ROWS + 7))],
     );
     expect(rows.length).toBeLessThan(30);
@@ -116,5 +118,58 @@ describe("searchChunks", () => {
     const hits = await searchChunks(db, { ...query(10, 100), text: "chunk 42" });
     expect(calls).toHaveLength(1);
     expect(hits.length).toBeGreaterThan(0);
+  });
+});
+
+describe("migration 0007 on a database made before it", () => {
+  it("rebuilds the float32 HNSW index in the halfvec shape under the same name, keeping the rows searchable", async () => {
+    const old = await createTestDatabase("smrt7");
+    const c = new pg.Client({ connectionString: old.url, application_name: "sm-test-rt" });
+    await c.connect();
+    try {
+      const { db } = countingDb(c);
+      await migrate(
+        db,
+        MIGRATIONS.filter((m) => m.id < "0007"),
+      );
+      // What ensureEmbeddingSpace created before 0007.
+      await c.query(
+        "create index memory_chunks_hnsw_8 on memory_chunks using hnsw ((embedding::vector(8)) vector_cosine_ops)",
+      );
+      await c.query("insert into memory_settings (key, value) values ('embedding', $1)", [
+        JSON.stringify({ id: "test-8", dimensions: D }),
+      ]);
+      await c.query("insert into memory_indexes (name) values ('rt')");
+      await c.query(
+        "insert into memory_documents (index_name, document_id, steps, remaining_steps) values ('rt', 'd', '{}', '{}')",
+      );
+      await c.query(
+        `insert into memory_chunks (id, index_name, document_id, file_id, partition_number, section_number, text,
+                                    content_hash, embedding, tags, tag_list)
+         values ('c1', 'rt', 'd', 'f', 0, 0, 'one', 'h1', $1::vector, '{}', '{}')`,
+        [JSON.stringify(vector(1))],
+      );
+      const result = await migrate(db);
+      expect(result.applied).toEqual(["0007_ingest_fingerprint_halfvec_index"]);
+      const [definition] = (
+        await c.query<{ def: string }>("select pg_get_indexdef('memory_chunks_hnsw_8'::regclass) as def")
+      ).rows;
+      expect(definition!.def).toContain("halfvec_cosine_ops");
+      expect(definition!.def).toContain("m='24'");
+      await ensureEmbeddingSpace(db, { id: "test-8", dimensions: D });
+      const hits = await searchChunks(db, {
+        index: "rt",
+        vector: vector(1),
+        dimensions: D,
+        filters: [],
+        minRelevance: 0.99,
+        limit: 5,
+        efSearch: 40,
+      });
+      expect(hits.map((h) => h.text)).toEqual(["one"]);
+    } finally {
+      await c.end();
+      await old.drop();
+    }
   });
 });

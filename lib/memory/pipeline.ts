@@ -11,14 +11,8 @@
 import { ValidationError } from "../errors.js";
 import { ExtractionFailed, extract } from "../extract/index.js";
 import { partition, partitionOptionsFromArgs } from "../partition/index.js";
-import {
-  type ChunkRecord,
-  cacheEmbeddings,
-  existingEmbeddings,
-  loadForProcessing,
-  markStepDone,
-  replaceChunks,
-} from "../store/memory-store.js";
+import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
+import { type ChunkRecord, loadForProcessing, replaceChunks } from "../store/memory-store.js";
 import { fromBase64, sha256Hex } from "./hashing.js";
 import type { MemoryContext, PipelineStep } from "./types.js";
 import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
@@ -27,8 +21,6 @@ export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
   | { status: "superseded" | "missing" }
   | { status: "failed"; step: PipelineStep; error: unknown };
-
-type Draft = Omit<ChunkRecord, "embedding">;
 
 export async function processDocument(
   ctx: MemoryContext,
@@ -41,7 +33,6 @@ export async function processDocument(
   // save_records is only ever recorded by the atomic replace that also clears the files' content: this
   // generation is already complete (a run saved it, then lost the database before marking its job done).
   if (doc.completedSteps.includes("save_records")) return { status: "completed", chunks: 0, embedded: 0, reused: 0 };
-  const done = (step: PipelineStep) => markStepDone(ctx.db, index, documentId, generation, step);
   let step: PipelineStep = "extract";
   try {
     const extracted = [];
@@ -60,12 +51,11 @@ export async function processDocument(
       const result = await extract(input);
       extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
     }
-    await done(step);
 
     step = "partition";
     const parsed = partitionOptionsFromArgs(doc.args ?? undefined);
     if ("error" in parsed) throw new ValidationError(parsed.error);
-    const drafts: Draft[] = [];
+    const drafts: ChunkRecord[] = [];
     for (const { file, sections, mimeType } of extracted) {
       for (const chunk of partition(sections, parsed.options, { maxTokens: ctx.embedder.maxTokens })) {
         const contentHash = await sha256Hex(`${ctx.embedder.id}\n${chunk.text}`);
@@ -81,21 +71,21 @@ export async function processDocument(
         });
       }
     }
-    await done(step);
+    // Round trips per document are the cost over a remote database: extract and partition are recorded together,
+    // with the cache lookup; gen_embeddings with the cache write (or, when nothing was missing, with the save).
+    const hashes = [...new Set(drafts.map((d) => d.contentHash))];
+    const known = await recordStepsAndFindCached(ctx.db, target, ["extract", "partition"], hashes);
 
     step = "gen_embeddings";
-    const known = await existingEmbeddings(ctx.db, index, [...new Set(drafts.map((d) => d.contentHash))]);
     const missing = [...new Map(drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, d.text]))];
     if (missing.length) {
       const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
       const fresh = missing.map(([hash], i): [string, string] => [hash, JSON.stringify(vectors[i])]);
-      await cacheEmbeddings(ctx.db, index, fresh);
-      for (const [hash, embedding] of fresh) known.set(hash, embedding);
+      await cacheEmbeddings(ctx.db, target, fresh, step);
     }
-    await done(step);
 
     step = "save_records";
-    const chunks = drafts.map((d) => ({ ...d, embedding: known.get(d.contentHash)! }));
+    const chunks = drafts;
     const saved = await replaceChunks(ctx.db, { index, documentId, generation, tags: doc.tags, chunks });
     if (!saved) return { status: "superseded" };
     return {

@@ -1,0 +1,10 @@
+import { PGlite } from "@electric-sql/pglite";
+import { vector } from "@electric-sql/pglite-pgvector";
+const t0 = performance.now();
+const pg = await PGlite.create("memory://", { extensions: { vector } });
+await pg.query("create extension vector");
+await pg.query("create table t (e vector)");
+await pg.query("insert into t values ('[1,2,3]'), ('[3,2,1]')");
+await pg.query("create index on t using hnsw ((e::halfvec(3)) halfvec_cosine_ops) with (m = 24, ef_construction = 100)");
+console.log((await pg.query("select e from t where (select set_config('hnsw.ef_search','7',true)) is not null order by e::halfvec(3) <=> '[1,2,3]'::halfvec(3) limit 1")).rows, performance.now() - t0);
+console.log(process.memoryUsage().rss / 2**20);

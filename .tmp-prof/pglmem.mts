@@ -1,0 +1,18 @@
+import "../lib/db/node.ts";
+import { readFileSync } from "node:fs";
+import { migrate } from "../lib/migrate/migrate.ts";
+import { ensureEmbeddingSpace } from "../lib/store/embedding-space.ts";
+const { PGlite } = await import("@electric-sql/pglite");
+const { vector } = await import("@electric-sql/pglite-pgvector");
+const rss = () => { const s = readFileSync("/proc/self/status", "utf8"); return s.match(/VmRSS:\s+(\d+)/)![1]! as unknown as number / 1024 | 0; };
+const hwm = () => { const s = readFileSync("/proc/self/status", "utf8"); return s.match(/VmHWM:\s+(\d+)/)![1]! as unknown as number / 1024 | 0; };
+const conf = process.argv[3] ? JSON.parse(process.argv[3]) : {};
+const t0 = performance.now();
+const pg = await PGlite.create(process.argv[2]!, { extensions: { vector }, ...conf });
+const raw = pg as any;
+const db = { transport: "pglite", query: async (t: string, p?: unknown[]) => (await raw.query(t, p)).rows, batch: async (st: any[]) => raw.transaction(async (tx: any) => { const r = []; for (const s of st) r.push((await tx.query(s.text, s.params)).rows); return r; }), stats: () => ({ transport: "pglite" }), close: async () => {} } as any;
+await migrate(db); await ensureEmbeddingSpace(db, { id: "offline", dimensions: 384 });
+(globalThis as any).gc?.();
+await new Promise((r) => setTimeout(r, 1000));
+console.log(JSON.stringify(conf), "ms", Math.round(performance.now() - t0), "rss", rss(), "hwm", hwm(), "shared_buffers", (await raw.query("show shared_buffers")).rows[0].shared_buffers, (await raw.query("show wal_buffers")).rows[0].wal_buffers);
+process.exit(0);

@@ -42,6 +42,21 @@ let database: TestDatabase;
 let client: pg.Client;
 const vector = (i: number) => Array.from({ length: D }, (_, j) => Math.sin(i * 12.9898 + j * 78.233) + 1.5);
 
+/** Index 'rt', document 'd', and `rows` chunks 'chunk <i>' tagged shard:<i mod 10>. */
+async function seed(c: pg.Client, rows: number): Promise<void> {
+  await c.query("insert into memory_indexes (name) values ('rt')");
+  await c.query(
+    "insert into memory_documents (index_name, document_id, steps, remaining_steps) values ('rt', 'd', '{}', '{}')",
+  );
+  await c.query(
+    `insert into memory_chunks (id, index_name, document_id, file_id, partition_number, section_number, text,
+                                content_hash, embedding, tags, tag_list)
+     select 'c' || i, 'rt', 'd', 'f', i, 0, 'chunk ' || i, 'h' || i, e::vector, '{}'::jsonb, array['shard:' || (i % 10)]
+       from unnest($1::int[], $2::text[]) as u(i, e)`,
+    [Array.from({ length: rows }, (_, i) => i), Array.from({ length: rows }, (_, i) => JSON.stringify(vector(i)))],
+  );
+}
+
 beforeAll(async () => {
   database = await createTestDatabase("smrt");
   client = new pg.Client({ connectionString: database.url, application_name: "sm-test-rt" });
@@ -49,17 +64,7 @@ beforeAll(async () => {
   const { db } = countingDb(client);
   await migrate(db);
   await ensureEmbeddingSpace(db, { id: "test-8", dimensions: D });
-  await client.query("insert into memory_indexes (name) values ('rt')");
-  await client.query(
-    "insert into memory_documents (index_name, document_id, steps, remaining_steps) values ('rt', 'd', '{}', '{}')",
-  );
-  await client.query(
-    `insert into memory_chunks (id, index_name, document_id, file_id, partition_number, section_number, text,
-                                content_hash, embedding, tags, tag_list)
-     select 'c' || i, 'rt', 'd', 'f', i, 0, 'chunk ' || i, 'h' || i, e::vector, '{}'::jsonb, array['shard:' || (i % 10)]
-       from unnest($1::int[], $2::text[]) as u(i, e)`,
-    [Array.from({ length: ROWS }, (_, i) => i), Array.from({ length: ROWS }, (_, i) => JSON.stringify(vector(i)))],
-  );
+  await seed(client, ROWS);
   await client.query("analyze memory_chunks");
   // Make the planner take the HNSW index even at this size, as it does at scale.
   await client.query("set enable_seqscan = off");
@@ -139,16 +144,7 @@ describe("migration 0007 on a database made before it", () => {
       await c.query("insert into memory_settings (key, value) values ('embedding', $1)", [
         JSON.stringify({ id: "test-8", dimensions: D }),
       ]);
-      await c.query("insert into memory_indexes (name) values ('rt')");
-      await c.query(
-        "insert into memory_documents (index_name, document_id, steps, remaining_steps) values ('rt', 'd', '{}', '{}')",
-      );
-      await c.query(
-        `insert into memory_chunks (id, index_name, document_id, file_id, partition_number, section_number, text,
-                                    content_hash, embedding, tags, tag_list)
-         values ('c1', 'rt', 'd', 'f', 0, 0, 'one', 'h1', $1::vector, '{}', '{}')`,
-        [JSON.stringify(vector(1))],
-      );
+      await seed(c, 2);
       const result = await migrate(db);
       expect(result.applied).toEqual(["0007_ingest_fingerprint_halfvec_index"]);
       const [definition] = (
@@ -163,10 +159,10 @@ describe("migration 0007 on a database made before it", () => {
         dimensions: D,
         filters: [],
         minRelevance: 0.99,
-        limit: 5,
+        limit: 1,
         efSearch: 40,
       });
-      expect(hits.map((h) => h.text)).toEqual(["one"]);
+      expect(hits.map((h) => h.text)).toEqual(["chunk 1"]);
     } finally {
       await c.end();
       await old.drop();

@@ -2,16 +2,17 @@
  * @module
  * `uploadDocument`: stores the files and a fresh pipeline status in one atomic
  * batch with its ingestion job (the index is created by its first upload),
- * then starts that job in the background of the same invocation. Re-uploading a documentId replaces
- * the document; its old chunks stay searchable until the new ones land. Re-uploading exactly what a
- * completed document was ingested from (same files, tags, steps, arguments and embedder) is a no-op.
+ * then asks its context to start that job (`ctx.startJob`, wired by the
+ * composition root) in the background of the same invocation. Re-uploading a
+ * documentId replaces the document; its old chunks stay searchable until the new ones land.
+ * Re-uploading exactly what a completed document was ingested from (same files, tags, steps,
+ * arguments and embedder) is a no-op.
  */
 import { detectContentType, UnsupportedContentType } from "../extract/index.js";
-import { runUploadedJob } from "../jobs/runner.js";
 import { log } from "../log/logger.js";
 import { isIngestedFrom } from "../store/document-fingerprint.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
-import { sha256Hex, toBase64 } from "./hashing.js";
+import { sha256Hex } from "./hashing.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
@@ -35,7 +36,7 @@ export async function uploadDocument(
       contentType,
       size: file.bytes.byteLength,
       sha256: await sha256Hex(file.bytes),
-      base64: toBase64(file.bytes),
+      bytes: file.bytes,
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
@@ -60,9 +61,11 @@ export async function uploadDocument(
   });
   // The job is already durable; this run only makes it fast. If it dies, cron takes over.
   ctx.waitUntil(
-    runUploadedJob(ctx, jobId).catch((err: unknown) =>
-      log.error("job.crashed", { jobId, index: input.index, documentId: input.documentId, error: err }),
-    ),
+    ctx
+      .startJob(ctx, jobId)
+      .catch((err: unknown) =>
+        log.error("job.crashed", { jobId, index: input.index, documentId: input.documentId, error: err }),
+      ),
   );
   return { index: input.index, documentId: input.documentId };
 }

@@ -3,10 +3,12 @@
  * The memory store's search SQL: nearest chunks by cosine similarity, fused
  * with a full-text leg, under Kernel Memory filters.
  */
+
+import { toSql } from "pgvector";
 import type { Db } from "../db/index.js";
-import type { MemoryFilter, Tags } from "../memory/types.js";
 import { dims, indexedDistance } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
+import type { MemoryFilter, Tags } from "./records.js";
 
 export type ChunkHit = {
   document_id: string;
@@ -44,7 +46,7 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const d = dims(q.dimensions);
   const candidates = Math.min(400, Math.max(40, q.limit * 2));
   const efSearch = String(Math.min(1000, Math.max(q.efSearch, candidates)));
-  const params: unknown[] = [JSON.stringify(q.vector), q.index, q.limit, q.minRelevance, efSearch];
+  const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance, efSearch];
   const where = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
   // Ranking uses the index's half-precision distance; relevance (and minRelevance) the stored float32 vectors.
   const ranking = indexedDistance(d, "c.embedding", "$1");

@@ -13,9 +13,13 @@
  * dimensionality at 100k and 1M rows (BENCHMARKS.md, vectors).
  */
 import type { Db } from "../db/index.js";
+import { AppError } from "../errors.js";
 
-export class EmbeddingSpaceMismatch extends Error {
+export class EmbeddingSpaceMismatch extends AppError {
   override readonly name = "EmbeddingSpaceMismatch";
+  constructor(message: string) {
+    super("misconfigured", message);
+  }
 }
 
 const ADVISORY_LOCK = "7240319562";

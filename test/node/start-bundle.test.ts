@@ -74,7 +74,11 @@ describe("the bundled Node server", () => {
     const form = new FormData();
     form.append("index", "bundle");
     form.append("documentId", "pdf-and-text");
-    form.append("file0", new Blob([Buffer.from(buildPdf([["The lighthouse keeper trims the lamp at dusk"]]))]), "keeper.pdf");
+    form.append(
+      "file0",
+      new Blob([Buffer.from(buildPdf([["The lighthouse keeper trims the lamp at dusk"]]))]),
+      "keeper.pdf",
+    );
     form.append("file1", new Blob(["Herons wade through the estuary at low tide."]), "herons.txt");
     const upload = await fetch(`${base}/upload`, { method: "POST", body: form });
     expect(upload.status, output).toBe(202);

@@ -1,0 +1,95 @@
+/**
+ * @module
+ * The memory store's chunk writes: the atomic, generation-guarded replace of a
+ * document's chunks, whose vectors come from the per-index embedding cache
+ * (ingest-steps.ts writes it) inside the database, never through the client.
+ * Part of the memory store with `memory-store.ts`.
+ */
+import type { Db, Statement } from "../db/index.js";
+import { completedWith } from "./ingest-steps.js";
+import { whereGeneration } from "./memory-store.js";
+import type { Tags } from "./records.js";
+
+export type ChunkRecord = {
+  id: string;
+  fileId: string;
+  fileType: string;
+  partitionNumber: number;
+  sectionNumber: number;
+  text: string;
+  /** The chunk's embedding is read from memory_embeddings by this hash (cacheEmbeddings wrote it). */
+  contentHash: string;
+};
+
+const INSERT_SLICE = 200;
+
+/**
+ * Replaces a document's chunks in one transaction: readers see the old set or
+ * the new one, never none and never both. A run whose generation is stale (the
+ * document was uploaded again meanwhile) changes nothing.
+ */
+export async function replaceChunks(
+  db: Db,
+  input: { index: string; documentId: string; generation: number; tags: Tags; chunks: ChunkRecord[] },
+): Promise<boolean> {
+  const { index, documentId, generation } = input;
+  const current = `exists (select 1 from memory_documents d
+                     where d.index_name = $1 and d.document_id = $2 and d.generation = $3)`;
+  const docTags: Tags = { ...input.tags, __document_id: [documentId] };
+  const docTagList = Object.entries(docTags).flatMap(([k, vs]) => vs.map((v) => `${k}:${v}`));
+  const statements: Statement[] = [
+    // Row lock first: a concurrent re-upload waits for this commit, so the checks below stay true.
+    {
+      text: "select generation from memory_documents where index_name = $1 and document_id = $2 for update",
+      params: [index, documentId],
+    },
+    {
+      text: `delete from memory_chunks where index_name = $1 and document_id = $2 and ${current}`,
+      params: [index, documentId, generation],
+    },
+  ];
+  for (let i = 0; i < input.chunks.length; i += INSERT_SLICE) {
+    const slice = input.chunks.slice(i, i + INSERT_SLICE);
+    statements.push({
+      text: `insert into memory_chunks
+               (id, index_name, document_id, file_id, partition_number, section_number, text, content_hash,
+                embedding, tags, tag_list)
+             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.hash, e.embedding,
+                    $4::jsonb || jsonb_build_object(
+                      '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
+                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
+                    $5::text[] || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
+                                        '__part_n:' || u.pn, '__sect_n:' || u.sn]
+               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[])
+                    as u(id, file_id, file_type, pn, sn, body, hash)
+               -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
+               left join memory_embeddings e on e.index_name = $1 and e.content_hash = u.hash
+              where ${current}`,
+      params: [
+        index,
+        documentId,
+        generation,
+        JSON.stringify(docTags),
+        docTagList,
+        slice.map((c) => c.id),
+        slice.map((c) => c.fileId),
+        slice.map((c) => c.fileType),
+        slice.map((c) => c.partitionNumber),
+        slice.map((c) => c.sectionNumber),
+        slice.map((c) => c.text),
+        slice.map((c) => c.contentHash),
+      ],
+    });
+  }
+  statements.push({
+    text: `with cleared as (
+             update memory_files set content = null where index_name = $1 and document_id = $2 and ${current})
+           update memory_documents
+              set completed_steps = ${completedWith("array['gen_embeddings', 'save_records']::text[]")},
+                  remaining_steps = '{}', last_update = now()
+            where ${whereGeneration} returning 1 as done`,
+    params: [index, documentId, generation],
+  });
+  const results = await db.batch(statements);
+  return (results[results.length - 1]?.length ?? 0) > 0;
+}

@@ -6,7 +6,7 @@
  * instead of shipping them to the client and back.
  */
 import type { Db } from "../db/index.js";
-import type { PipelineStep } from "../memory/types.js";
+import type { PipelineStep } from "./records.js";
 
 export type RunTarget = { index: string; documentId: string; generation: number };
 

@@ -4,6 +4,6 @@
  * the bare start of the bundle (runtime + loading our code), the floor of a cold start.
  */
 import "../../lib/db/node.js";
-import "../../lib/runtime/node-scheduler.js";
-import "../../lib/runtime/node-server.js";
+import "../../lib/node-host/scheduler.js";
+import "../../lib/node-host/server.js";
 import "../../lib/runtime/services.js";

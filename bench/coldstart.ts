@@ -7,7 +7,7 @@
  * `wrangler deploy --dry-run --outdir`.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -32,7 +32,9 @@ export const coldstart: Bench = {
     const { args } = env;
     const database = await corpusDatabase("smbcold", generateCorpus({ bytes: 200_000, documents: 10 }));
     const body = JSON.stringify({ index: BENCH_INDEX, query: generateQueries(1, 5)[0], limit: 5 });
-    const outdir = await mkdtemp(join(tmpdir(), "smb-bundle-"));
+    // Inside the repository (dist/ is git-ignored) so the bundle resolves its external PGlite from node_modules.
+    await mkdir(join(REPO_ROOT, "dist"), { recursive: true });
+    const outdir = await mkdtemp(join(REPO_ROOT, "dist", "bench-"));
     await build(bundleOptions({ node: "functions/node.ts", floor: "bench/lib/bundle-floor.ts" }, outdir));
     const colds: number[] = [];
     const tsxColds: number[] = [];

@@ -1,21 +1,26 @@
 /**
  * @module
- * coldstart: process start → first `POST /search` 200 for the Node service (`node --import tsx functions/node.ts`,
- * which also connects, checks migrations and the embedding space) against the warm p50 of the same request; and
- * the Workers bundle size, gzipped, from `wrangler deploy --dry-run --outdir`.
+ * coldstart: process start → first `POST /search` 200 for the Node service as `npm start` runs it (the esbuild
+ * bundle, dist/node.mjs), which also connects, checks migrations and the embedding space, against a bare `node`
+ * start of the same bundle's code and against the TypeScript sources under tsx (`npm run dev:node`); idle RSS of the
+ * bundled server on PostgreSQL and on the embedded default (PGlite); and the Workers bundle size, gzipped, from
+ * `wrangler deploy --dry-run --outdir`.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+// @ts-expect-error plain JavaScript build script without type declarations
+import { bundleOptions } from "../scripts/build.mjs";
 import { sizeTag } from "./lib/args.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
 import { runLoad, send } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
-import { freePort, REPO_ROOT, serviceEnv, spawnTsx } from "./lib/processes.js";
+import { type Child, freePort, REPO_ROOT, serviceEnv, spawnNode, spawnTsx } from "./lib/processes.js";
 import { median, ms, num, ratio, summarize } from "./lib/stats.js";
 
 const WARM_REQUESTS = 200;
@@ -27,37 +32,55 @@ export const coldstart: Bench = {
     const { args } = env;
     const database = await corpusDatabase("smbcold", generateCorpus({ bytes: 200_000, documents: 10 }));
     const body = JSON.stringify({ index: BENCH_INDEX, query: generateQueries(1, 5)[0], limit: 5 });
+    // Inside the repository (dist/ is git-ignored) so the bundle resolves its external PGlite from node_modules.
+    await mkdir(join(REPO_ROOT, "dist"), { recursive: true });
+    const outdir = await mkdtemp(join(REPO_ROOT, "dist", "bench-"));
+    await build(bundleOptions({ node: "functions/node.ts", floor: "bench/lib/bundle-floor.ts" }, outdir));
     const colds: number[] = [];
+    const tsxColds: number[] = [];
     let warm = summarize([]);
     const floor: number[] = [];
+    const bare: number[] = [];
+    let idlePg = Number.NaN;
+    const serviceAt = (port: number) =>
+      serviceEnv({ databaseUrl: database.url, proxy: env.proxy, poolMax: 5, applicationName: "smb-cold" }, port);
+    const exitTime = async (args: string[]) => {
+      const t = performance.now();
+      const child = spawnNode(args, {});
+      await new Promise((resolve) => child.proc.once("exit", resolve));
+      return performance.now() - t;
+    };
     try {
       for (let run = 0; run < args.coldRuns; run++) {
-        const port = await freePort();
-        const url = `http://127.0.0.1:${port}/search`;
-        const started = performance.now();
-        const child = spawnTsx(
-          "functions/node.ts",
-          serviceEnv({ databaseUrl: database.url, proxy: env.proxy, poolMax: 5, applicationName: "smb-cold" }, port),
-        );
-        try {
-          colds.push((await firstOk(child.proc, url, body)) - started);
-          env.log(`cold start ${run + 1}/${args.coldRuns}: ${ms(colds[colds.length - 1]!)}`);
-          if (run === args.coldRuns - 1) {
-            const load = await runLoad({ total: WARM_REQUESTS, concurrency: 1, target: () => ({ url, body }) });
-            warm = summarize(load.latencies.slice(20));
+        for (const [start, into] of [
+          [(port: number) => spawnNode([join(outdir, "node.mjs")], serviceAt(port)), colds],
+          [(port: number) => spawnTsx("functions/node.ts", serviceAt(port)), tsxColds],
+        ] as const) {
+          const port = await freePort();
+          const url = `http://127.0.0.1:${port}/search`;
+          const started = performance.now();
+          const child = start(port);
+          try {
+            into.push((await firstOk(child.proc, url, body)) - started);
+            if (into === colds && run === args.coldRuns - 1) {
+              const load = await runLoad({ total: WARM_REQUESTS, concurrency: 1, target: () => ({ url, body }) });
+              warm = summarize(load.latencies.slice(20));
+              idlePg = await idleRss(child);
+            }
+          } finally {
+            await child.stop();
           }
-        } finally {
-          await child.stop();
         }
-        // The runtime floor: node + the tsx loader starting an empty module and exiting.
-        const t = performance.now();
-        const noop = spawnTsx("bench/lib/noop.ts", {});
-        await new Promise((resolve) => noop.proc.once("exit", resolve));
-        floor.push(performance.now() - t);
+        env.log(`cold start ${run + 1}/${args.coldRuns}: bundle ${ms(colds.at(-1)!)}, tsx ${ms(tsxColds.at(-1)!)}`);
+        floor.push(await exitTime([join(outdir, "floor.mjs")]));
+        bare.push(await exitTime(["-e", "0"]));
       }
     } finally {
       await dropWhenIdle(database);
     }
+    env.log("embedded default: fresh data folder, then the same folder again");
+    const embedded = await embeddedIdle(join(outdir, "node.mjs"));
+    await rm(outdir, { recursive: true, force: true });
     env.log("wrangler deploy --dry-run");
     const bundle = await workersBundle();
     const cold = median(colds);
@@ -65,14 +88,26 @@ export const coldstart: Bench = {
     return {
       id: sizes ? `coldstart@${sizes}` : "coldstart",
       title: "coldstart — Node process start → first POST /search 200; Workers bundle",
-      headline: `cold first /search ${ms(cold)} (median of ${colds.length}) = ${ratio(cold / warm.p50)} the warm p50 (${ms(warm.p50)}); Workers bundle ${num(bundle.gzipKiB, 0)} KiB gzipped (${num(bundle.rawKiB, 0)} KiB raw)`,
+      headline: `cold spawn → first /search 200 ${ms(cold)} (median of ${colds.length}) = ${ratio(cold / median(floor))} a bare node start of the bundle (${ms(median(floor))}), tsx ${ms(median(tsxColds))}; idle RSS ${mib(idlePg)} on PostgreSQL, ${mib(embedded.fresh.idle)} on the embedded default (fresh folder; ${mib(embedded.existing.idle)} reopened); Workers bundle ${num(bundle.gzipKiB, 0)} KiB gzipped`,
       tables: [
         {
           headers: ["measure", "value"],
           rows: [
-            ["cold: spawn → first /search 200 (median)", ms(cold)],
+            ["cold: `node dist/node.mjs` (npm start) spawn → first /search 200 (median)", ms(cold)],
             ["cold: each run", colds.map((c) => ms(c)).join(", ")],
-            ["runtime floor: `node --import tsx` empty module, spawn → exit (median)", ms(median(floor))],
+            ["floor: bare `node` start of the bundle's code (no server), spawn → exit (median)", ms(median(floor))],
+            ["cold ÷ floor", ratio(cold / median(floor))],
+            ["runtime alone: `node -e 0`, spawn → exit (median)", ms(median(bare))],
+            ["cold: `node --import tsx functions/node.ts` (npm run dev:node), median", ms(median(tsxColds))],
+            ["idle RSS after the warm requests, PostgreSQL (pool)", mib(idlePg)],
+            [
+              "idle RSS, embedded default, fresh data folder (peak during migrations)",
+              `${mib(embedded.fresh.idle)} (${mib(embedded.fresh.peak)})`,
+            ],
+            [
+              "idle RSS, embedded default, existing data folder (peak)",
+              `${mib(embedded.existing.idle)} (${mib(embedded.existing.peak)})`,
+            ],
             [
               `warm /search p50 / p99 (same process, ${WARM_REQUESTS - 20} sequential)`,
               `${ms(warm.p50)} / ${ms(warm.p99)}`,
@@ -85,13 +120,62 @@ export const coldstart: Bench = {
         },
       ],
       notes: [
-        "Cold = a fresh `node --import tsx functions/node.ts` (the `npm start` code) spawned with the pool transport through the local Neon proxy; the bench polls `POST /search` every 10 ms until the first 200. That includes Node start, tsx transpiling the sources on the fly, module loading, opening the first connection, the migration check and the embedding-space check.",
-        "The runtime floor row shows what Node + tsx cost before any of our code runs; a bundled, precompiled build would avoid the part tsx adds. Lambda and Vercel add their own runtime init on top.",
+        "Cold = a fresh `node dist/node.mjs` (what `npm start` runs once the bundle is built; scripts/build.mjs options, built into a temp folder here) spawned with the pool transport through the local Neon proxy; the bench polls `POST /search` every 10 ms until the first 200. That includes Node start, loading the bundle, opening the first connection, the migration check and the embedding-space check. The tsx row runs the TypeScript sources the same way.",
+        "Floor = the same bundle options on bench/lib/bundle-floor.ts, which imports the server's module graph and starts nothing: what loading our code costs before any connection. Lambda and Vercel add their own runtime init on top.",
+        "Idle RSS = VmRSS of the server process 2 s after its last request (PostgreSQL) or after it printed `listening` (embedded default: a fresh PGLITE_DIR, so the first start also creates the database and runs the migrations; then a second start on the same folder); peak = VmHWM.",
         "Workers: `wrangler deploy --dry-run --outdir <tmp>` (no upload, metrics off); every emitted .js/.mjs/.wasm file is summed, gzip by node:zlib. Cloudflare's limits apply to the compressed size (3 MiB free, 10 MiB paid).",
       ],
     };
   },
 };
+
+const mib = (bytes: number) => (Number.isFinite(bytes) ? `${num(bytes / 2 ** 20)} MiB` : "–");
+
+/** VmRSS (and VmHWM) of a running child from /proc, after it has been idle for a moment. */
+async function idleRss(child: Child, settleMs = 2_000): Promise<number> {
+  await new Promise((r) => setTimeout(r, settleMs));
+  return (await procMemory(child.proc.pid!)).rss;
+}
+
+async function procMemory(pid: number): Promise<{ rss: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kib = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rss: kib("VmRSS"), peak: kib("VmHWM") };
+}
+
+/** The bundled server with no DATABASE_URL (PGlite) on a fresh folder, then again on the same folder. */
+async function embeddedIdle(entry: string) {
+  const dir = await mkdtemp(join(tmpdir(), "smb-pglite-"));
+  const once = async () => {
+    const port = await freePort();
+    const child = spawnNode([entry], {
+      PORT: String(port),
+      PGLITE_DIR: join(dir, "data"),
+      JOBS_INTERVAL_MS: "0",
+      LOG_LEVEL: "warn",
+    });
+    try {
+      const until = performance.now() + 300_000;
+      while (!child.output().includes("listening")) {
+        if (child.proc.exitCode !== null || performance.now() > until)
+          throw new Error(`embedded start failed:\n${child.output()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+      const { rss, peak } = await procMemory(child.proc.pid!);
+      return { idle: rss, peak };
+    } finally {
+      await child.stop();
+    }
+  };
+  try {
+    const fresh = await once();
+    const existing = await once();
+    return { fresh, existing };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 /** Polls `url` (POST `body`) every 10 ms until 200; returns the `performance.now()` of the first 200. Bounded. */
 async function firstOk(proc: import("node:child_process").ChildProcess, url: string, body: string): Promise<number> {

@@ -4,6 +4,7 @@
  * cores; full sizes are opt-in (`--requests 10000 --concurrency 500`, `--vectors 1000000`).
  */
 import { parseArgs } from "node:util";
+import { HNSW_OPTIONS } from "../../lib/store/embedding-space.js";
 
 export const DEFAULTS = {
   requests: 3000,
@@ -18,6 +19,10 @@ export const DEFAULTS = {
   corpusMb: 2,
   vectors: 50_000,
   vectorQueries: 100,
+  // The service's own index shape (lib/store/embedding-space.ts); other values are for choosing it.
+  hnswM: HNSW_OPTIONS.m,
+  hnswEfConstruction: HNSW_OPTIONS.efConstruction,
+  hnswBits: 16,
   coldRuns: 5,
   queueJobs: 200,
 } as const;
@@ -37,6 +42,9 @@ const FLAGS: Record<keyof typeof DEFAULTS, string> = {
   corpusMb: "corpus-mb",
   vectors: "vectors",
   vectorQueries: "vector-queries",
+  hnswM: "hnsw-m",
+  hnswEfConstruction: "hnsw-ef-construction",
+  hnswBits: "hnsw-bits",
   coldRuns: "cold-runs",
   queueJobs: "queue-jobs",
 };

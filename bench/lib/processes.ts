@@ -32,7 +32,12 @@ process.once("exit", () => {
 
 /** Starts `node --import tsx <entry> ...args` from the repository root with `env` added to ours. */
 export function spawnTsx(entry: string, env: Record<string, string>, args: string[] = []): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+  return spawnNode(["--import", "tsx", entry, ...args], env);
+}
+
+/** Starts `node <nodeArgs>` from the repository root with `env` added to ours. */
+export function spawnNode(nodeArgs: string[], env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

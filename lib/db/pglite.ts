@@ -18,6 +18,18 @@ type Embedded = {
 // Same JS values as the pg-based transports: int8 and numeric stay strings.
 const PG_COMPATIBLE_PARSERS = { 20: (v: string) => v, 1700: (v: string) => v };
 
+// The embedded database lives in this process's WebAssembly memory, which grows and never shrinks: Postgres'
+// server-sized defaults (128 MB shared buffers, 64 MB maintenance_work_mem) made the idle service hold ~520 MiB
+// after a first start and ~370 MiB on an existing folder. A one-user "try it" database needs little cache: the OS
+// page cache still holds its files. Measured in BENCHMARKS.md (coldstart).
+const SMALL_FOOTPRINT = [
+  "shared_buffers = 16MB",
+  "wal_buffers = 1MB",
+  "maintenance_work_mem = 16MB",
+  "work_mem = 4MB",
+  "temp_buffers = 1MB",
+];
+
 export function createPgliteDb(config: DbConfig): Db {
   let opened: Promise<Embedded> | undefined;
   const open = () => {
@@ -33,6 +45,7 @@ export function createPgliteDb(config: DbConfig): Db {
       return (await PGlite.create(config.pgliteDir ?? "memory://", {
         extensions: { vector },
         parsers: PG_COMPATIBLE_PARSERS,
+        postgresqlconf: SMALL_FOOTPRINT,
       })) as unknown as Embedded;
     })();
     return opened;

@@ -17,15 +17,14 @@ import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext, PipelineStep } from "../memory/types.js";
 import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
 import { partition, partitionOptionsFromArgs } from "../partition/index.js";
-import { type ChunkRecord, cacheEmbeddings, existingEmbeddings, replaceChunks } from "../store/chunk-store.js";
-import { loadForProcessing, markFailed, markStepDone } from "../store/memory-store.js";
+import { type ChunkRecord, replaceChunks } from "../store/chunk-store.js";
+import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
+import { loadForProcessing, markFailed } from "../store/memory-store.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
   | { status: "superseded" | "missing" }
   | { status: "failed"; step: PipelineStep; error: unknown; message: string; final: boolean };
-
-type Draft = Omit<ChunkRecord, "embedding">;
 
 type Target = { index: string; documentId: string; generation: number; attempts: number; maxAttempts: number };
 
@@ -60,7 +59,6 @@ async function runSteps(
   // save_records is only ever recorded by the atomic replace that also clears the files' content: this
   // generation is already complete (a run saved it, then lost the database before marking its job done).
   if (doc.completedSteps.includes("save_records")) return { status: "completed", chunks: 0, embedded: 0, reused: 0 };
-  const done = (step: PipelineStep) => markStepDone(ctx.db, index, documentId, generation, step);
   let step: PipelineStep = "extract";
   try {
     const extracted = [];
@@ -79,12 +77,11 @@ async function runSteps(
       const result = await extract(input);
       extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
     }
-    await done(step);
 
     step = "partition";
     const parsed = partitionOptionsFromArgs(doc.args ?? undefined);
     if ("error" in parsed) throw new ValidationError(parsed.error);
-    const drafts: Draft[] = [];
+    const drafts: ChunkRecord[] = [];
     for (const { file, sections, mimeType } of extracted) {
       for (const chunk of partition(sections, parsed.options, { maxTokens: ctx.embedder.maxTokens })) {
         const contentHash = await sha256Hex(`${ctx.embedder.id}\n${chunk.text}`);
@@ -100,33 +97,32 @@ async function runSteps(
         });
       }
     }
-    await done(step);
+    // Round trips per document are the cost over a remote database: extract and partition are recorded together,
+    // with the cache lookup; gen_embeddings with the cache write (or, when nothing was missing, with the save).
+    const hashes = [...new Set(drafts.map((d) => d.contentHash))];
+    const known = await recordStepsAndFindCached(ctx.db, target, ["extract", "partition"], hashes);
 
     step = "gen_embeddings";
-    const known = await existingEmbeddings(ctx.db, index, [...new Set(drafts.map((d) => d.contentHash))]);
     const missing = [...new Map(drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, d.text]))];
     if (missing.length) {
       const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
       const fresh = missing.map(([hash], i): [string, string] => [hash, toSql(vectors[i])]);
-      await cacheEmbeddings(ctx.db, index, fresh);
-      for (const [hash, embedding] of fresh) known.set(hash, embedding);
+      await cacheEmbeddings(ctx.db, target, fresh, step);
     }
-    await done(step);
 
     step = "save_records";
-    const chunks = drafts.map((d) => ({ ...d, embedding: known.get(d.contentHash)! }));
     const saved = await replaceChunks(ctx.db, {
       index,
       documentId,
       generation,
       tags: doc.tags,
-      chunks,
+      chunks: drafts,
       keepFiles: ctx.config.KEEP_ORIGINAL_FILES,
     });
     if (!saved) return { status: "superseded" };
     return {
       status: "completed",
-      chunks: chunks.length,
+      chunks: drafts.length,
       embedded: missing.length,
       reused: drafts.length - missing.length,
     };

@@ -5,9 +5,12 @@
  * then asks its context to start that job (`ctx.startJob`, wired by the
  * composition root) in the background of the same invocation. Re-uploading a
  * documentId replaces the document; its old chunks stay searchable until the new ones land.
+ * Re-uploading exactly what a completed document was ingested from (same files, tags, steps,
+ * arguments and embedder) is a no-op.
  */
 import { detectContentType, UnsupportedContentType } from "../extract/index.js";
 import { log } from "../log/logger.js";
+import { isIngestedFrom } from "../store/document-fingerprint.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex } from "./hashing.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
@@ -37,14 +40,24 @@ export async function uploadDocument(
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
+  const steps = input.steps.length ? input.steps : DEFAULT_STEPS;
+  // A page behind a URL may have changed although its address did not: those are always fetched again.
+  const fingerprint = files.some((f) => f.contentType === WEB_PAGE_TYPE)
+    ? undefined
+    : await ingestFingerprint(ctx, input, files, steps);
+  if (fingerprint && (await isIngestedFrom(ctx.db, input.index, input.documentId, fingerprint))) {
+    log.debug("upload.unchanged", { index: input.index, documentId: input.documentId });
+    return { index: input.index, documentId: input.documentId };
+  }
   const { jobId } = await saveUpload(ctx.db, {
     index: input.index,
     documentId: input.documentId,
     tags: input.tags,
-    steps: input.steps.length ? input.steps : DEFAULT_STEPS,
+    steps,
     args: input.args,
     files,
     maxAttempts: ctx.config.JOB_MAX_ATTEMPTS,
+    fingerprint,
   });
   // The job is already durable; this run only makes it fast. If it dies, cron takes over.
   ctx.waitUntil(
@@ -55,6 +68,27 @@ export async function uploadDocument(
       ),
   );
   return { index: input.index, documentId: input.documentId };
+}
+
+/** Everything the stored chunks depend on; tag keys are sorted so their order in the request does not matter. */
+function ingestFingerprint(
+  ctx: MemoryContext,
+  input: UploadInput,
+  files: readonly StoredFile[],
+  steps: readonly string[],
+): Promise<string> {
+  const tags = Object.keys(input.tags)
+    .sort()
+    .map((key) => [key, input.tags[key]]);
+  return sha256Hex(
+    JSON.stringify({
+      files: files.map((f) => [f.fileId, f.name, f.contentType, f.sha256, f.sourceUrl ?? null]),
+      tags,
+      steps,
+      args: input.args ?? null,
+      embedder: [ctx.embedder.id, ctx.embedder.dimensions],
+    }),
+  );
 }
 
 /** Kernel Memory names files by their sanitised name; duplicates get a suffix. */

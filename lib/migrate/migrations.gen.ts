@@ -44,6 +44,14 @@ export const MIGRATIONS: readonly Migration[] = [
     ]
   },
   {
+    "id": "0007_ingest_fingerprint_halfvec_index",
+    "checksum": "6488dc9edbf6eb1a",
+    "statements": [
+      "-- Performance (issue #12).\n--\n-- What a document was last ingested from: a hash of its files' bytes, tags, steps, pipeline arguments and the\n-- embedder. An upload with the same fingerprint of a completed document is a no-op (no extraction, no writes).\n-- NULL on existing rows: they are re-ingested once, then skip like any other.\nalter table memory_documents add column if not exists ingest_fingerprint text",
+      "-- The HNSW index keeps half-precision vectors, with build options chosen by measurement (BENCHMARKS.md,\n-- vectors): half the size at equal recall. A database made before this migration has a float32 index per\n-- dimension (memory_chunks_hnsw_<d>); it is rebuilt in the new shape under the same name, so searches, which\n-- order by the halfvec expression, keep using an index. On a large table this build takes minutes; run\n-- `npm run migrate` as a deploy step (AUTO_MIGRATE=false) rather than on a serving instance's first request.\ndo $$\ndeclare\n  old record;\nbegin\n  for old in\n    select c.relname, substring(c.relname from '[0-9]+$') as d\n      from pg_class c join pg_index i on i.indexrelid = c.oid\n     where c.relname ~ '^memory_chunks_hnsw_[0-9]+$'\n       and i.indrelid = 'memory_chunks'::regclass\n       and pg_get_indexdef(c.oid) like '%vector_cosine_ops%'\n       and pg_get_indexdef(c.oid) not like '%halfvec%'\n  loop\n    execute format('drop index %I', old.relname);\n    execute format(\n      'create index %I on memory_chunks using hnsw ((embedding::halfvec(%s)) halfvec_cosine_ops) '\n      'with (m = 24, ef_construction = 100)',\n      old.relname, old.d);\n  end loop;\nend\n$$"
+    ]
+  },
+  {
     "id": "0010_api_keys",
     "checksum": "dfbe5cd11d680487",
     "statements": [

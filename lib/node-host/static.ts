@@ -13,7 +13,7 @@
  * @example
  * createApp({ assets: nodeStaticAssets() });
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,10 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, MiddlewareHandler } from "hono";
 import { type HeaderRule, headersFor, parseHeadersFile } from "./static-headers.js";
 
-const PUBLIC_DIR = fileURLToPath(new URL("../../public/", import.meta.url));
+// From the sources this module is lib/node-host/static.ts; inside `npm start`'s bundle it is dist/node.mjs.
+const PUBLIC_DIR = ["../../public/", "../public/"]
+  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+  .find((dir) => existsSync(join(dir, "_headers"))) as string;
 const VENDOR_PREFIX = "/docs/vendor/";
 /** What public/docs.html loads; the same list scripts/copy-docs-assets.mjs copies for Workers. */
 const VENDOR_FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];

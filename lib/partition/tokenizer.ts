@@ -32,6 +32,17 @@ export function tokenizerPieces(text: string): string[] {
   return pieces;
 }
 
+/**
+ * Exactly `countTokens(text)`, computed as the sum of its own pieces' counts through `count` (a `pieceCounter`):
+ * pieces seen before cost a map lookup instead of BPE. Checking each chunk this way instead of encoding it whole
+ * took the partitioner from the largest CPU cost of ingestion to a small one (BENCHMARKS.md, ingest).
+ */
+export function countByPieces(text: string, count: (piece: string) => number): number {
+  let total = 0;
+  for (const piece of tokenizerPieces(text)) total += count(piece);
+  return total;
+}
+
 /** A memoised `countTokens` for one partitioning run: real documents repeat most of their words. */
 export function pieceCounter(): (piece: string) => number {
   const cache = new Map<string, number>();

@@ -6,7 +6,7 @@
 
 import { toSql } from "pgvector";
 import type { Db } from "../db/index.js";
-import { dims } from "./embedding-space.js";
+import { dims, indexedDistance } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
 import type { MemoryFilter, Tags } from "./records.js";
 
@@ -44,10 +44,14 @@ export type ChunkQuery = {
  */
 export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const d = dims(q.dimensions);
-  const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance];
-  const where = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
-  const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
   const candidates = Math.min(400, Math.max(40, q.limit * 2));
+  const efSearch = String(Math.min(1000, Math.max(q.efSearch, candidates)));
+  const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance, efSearch];
+  const where = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
+  // Ranking uses the index's half-precision distance; relevance (and minRelevance) the stored float32 vectors.
+  const ranking = indexedDistance(d, "c.embedding", "$1");
+  const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
+  const vectorWhere = `${where} and ${HNSW_SETTINGS_GATE}`;
   const columns = `c.document_id, c.file_id, c.partition_number, c.section_number, c.text, c.tags, c.last_update,
                    f.name as file_name, f.content_type, f.source_url, 1 - ${distance} as relevance`;
   const files = `left join memory_files f
@@ -62,8 +66,8 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
     // MATERIALIZED: inlined, each per-term count would run once per reference (three to four times).
     sql = `with vec as (
              select id, row_number() over (order by dist) as r
-               from (select c.id, ${distance} as dist from memory_chunks c where ${where}
-                      order by ${distance} limit ${candidates}) v
+               from (select c.id, ${ranking} as dist from memory_chunks c where ${vectorWhere}
+                      order by ${ranking} limit ${candidates}) v
            ), total as materialized (
              select count(*)::float8 as n from (select 1 from memory_chunks c where c.index_name = $2 limit 5000) s
            ), df as materialized (
@@ -94,19 +98,25 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
             order by fused.score desc, relevance desc limit $3`;
   } else {
     sql = `select * from (
-             select ${columns} from memory_chunks c ${files} where ${where} order by ${distance} limit $3
+             select ${columns} from memory_chunks c ${files} where ${vectorWhere} order by ${ranking} limit $3
            ) s where relevance >= $4 order by relevance desc`;
   }
-  const results = await db.batch([
-    { text: "select set_config('hnsw.iterative_scan', 'relaxed_order', true)" },
-    {
-      text: "select set_config('hnsw.ef_search', $1, true)",
-      params: [String(Math.min(1000, Math.max(q.efSearch, candidates)))],
-    },
-    { text: sql, params },
-  ]);
-  return (results[2] as ChunkHit[]).map((h) => ({ ...h, relevance: Number(h.relevance) }));
+  const rows = await db.query<ChunkHit>(sql, params);
+  return rows.map((h) => ({ ...h, relevance: Number(h.relevance) }));
 }
+
+/**
+ * pgvector's search settings, applied INSIDE the search statement, so a search is one round trip on every
+ * transport. The condition references no column, so the planner turns it into a one-time filter (an InitPlan
+ * evaluated before the scan under it starts), and pgvector reads both settings when the scan fetches its first
+ * tuple. `set_config(…, true)` is transaction-local: the single statement's implicit transaction ends with it, so
+ * nothing leaks to the next user of the connection — which is what makes it safe behind a transaction-mode pooler
+ * (PgBouncer, Neon's -pooler), where a session SET or a per-connection startup `options` would either leak into
+ * other clients' transactions or be refused. ef_search is per query (raised to the candidate count), which a
+ * per-connection setting could not express. test/node/search-round-trip.test.ts proves the settings take effect.
+ */
+const HNSW_SETTINGS_GATE = `(select set_config('hnsw.iterative_scan', 'relaxed_order', true)
+                                 || set_config('hnsw.ef_search', $5, true)) is not null`;
 
 /** Lower-cased word tokens, safe as `to_tsquery` operands (letters and digits only), at most 32. */
 export function queryTerms(text: string): string[] {

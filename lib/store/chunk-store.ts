@@ -1,35 +1,14 @@
 /**
  * @module
- * The memory store's chunk writes: the per-index embedding cache (so no crash
- * or retry pays for a vector twice) and the atomic, generation-guarded replace
- * of a document's chunks. Part of the memory store with `memory-store.ts`.
+ * The memory store's chunk writes: the atomic, generation-guarded replace of a
+ * document's chunks, whose vectors come from the per-index embedding cache
+ * (ingest-steps.ts writes it) inside the database, never through the client.
+ * Part of the memory store with `memory-store.ts`.
  */
 import type { Db, Statement } from "../db/index.js";
+import { completedWith } from "./ingest-steps.js";
 import { whereGeneration } from "./memory-store.js";
 import type { Tags } from "./records.js";
-/** Embeddings already computed in this index for these content hashes (text form, e.g. "[0.1,...]"). */
-export async function existingEmbeddings(db: Db, index: string, hashes: string[]): Promise<Map<string, string>> {
-  if (hashes.length === 0) return new Map();
-  const rows = await db.query<{ content_hash: string; embedding: string }>(
-    `select content_hash, embedding::text as embedding
-       from memory_embeddings where index_name = $1 and content_hash = any($2::text[])`,
-    [index, hashes],
-  );
-  return new Map(rows.map((r) => [r.content_hash, r.embedding]));
-}
-
-/** Keeps freshly computed embeddings, so no crash or retry pays for them twice. */
-export async function cacheEmbeddings(db: Db, index: string, entries: Array<[hash: string, embedding: string]>) {
-  for (let i = 0; i < entries.length; i += INSERT_SLICE) {
-    const slice = entries.slice(i, i + INSERT_SLICE);
-    await db.query(
-      `insert into memory_embeddings (index_name, content_hash, embedding)
-       select $1, h, e::vector from unnest($2::text[], $3::text[]) as u(h, e)
-       on conflict (index_name, content_hash) do nothing`,
-      [index, slice.map(([h]) => h), slice.map(([, e]) => e)],
-    );
-  }
-}
 
 export type ChunkRecord = {
   id: string;
@@ -38,9 +17,8 @@ export type ChunkRecord = {
   partitionNumber: number;
   sectionNumber: number;
   text: string;
+  /** The chunk's embedding is read from memory_embeddings by this hash (cacheEmbeddings wrote it). */
   contentHash: string;
-  /** pgvector text form. */
-  embedding: string;
 };
 
 const INSERT_SLICE = 200;
@@ -84,14 +62,16 @@ export async function replaceChunks(
       text: `insert into memory_chunks
                (id, index_name, document_id, file_id, partition_number, section_number, text, content_hash,
                 embedding, tags, tag_list)
-             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.hash, u.emb::vector,
+             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.hash, e.embedding,
                     $4::jsonb || jsonb_build_object(
                       '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
                       '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
                     $5::text[] || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
                                         '__part_n:' || u.pn, '__sect_n:' || u.sn]
-               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[], $13::text[])
-                    as u(id, file_id, file_type, pn, sn, body, hash, emb)
+               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[])
+                    as u(id, file_id, file_type, pn, sn, body, hash)
+               -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
+               left join memory_embeddings e on e.index_name = $1 and e.content_hash = u.hash
               where ${current}`,
       params: [
         index,
@@ -106,24 +86,23 @@ export async function replaceChunks(
         slice.map((c) => c.sectionNumber),
         slice.map((c) => c.text),
         slice.map((c) => c.contentHash),
-        slice.map((c) => c.embedding),
       ],
     });
   }
+  // Original files are kept for download unless KEEP_ORIGINAL_FILES=false; then their bytes are cleared in the
+  // same statement that marks the document saved (one round trip either way).
+  const clearFiles = input.keepFiles
+    ? ""
+    : `with cleared as (
+             update memory_files set content = null where index_name = $1 and document_id = $2 and ${current})
+           `;
   statements.push({
-    text: `update memory_documents
-              set completed_steps = array_append(array_remove(completed_steps, 'save_records'), 'save_records'),
+    text: `${clearFiles}update memory_documents
+              set completed_steps = ${completedWith("array['gen_embeddings', 'save_records']::text[]")},
                   remaining_steps = '{}', last_update = now()
             where ${whereGeneration} returning 1 as done`,
     params: [index, documentId, generation],
   });
-  const doneAt = statements.length - 1;
-  if (!input.keepFiles) {
-    statements.push({
-      text: `update memory_files set content = null where index_name = $1 and document_id = $2 and ${current}`,
-      params: [index, documentId, generation],
-    });
-  }
   const results = await db.batch(statements);
-  return (results[doneAt]?.length ?? 0) > 0;
+  return (results[results.length - 1]?.length ?? 0) > 0;
 }

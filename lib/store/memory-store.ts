@@ -37,20 +37,30 @@ export async function saveUpload(
     args?: unknown;
     files: StoredFile[];
     maxAttempts: number;
+    /** What the document will be ingested from (see document-fingerprint.ts); absent = never skipped. */
+    fingerprint?: string;
   },
 ): Promise<{ generation: number; jobId: string }> {
   const key = [input.index, input.documentId];
   const results = await db.batch([
     { text: "insert into memory_indexes (name) values ($1) on conflict do nothing", params: [input.index] },
     {
-      text: `insert into memory_documents (index_name, document_id, tags, steps, remaining_steps, args)
-             values ($1, $2, $3::jsonb, $4::text[], $4::text[], $5::jsonb)
+      text: `insert into memory_documents
+               (index_name, document_id, tags, steps, remaining_steps, args, ingest_fingerprint)
+             values ($1, $2, $3::jsonb, $4::text[], $4::text[], $5::jsonb, $6)
              on conflict (index_name, document_id) do update set
                tags = excluded.tags, steps = excluded.steps, completed_steps = '{}',
                remaining_steps = excluded.remaining_steps, failed = false, error = null, args = excluded.args,
+               ingest_fingerprint = excluded.ingest_fingerprint,
                generation = memory_documents.generation + 1, last_update = now()
              returning generation`,
-      params: [...key, JSON.stringify(input.tags), input.steps, input.args ? JSON.stringify(input.args) : null],
+      params: [
+        ...key,
+        JSON.stringify(input.tags),
+        input.steps,
+        input.args ? JSON.stringify(input.args) : null,
+        input.fingerprint ?? null,
+      ],
     },
     { text: "delete from memory_files where index_name = $1 and document_id = $2", params: key },
     ...input.files.map(
@@ -161,16 +171,6 @@ export async function loadForProcessing(
 }
 
 export const whereGeneration = "index_name = $1 and document_id = $2 and generation = $3";
-
-export async function markStepDone(db: Db, index: string, documentId: string, generation: number, step: PipelineStep) {
-  await db.query(
-    `update memory_documents
-        set completed_steps = array_append(array_remove(completed_steps, $4), $4),
-            remaining_steps = array_remove(remaining_steps, $4), last_update = now()
-      where ${whereGeneration}`,
-    [index, documentId, generation, step],
-  );
-}
 
 export async function markFailed(
   db: Db,

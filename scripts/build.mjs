@@ -1,0 +1,74 @@
+/**
+ * @module
+ * `npm run build`: bundles the Node entrypoints ahead of time with esbuild into `dist/` (node.mjs, lambda.mjs,
+ * vercel.mjs), so a cold start loads one precompiled file instead of transpiling TypeScript on the fly.
+ * Plain JavaScript on purpose: `npm start` runs it with bare `node` when the bundle is missing or stale.
+ *
+ * Everything is bundled except the embedded database (PGlite loads its WebAssembly and data files relative to its
+ * own modules, and the service imports it lazily, only without DATABASE_URL).
+ */
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+export const DIST = join(ROOT, "dist");
+export const ENTRIES = { node: "functions/node.ts", lambda: "functions/lambda.ts", vercel: "functions/vercel.ts" };
+/** What the bundle is made from: any of these newer than the bundle makes it stale. */
+const SOURCES = ["functions", "lib", "package.json", "package-lock.json", "scripts/build.mjs"];
+
+export const EXTERNAL = ["@electric-sql/pglite", "@electric-sql/pglite-pgvector"];
+
+/** esbuild options shared with the cold-start benchmark's floor bundle. */
+export function bundleOptions(entryPoints, outdir) {
+  return {
+    entryPoints,
+    outdir,
+    outExtension: { ".js": ".mjs" },
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: EXTERNAL,
+    // CommonJS dependencies call require() for Node built-ins; an ES module has no require of its own.
+    banner: {
+      js: "import { createRequire as __smCreateRequire } from 'node:module'; const require = __smCreateRequire(import.meta.url);",
+    },
+    sourcemap: "linked",
+    logLevel: "warning",
+    absWorkingDir: ROOT,
+  };
+}
+
+export async function buildBundles() {
+  const { build } = await import("esbuild");
+  await build(bundleOptions(ENTRIES, DIST));
+}
+
+async function newest(path) {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return 0;
+  if (!info.isDirectory()) return info.mtimeMs;
+  let latest = info.mtimeMs;
+  for (const entry of await readdir(path)) latest = Math.max(latest, await newest(join(path, entry)));
+  return latest;
+}
+
+/** True when a bundle is missing or older than any source it is built from. */
+export async function isStale(root = ROOT, dist = DIST) {
+  const built = await Promise.all(Object.keys(ENTRIES).map((name) => newest(join(dist, `${name}.mjs`))));
+  const oldest = Math.min(...built);
+  if (oldest === 0) return true;
+  const sources = await Promise.all(SOURCES.map((p) => newest(join(root, p))));
+  return Math.max(...sources) > oldest;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  await buildBundles();
+  console.log(
+    `built ${Object.keys(ENTRIES)
+      .map((n) => `dist/${n}.mjs`)
+      .join(", ")} in ${Math.round(performance.now() - started)} ms`,
+  );
+}

@@ -10,7 +10,7 @@
 
 import { ValidationError } from "../errors.js";
 import { ExtractionFailed, extract } from "../extract/index.js";
-import { partition, partitionOptionsFromArgs } from "../partition/index.js";
+import { countTokens, partition, partitionOptionsFromArgs } from "../partition/index.js";
 import {
   type ChunkRecord,
   cacheEmbeddings,
@@ -19,6 +19,7 @@ import {
   markStepDone,
   replaceChunks,
 } from "../store/memory-store.js";
+import { chunkContext, embeddingText } from "./chunk-context.js";
 import { fromBase64, sha256Hex } from "./hashing.js";
 import type { MemoryContext, PipelineStep } from "./types.js";
 import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
@@ -58,7 +59,7 @@ export async function processDocument(
           ? await webPageInput(ctx, file.sourceUrl)
           : { bytes: fromBase64(file.base64), fileName: file.name, contentType: file.contentType };
       const result = await extract(input);
-      extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
+      extracted.push({ file, sections: result.sections, mimeType: result.mimeType, title: result.title });
     }
     await done(step);
 
@@ -66,9 +67,12 @@ export async function processDocument(
     const parsed = partitionOptionsFromArgs(doc.args ?? undefined);
     if ("error" in parsed) throw new ValidationError(parsed.error);
     const drafts: Draft[] = [];
-    for (const { file, sections, mimeType } of extracted) {
-      for (const chunk of partition(sections, parsed.options, { maxTokens: ctx.embedder.maxTokens })) {
-        const contentHash = await sha256Hex(`${ctx.embedder.id}\n${chunk.text}`);
+    for (const { file, sections, mimeType, title } of extracted) {
+      const context = chunkContext({ name: file.name, ...(title ? { title } : {}) });
+      // The header travels with every chunk to the embedder, so it comes out of the embedder's token budget.
+      const maxTokens = Math.max(64, ctx.embedder.maxTokens - countTokens(embeddingText(context, "")));
+      for (const chunk of partition(sections, parsed.options, { maxTokens })) {
+        const contentHash = await sha256Hex(`${ctx.embedder.id}\n${embeddingText(context, chunk.text)}`);
         const id = await sha256Hex(`${index}\n${documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`);
         drafts.push({
           id: id.slice(0, 40),
@@ -77,6 +81,7 @@ export async function processDocument(
           partitionNumber: chunk.partitionNumber,
           sectionNumber: chunk.sectionNumber,
           text: chunk.text,
+          context,
           contentHash,
         });
       }
@@ -85,7 +90,11 @@ export async function processDocument(
 
     step = "gen_embeddings";
     const known = await existingEmbeddings(ctx.db, index, [...new Set(drafts.map((d) => d.contentHash))]);
-    const missing = [...new Map(drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, d.text]))];
+    const missing = [
+      ...new Map(
+        drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, embeddingText(d.context, d.text)]),
+      ),
+    ];
     if (missing.length) {
       const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
       const fresh = missing.map(([hash], i): [string, string] => [hash, JSON.stringify(vectors[i])]);

@@ -10,6 +10,7 @@ import { runUploadedJob } from "../jobs/runner.js";
 import { log } from "../log/logger.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex, toBase64 } from "./hashing.js";
+import { textConfigForUpload } from "./text-config.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
@@ -37,6 +38,7 @@ export async function uploadDocument(
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
+  const textConfig = await textConfigForUpload(ctx, input.index, input.args);
   const { jobId } = await saveUpload(ctx.db, {
     index: input.index,
     documentId: input.documentId,
@@ -45,6 +47,7 @@ export async function uploadDocument(
     args: input.args,
     files,
     maxAttempts: ctx.config.JOB_MAX_ATTEMPTS,
+    textConfig,
   });
   // The job is already durable; this run only makes it fast. If it dies, cron takes over.
   ctx.waitUntil(

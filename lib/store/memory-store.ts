@@ -35,11 +35,16 @@ export async function saveUpload(
     args?: unknown;
     files: StoredFile[];
     maxAttempts: number;
+    /** The text-search configuration the index gets if this upload creates it (an existing pg_ts_config). */
+    textConfig: string;
   },
 ): Promise<{ generation: number; jobId: string }> {
   const key = [input.index, input.documentId];
   const results = await db.batch([
-    { text: "insert into memory_indexes (name) values ($1) on conflict do nothing", params: [input.index] },
+    {
+      text: "insert into memory_indexes (name, text_config) values ($1, $2::regconfig) on conflict do nothing",
+      params: [input.index, input.textConfig],
+    },
     {
       text: `insert into memory_documents (index_name, document_id, tags, steps, remaining_steps, args)
              values ($1, $2, $3::jsonb, $4::text[], $4::text[], $5::jsonb)
@@ -221,6 +226,8 @@ export type ChunkRecord = {
   partitionNumber: number;
   sectionNumber: number;
   text: string;
+  /** The contextual header (title / file name) the chunk is embedded and indexed with; not part of `text`. */
+  context: string;
   contentHash: string;
   /** pgvector text form. */
   embedding: string;
@@ -257,16 +264,17 @@ export async function replaceChunks(
     const slice = input.chunks.slice(i, i + INSERT_SLICE);
     statements.push({
       text: `insert into memory_chunks
-               (id, index_name, document_id, file_id, partition_number, section_number, text, content_hash,
-                embedding, tags, tag_list)
-             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.hash, u.emb::vector,
+               (id, index_name, document_id, file_id, partition_number, section_number, text, context,
+                content_hash, embedding, tags, tag_list)
+             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, u.emb::vector,
                     $4::jsonb || jsonb_build_object(
                       '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
                       '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
                     $5::text[] || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
                                         '__part_n:' || u.pn, '__sect_n:' || u.sn]
-               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[], $13::text[])
-                    as u(id, file_id, file_type, pn, sn, body, hash, emb)
+               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[],
+                           $13::text[], $14::text[])
+                    as u(id, file_id, file_type, pn, sn, body, hash, emb, ctx)
               where ${current}`,
       params: [
         index,
@@ -282,6 +290,7 @@ export async function replaceChunks(
         slice.map((c) => c.text),
         slice.map((c) => c.contentHash),
         slice.map((c) => c.embedding),
+        slice.map((c) => c.context),
       ],
     });
   }

@@ -31,5 +31,6 @@ export function enqueueFile(
       },
     ],
     maxAttempts: target.maxAttempts ?? 3,
+    textConfig: "english",
   });
 }

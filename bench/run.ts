@@ -20,10 +20,11 @@ import { describeMachine, machineFacts } from "./lib/machine.js";
 import { startProxyProcess } from "./lib/processes.js";
 import { renderSection, writeSection } from "./lib/report.js";
 import { queue } from "./queue.js";
+import { retrieval } from "./retrieval.js";
 import { search } from "./search.js";
 import { vectors } from "./vectors.js";
 
-const BENCHES: Bench[] = [fanout, instances, search, ingest, queue, vectors, coldstart];
+const BENCHES: Bench[] = [fanout, instances, search, ingest, queue, vectors, coldstart, retrieval];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
 setLogLevel("warn");

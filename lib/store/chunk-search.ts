@@ -7,11 +7,17 @@ import type { Db } from "../db/index.js";
 import type { MemoryFilter, Tags } from "../memory/types.js";
 import { dims } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
-import { DEFAULT_HEADER_WEIGHT, hybridSql, type Ranking } from "./hybrid-search.js";
+import { DEFAULT_HEADER_WEIGHT, DEFAULT_POSTINGS_BUDGET, hybridSql, type Ranking } from "./hybrid-search.js";
 
 export type SearchMode = "hybrid" | "vector" | "text";
 
-export const DEFAULT_RANKING: Ranking = { textWeight: 0.5, k1: 1.2, b: 0.75, headerWeight: DEFAULT_HEADER_WEIGHT };
+export const DEFAULT_RANKING: Ranking = {
+  textWeight: 0.5,
+  k1: 1.2,
+  b: 0.75,
+  headerWeight: DEFAULT_HEADER_WEIGHT,
+  postingsBudget: DEFAULT_POSTINGS_BUDGET,
+};
 
 export type ChunkHit = {
   document_id: string;

@@ -5,7 +5,7 @@
  *
  * Cost is bounded by the query, not the index: term statistics are read from `memory_terms` (kept by triggers),
  * and the text leg scores every chunk of the query's selective terms — rarest first, while their postings fit
- * `POSTINGS_BUDGET` — plus at most that many chunks holding ALL of the remaining (common) terms. A query of rare
+ * `postingsBudget` — plus at most that many chunks holding ALL of the remaining (common) terms. A query of rare
  * terms is therefore ranked exactly as BM25 ranks it; one whose terms are all common reads a bounded AND.
  * The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each candidate carries
  * both signals and no leg can push a chunk up merely because the other leg missed it.
@@ -19,12 +19,16 @@ export type Ranking = {
   b: number;
   /** A header (title / file name) occurrence counts as this many body occurrences (BM25F-style field weight). */
   headerWeight: number;
+  /**
+   * Postings the text leg may score per query: the rarest terms' chunks are scored while their postings fit;
+   * the remaining (common) terms contribute the chunks holding all of them, at most this many. A cost bound
+   * only: document frequencies and BM25 itself stay exact.
+   */
+  postingsBudget: number;
 };
 
 export const DEFAULT_HEADER_WEIGHT = 2;
-
-/** Postings the text leg may score per query before it narrows common terms to their conjunction. */
-export const POSTINGS_BUDGET = 4000;
+export const DEFAULT_POSTINGS_BUDGET = 1000;
 
 /** A tsquery operand for one already-normalised lexeme (quoted, so no character of it is syntax). */
 const QUOTED = `'''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '\\''') || ''''`;
@@ -48,7 +52,7 @@ export function hybridSql(
   const b = `${p(q.ranking.b)}::float8`;
   const w = `${p(q.ranking.textWeight)}::float8`;
   const hw = `${p(q.ranking.headerWeight)}::float8`;
-  const budget = `${p(POSTINGS_BUDGET)}::int`;
+  const budget = `${p(Math.max(1, Math.round(q.ranking.postingsBudget)))}::int`;
   const vec = q.vectorLeg
     ? `select id from (select c.id from memory_chunks c where ${where} order by ${distance} limit ${q.candidates}) v`
     : "select null::text as id where false";

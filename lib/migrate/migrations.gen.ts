@@ -45,13 +45,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     "id": "0006_text_ranking",
-    "checksum": "244cdec7c5fee306",
+    "checksum": "fb9d93a62c442643",
     "statements": [
       "-- Full-text ranking by BM25 (docs/adr/0002-text-ranking.md).\n-- Each index has a text-search configuration (English stemming and stop words unless chosen otherwise); a chunk's\n-- lexemes come from its contextual header (title / file name, weight A) and its passage (weight D). Term statistics\n-- (chunks per lexeme, chunks and lexemes per index) are kept up to date by triggers in the same transaction as\n-- the chunk writes, so a search reads a few rows instead of counting postings.\n\nalter table memory_indexes add column text_config regconfig not null default 'english'",
       "-- The header a chunk was embedded and indexed with (kept so a re-embed or re-index needs no source file).\nalter table memory_chunks add column context text not null default ''",
       "alter table memory_chunks drop column fts",
       "alter table memory_chunks add column fts tsvector not null default ''::tsvector",
       "-- Indexed tokens in the chunk (BM25's document length).\nalter table memory_chunks add column fts_length integer not null default 0",
+      "-- A re-embed in progress writes the new embedder's vectors here, then swaps them in at once (lib/memory/reembed.ts).\nalter table memory_chunks add column embedding_next vector",
       "create function memory_chunks_fts() returns trigger language plpgsql as $$\ndeclare\n  config regconfig;\nbegin\n  select text_config into config from memory_indexes where name = new.index_name;\n  config := coalesce(config, 'english'::regconfig);\n  new.fts := setweight(to_tsvector(config, new.context), 'A') || to_tsvector(config, new.text);\n  new.fts_length := coalesce((select sum(coalesce(array_length(u.positions, 1), 1)) from unnest(new.fts) u), 0);\n  return new;\nend $$",
       "create trigger memory_chunks_fts before insert or update of text, context on memory_chunks\n  for each row execute function memory_chunks_fts()",
       "-- Existing chunks: English configuration, no header (their source files are gone).\nupdate memory_chunks set text = text",

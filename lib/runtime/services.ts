@@ -5,12 +5,13 @@
  * at module scope, so warm invocations reuse everything.
  */
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+import { followStoredOfflineSpace } from "../ai/config.js";
 import { type Config, parseConfig } from "../config/env.js";
 import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } from "../db/index.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
-import { ensureEmbeddingSpace } from "../store/embedding-space.js";
+import { ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
 
 export type Services = {
   config: Config;
@@ -66,7 +67,8 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         if (config.AUTO_MIGRATE) await migrate(db);
-        await ensureEmbeddingSpace(db, embedder);
+        services.embedder = followStoredOfflineSpace(rawEnv, embedder, await storedEmbeddingSpace(db));
+        await ensureEmbeddingSpace(db, services.embedder);
       }),
   };
   byEnvKey.set(key, services);

@@ -13,6 +13,14 @@ export class EmbeddingSpaceMismatch extends Error {
 
 const ADVISORY_LOCK = "7240319562";
 
+export type EmbeddingSpace = { id: string; dimensions: number };
+
+/** The vector space this database records, if any. */
+export async function storedEmbeddingSpace(db: Db): Promise<EmbeddingSpace | undefined> {
+  const [row] = await db.query<{ value: EmbeddingSpace }>("select value from memory_settings where key = 'embedding'");
+  return row?.value;
+}
+
 export function dims(d: number): number {
   if (!Number.isInteger(d) || d < 1 || d > 16_000) throw new EmbeddingSpaceMismatch(`invalid vector dimension ${d}`);
   return d;
@@ -25,16 +33,11 @@ export function dims(d: number): number {
  */
 export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensions: number }): Promise<void> {
   const d = dims(space.dimensions);
-  const read = async () =>
-    (
-      await db.query<{ value: { id: string; dimensions: number } }>(
-        "select value from memory_settings where key = 'embedding'",
-      )
-    )[0]?.value;
+  const read = () => storedEmbeddingSpace(db);
   const check = (stored: { id: string; dimensions: number } | undefined) => {
     if (stored && (stored.id !== space.id || stored.dimensions !== d)) {
       throw new EmbeddingSpaceMismatch(
-        `this database holds ${stored.dimensions}-dimension vectors from embedder '${stored.id}', but the service is configured with '${space.id}' (${d} dimensions); use the same embedder, or a new database and re-ingest`,
+        `this database holds ${stored.dimensions}-dimension vectors from embedder '${stored.id}', but the service is configured with '${space.id}' (${d} dimensions); use the same embedder, or move this database to the new one with \`npm run reembed\``,
       );
     }
   };

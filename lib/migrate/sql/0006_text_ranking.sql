@@ -12,6 +12,8 @@ alter table memory_chunks drop column fts;
 alter table memory_chunks add column fts tsvector not null default ''::tsvector;
 -- Indexed tokens in the chunk (BM25's document length).
 alter table memory_chunks add column fts_length integer not null default 0;
+-- A re-embed in progress writes the new embedder's vectors here, then swaps them in at once (lib/memory/reembed.ts).
+alter table memory_chunks add column embedding_next vector;
 
 create function memory_chunks_fts() returns trigger language plpgsql as $$
 declare

@@ -12,6 +12,7 @@ import { setLogLevel } from "../lib/log/logger.js";
 import { ADMIN_URL } from "../test/helpers/database.js";
 import { coldstart } from "./coldstart.js";
 import { fanout } from "./fanout.js";
+import { hybridScale } from "./hybrid-scale.js";
 import { ingest } from "./ingest.js";
 import { instances } from "./instances.js";
 import { parseBenchArgs } from "./lib/args.js";
@@ -24,7 +25,7 @@ import { retrieval } from "./retrieval.js";
 import { search } from "./search.js";
 import { vectors } from "./vectors.js";
 
-const BENCHES: Bench[] = [fanout, instances, search, ingest, queue, vectors, coldstart, retrieval];
+const BENCHES: Bench[] = [fanout, instances, search, ingest, queue, vectors, coldstart, retrieval, hybridScale];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
 setLogLevel("warn");

@@ -20,6 +20,7 @@ export const DEFAULTS = {
   vectorQueries: 100,
   coldRuns: 5,
   queueJobs: 200,
+  scaleChunks: 20_000,
 } as const;
 
 export type BenchArgs = { only?: string[] } & { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -39,6 +40,7 @@ const FLAGS: Record<keyof typeof DEFAULTS, string> = {
   vectorQueries: "vector-queries",
   coldRuns: "cold-runs",
   queueJobs: "queue-jobs",
+  scaleChunks: "scale-chunks",
 };
 
 export function parseBenchArgs(argv: string[]): BenchArgs {

@@ -45,7 +45,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     "id": "0006_text_ranking",
-    "checksum": "fb9d93a62c442643",
+    "checksum": "dabb4848cc05cf64",
     "statements": [
       "-- Full-text ranking by BM25 (docs/adr/0002-text-ranking.md).\n-- Each index has a text-search configuration (English stemming and stop words unless chosen otherwise); a chunk's\n-- lexemes come from its contextual header (title / file name, weight A) and its passage (weight D). Term statistics\n-- (chunks per lexeme, chunks and lexemes per index) are kept up to date by triggers in the same transaction as\n-- the chunk writes, so a search reads a few rows instead of counting postings.\n\nalter table memory_indexes add column text_config regconfig not null default 'english'",
       "-- The header a chunk was embedded and indexed with (kept so a re-embed or re-index needs no source file).\nalter table memory_chunks add column context text not null default ''",
@@ -56,7 +56,7 @@ export const MIGRATIONS: readonly Migration[] = [
       "create function memory_chunks_fts() returns trigger language plpgsql as $$\ndeclare\n  config regconfig;\nbegin\n  select text_config into config from memory_indexes where name = new.index_name;\n  config := coalesce(config, 'english'::regconfig);\n  new.fts := setweight(to_tsvector(config, new.context), 'A') || to_tsvector(config, new.text);\n  new.fts_length := coalesce((select sum(coalesce(array_length(u.positions, 1), 1)) from unnest(new.fts) u), 0);\n  return new;\nend $$",
       "create trigger memory_chunks_fts before insert or update of text, context on memory_chunks\n  for each row execute function memory_chunks_fts()",
       "-- Existing chunks: English configuration, no header (their source files are gone).\nupdate memory_chunks set text = text",
-      "create index memory_chunks_fts on memory_chunks using gin (fts) with (fastupdate = off)",
+      "-- A small pending list: inserts still batch into it, and once it passes 256 kB the inserting statement merges it\n-- into the index, so every search scans at most that much — without depending on (auto)vacuum.\ncreate index memory_chunks_fts on memory_chunks using gin (fts) with (fastupdate = on, gin_pending_list_limit = 256)",
       "create table memory_text_stats (\n  index_name text primary key,\n  chunks bigint not null,\n  lexemes bigint not null\n)",
       "create table memory_terms (\n  index_name text not null,\n  lexeme text not null,\n  chunks integer not null,\n  primary key (index_name, lexeme)\n)",
       "insert into memory_text_stats (index_name, chunks, lexemes)\n  select index_name, count(*), sum(fts_length) from memory_chunks group by index_name",

@@ -32,7 +32,9 @@ create trigger memory_chunks_fts before insert or update of text, context on mem
 -- Existing chunks: English configuration, no header (their source files are gone).
 update memory_chunks set text = text;
 
-create index memory_chunks_fts on memory_chunks using gin (fts) with (fastupdate = off);
+-- A small pending list: inserts still batch into it, and once it passes 256 kB the inserting statement merges it
+-- into the index, so every search scans at most that much — without depending on (auto)vacuum.
+create index memory_chunks_fts on memory_chunks using gin (fts) with (fastupdate = on, gin_pending_list_limit = 256);
 
 create table memory_text_stats (
   index_name text primary key,

@@ -4,14 +4,16 @@
  * database handle. Built lazily from the environment on first use and cached
  * at module scope, so warm invocations reuse everything.
  */
-import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+
 import { followStoredOfflineSpace } from "../ai/config.js";
-import { type Config, parseConfig } from "../config/env.js";
+import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+import { type Config, ConfigError, parseConfig } from "../config/env.js";
 import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } from "../db/index.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
 import { ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
+import { textConfigExists } from "../store/text-config.js";
 
 export type Services = {
   config: Config;
@@ -67,6 +69,9 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         if (config.AUTO_MIGRATE) await migrate(db);
+        if (!(await textConfigExists(db, config.SEARCH_TEXT_CONFIG))) {
+          throw new ConfigError(`SEARCH_TEXT_CONFIG: no text-search configuration '${config.SEARCH_TEXT_CONFIG}'`);
+        }
         services.embedder = followStoredOfflineSpace(rawEnv, embedder, await storedEmbeddingSpace(db));
         await ensureEmbeddingSpace(db, services.embedder);
       }),

@@ -9,7 +9,9 @@ import { dims, type EmbeddingSpace } from "./embedding-space.js";
 
 /** Records the target; a re-embed towards a different target must be restarted explicitly. */
 export async function beginReembed(db: Db, target: EmbeddingSpace, restart: boolean): Promise<EmbeddingSpace | null> {
-  const [row] = await db.query<{ value: EmbeddingSpace }>("select value from memory_settings where key = 'embedding_next'");
+  const [row] = await db.query<{ value: EmbeddingSpace }>(
+    "select value from memory_settings where key = 'embedding_next'",
+  );
   const current = row?.value ?? null;
   if (current && (current.id !== target.id || current.dimensions !== target.dimensions) && !restart) return current;
   if (!current || restart) {
@@ -53,9 +55,7 @@ export async function finishReembed(db: Db, from: EmbeddingSpace, to: EmbeddingS
   const results = await db.batch([
     { text: "lock table memory_chunks in exclusive mode" },
     // An expression index on the other dimension would reject the swapped rows (a leftover target one too).
-    ...(oldD === newD
-      ? []
-      : [{ text: `drop index if exists memory_chunks_hnsw_${oldD}, memory_chunks_hnsw_${newD}` }]),
+    ...(oldD === newD ? [] : [{ text: `drop index if exists memory_chunks_hnsw_${oldD}, memory_chunks_hnsw_${newD}` }]),
     {
       text: `update memory_settings set value = $2::jsonb where key = 'embedding' and ${ready} returning 1 as done`,
       params: [JSON.stringify(from), JSON.stringify(to)],
@@ -67,7 +67,10 @@ export async function finishReembed(db: Db, from: EmbeddingSpace, to: EmbeddingS
               where (select value from memory_settings where key = 'embedding') = $1::jsonb`,
       params: [JSON.stringify(to), to.id],
     },
-    { text: "delete from memory_embeddings where (select value from memory_settings where key = 'embedding') = $1::jsonb", params: [JSON.stringify(to)] },
+    {
+      text: "delete from memory_embeddings where (select value from memory_settings where key = 'embedding') = $1::jsonb",
+      params: [JSON.stringify(to)],
+    },
     {
       text: "delete from memory_settings where key = 'embedding_next' and (select value from memory_settings where key = 'embedding') = $1::jsonb",
       params: [JSON.stringify(to)],

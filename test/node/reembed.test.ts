@@ -85,7 +85,14 @@ describe("re-embedding", () => {
     );
 
     const ctx = { ...old.ctx, embedder: target };
-    const found = await searchMemory(ctx, { index: "kb", query: "pump inspected", filters: [], minRelevance: 0, limit: 3, args: { search_mode: "vector" } });
+    const found = await searchMemory(ctx, {
+      index: "kb",
+      query: "pump inspected",
+      filters: [],
+      minRelevance: 0,
+      limit: 3,
+      args: { search_mode: "vector" },
+    });
     expect(found.results.length).toBe(3);
     expect(found.results[0]!.partitions[0]!.text).toMatch(/pump/);
     // Nothing left to do the second time.

@@ -12,7 +12,7 @@ import { DEFAULT_HEADER_WEIGHT, DEFAULT_POSTINGS_BUDGET, hybridSql, type Ranking
 export type SearchMode = "hybrid" | "vector" | "text";
 
 export const DEFAULT_RANKING: Ranking = {
-  textWeight: 0.5,
+  textWeight: 0.7,
   k1: 1.2,
   b: 0.75,
   headerWeight: DEFAULT_HEADER_WEIGHT,

@@ -9,7 +9,7 @@
  */
 import { fileURLToPath } from "node:url";
 import MiniSearch from "minisearch";
-import { createOfflineEmbedder } from "../lib/ai/index.js";
+import { createEmbedderFromEnv, createOfflineEmbedder } from "../lib/ai/index.js";
 import type { OfflineEmbedderId } from "../lib/ai/offline-embedder.js";
 import type { Embedder } from "../lib/ai/types.js";
 import { searchMemory } from "../lib/memory/search.js";
@@ -58,7 +58,9 @@ export const retrieval: Bench = {
     }
     env.log(`reading test collections from ${data.dir}`);
     const collections = [await loadCranfield(`${data.dir}/cranfield`), await loadCisi(`${data.dir}/cisi`)];
-    const embedder = createOfflineEmbedder();
+    // The embedder the environment configures (the offline default unless EMBEDDING_* say otherwise).
+    const embedder = createEmbedderFromEnv(process.env);
+    const custom = embedder.id !== "offline-hash-v2" || embedder.dimensions !== 384;
     const tables: Table[] = [];
     const headline: string[] = [];
     const sensitivity = new Map<string, string[]>();
@@ -89,8 +91,8 @@ export const retrieval: Bench = {
       rows: [...sensitivity].map(([label, cells]) => [label, ...cells]),
     });
     return {
-      id: "retrieval",
-      title: "Retrieval quality on Cranfield and CISI (offline embedder, same defaults on both)",
+      id: custom ? `retrieval@embedder=${embedder.id}-${embedder.dimensions}` : "retrieval",
+      title: `Retrieval quality on Cranfield and CISI (${embedder.id}, ${embedder.dimensions}-d; same defaults on both)`,
       headline: headline.join("; "),
       tables,
       notes: [

@@ -92,7 +92,8 @@ export function createEmbedderFromEnv(env: AiEnv): Embedder {
 }
 
 /**
- * With the offline provider and no `EMBEDDING_MODEL`, a database made by an earlier offline embedder keeps being
+ * With the offline provider and neither `EMBEDDING_MODEL` nor `EMBEDDING_DIMENSIONS` set, a database made by another
+ * offline embedder (an earlier default) keeps being
  * served by it (its vectors were made by it), so a new default never locks an existing database out; move it
  * to the new one with `npm run reembed`. Any other configuration is returned unchanged.
  */
@@ -102,9 +103,9 @@ export function followStoredOfflineSpace(
   stored: { id: string; dimensions: number } | undefined,
 ): Embedder {
   const provider = blankToUndefined(env.EMBEDDING_PROVIDER) ?? "offline";
-  if (provider !== "offline" || blankToUndefined(env.EMBEDDING_MODEL) || !stored || stored.id === embedder.id) {
-    return embedder;
-  }
+  const explicit = blankToUndefined(env.EMBEDDING_MODEL) || parseDimensions(env.EMBEDDING_DIMENSIONS) !== undefined;
+  if (provider !== "offline" || explicit || !stored) return embedder;
+  if (stored.id === embedder.id && stored.dimensions === embedder.dimensions) return embedder;
   if (!(OFFLINE_EMBEDDERS as readonly string[]).includes(stored.id)) return embedder;
   return createOfflineEmbedder({ id: stored.id as OfflineEmbedderId, dimensions: stored.dimensions });
 }

@@ -74,7 +74,8 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
             text: q.text,
             dimensions: q.dimensions,
             candidates,
-            ranking: q.ranking ?? DEFAULT_RANKING,
+            // Text mode is BM25 alone: the relevance is the scaled BM25 score, not a fused one.
+            ranking: { ...(q.ranking ?? DEFAULT_RANKING), ...(q.mode === "text" ? { textWeight: 1 } : {}) },
             vectorLeg: q.mode !== "text",
           },
           where,

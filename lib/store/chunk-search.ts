@@ -57,7 +57,8 @@ export type ChunkQuery = {
 export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const d = dims(q.dimensions);
   const params: unknown[] = [JSON.stringify(q.vector), q.index, q.limit, q.minRelevance];
-  const where = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
+  // vector_dims: the HNSW index is partial on it (see embedding-space.ts), and no row of another space is cast.
+  const where = `c.index_name = $2 and vector_dims(c.embedding) = ${d} and ${compileFilters(q.filters, params)}`;
   const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
   const candidates = Math.min(400, Math.max(40, q.limit * 2));
   const columns = `c.document_id, c.file_id, c.partition_number, c.section_number, c.text, c.tags, c.last_update,

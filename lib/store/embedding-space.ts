@@ -2,7 +2,8 @@
  * @module
  * The vector space a database holds: recorded once, refused when the
  * configured embedder differs, and served by an HNSW cosine expression index
- * for its dimension. The dimension is the only value interpolated into SQL,
+ * for its dimension — partial on that dimension, so rows (or not yet vacuumed row versions) of another space,
+ * as during `npm run reembed`, are never cast into it. The dimension is the only value interpolated into SQL,
  * a validated integer from configuration, never user input.
  */
 import type { Db } from "../db/index.js";
@@ -57,7 +58,7 @@ export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensio
     },
     {
       text: `create index if not exists memory_chunks_hnsw_${d} on memory_chunks
-             using hnsw ((embedding::vector(${d})) vector_cosine_ops)`,
+             using hnsw ((embedding::vector(${d})) vector_cosine_ops) where vector_dims(embedding) = ${d}`,
     },
   ]);
   check(await read());

@@ -187,6 +187,15 @@ describe("term statistics", () => {
   });
 });
 
+describe("full-text index upkeep", () => {
+  it("keeps the GIN pending list capped, so searches never depend on (auto)vacuum to flush it", async () => {
+    const [row] = await ctx.db.query<{ options: string[] }>(
+      "select reloptions as options from pg_class where relname = 'memory_chunks_fts'",
+    );
+    expect(row?.options).toEqual(expect.arrayContaining(["fastupdate=on", "gin_pending_list_limit=256"]));
+  });
+});
+
 describe("contextual chunk headers", () => {
   it("finds a passage by its document's title, and returns the passage without the header", async () => {
     await ingest("ctx", "guide", "# Deploy schedule\n\nReleases go out on Tuesdays after review.", {

@@ -26,7 +26,7 @@ const LIMIT = 10;
 
 export const hybridScale: Bench = {
   name: "hybrid-scale",
-  summary: "hybrid vs vector p50/p99 at --scale-chunks (default 20k; record 100k) in four query classes",
+  summary: "hybrid vs vector p50/p99 at --scale-chunks (default 10k; record 100k) in four query classes",
   async run(env: BenchEnv): Promise<BenchReport> {
     const target = env.args.scaleChunks;
     const database = await createTestDatabase("smbscale");

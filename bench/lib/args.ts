@@ -20,7 +20,7 @@ export const DEFAULTS = {
   vectorQueries: 100,
   coldRuns: 5,
   queueJobs: 200,
-  scaleChunks: 20_000,
+  scaleChunks: 10_000,
 } as const;
 
 export type BenchArgs = { only?: string[] } & { -readonly [K in keyof typeof DEFAULTS]: number };

@@ -28,7 +28,7 @@ export type Ranking = {
 };
 
 export const DEFAULT_HEADER_WEIGHT = 2;
-export const DEFAULT_POSTINGS_BUDGET = 1000;
+export const DEFAULT_POSTINGS_BUDGET = 250;
 
 /** A tsquery operand for one already-normalised lexeme (quoted, so no character of it is syntax). */
 const QUOTED = `'''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '\\''') || ''''`;

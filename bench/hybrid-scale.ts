@@ -141,7 +141,10 @@ async function queryClasses(db: ReturnType<typeof createPgDb>, chunks: number): 
   const common = terms.slice(0, 40).map((t) => t.lexeme);
   // Rare: the 200 rarest lexemes (a Zipf vocabulary this small has few below 0.1% at 100k chunks).
   const rare = terms.slice(-200).map((t) => t.lexeme);
-  const mid = terms.slice(40, -200).filter((t) => t.chunks < chunks / 20).map((t) => t.lexeme);
+  const mid = terms
+    .slice(40, -200)
+    .filter((t) => t.chunks < chunks / 20)
+    .map((t) => t.lexeme);
   const random = prng(5);
   const pick = (from: string[]) => from[Math.floor(random() * from.length)]!;
   const make = (f: () => string[]) => Array.from({ length: QUERIES }, () => f().join(" "));

@@ -3,11 +3,13 @@
  * The memory store's search SQL: nearest chunks by cosine similarity, fused
  * with a full-text leg, under Kernel Memory filters.
  */
+
+import { toSql } from "pgvector";
 import type { Db } from "../db/index.js";
-import type { MemoryFilter, Tags } from "../memory/types.js";
 import { dims } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
 import { DEFAULT_HEADER_WEIGHT, DEFAULT_POSTINGS_BUDGET, hybridSql, type Ranking } from "./hybrid-search.js";
+import type { MemoryFilter, Tags } from "./records.js";
 
 export type SearchMode = "hybrid" | "vector" | "text";
 
@@ -56,7 +58,7 @@ export type ChunkQuery = {
  */
 export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const d = dims(q.dimensions);
-  const params: unknown[] = [JSON.stringify(q.vector), q.index, q.limit, q.minRelevance];
+  const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance];
   // vector_dims: the HNSW index is partial on it (see embedding-space.ts), and no row of another space is cast.
   const where = `c.index_name = $2 and vector_dims(c.embedding) = ${d} and ${compileFilters(q.filters, params)}`;
   const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;

@@ -66,5 +66,13 @@ export const MIGRATIONS: readonly Migration[] = [
       "create trigger memory_text_stats_delete after delete on memory_chunks\n  referencing old table as old_rows for each statement execute function memory_text_stats_apply()",
       "create trigger memory_text_stats_update after update on memory_chunks\n  referencing old table as old_rows new table as new_rows for each statement execute function memory_text_stats_apply()"
     ]
+  },
+  {
+    "id": "0010_api_keys",
+    "checksum": "dfbe5cd11d680487",
+    "statements": [
+      "-- Scoped API keys: each sees only the indexes its patterns match, with a scope\n-- (read < write < admin). Only a SHA-256 digest of the key is stored; the key\n-- itself is shown once, when it is created. API_KEYS from the environment stay\n-- admin keys and are not stored here.\ncreate table memory_api_keys (\n  id text primary key,\n  name text not null,\n  -- hex SHA-256 of the whole key: the lookup is by digest, so the key never touches the database.\n  key_hash text not null unique,\n  -- The first characters of the key, so a person can tell their keys apart in a listing.\n  key_prefix text not null,\n  scope text not null check (scope in ('read', 'write', 'admin')),\n  -- Glob patterns over normalised index names, `*` = any run of characters (`acme-*`).\n  index_patterns text[] not null check (cardinality(index_patterns) between 1 and 50),\n  created_at timestamptz not null default now(),\n  last_used_at timestamptz,\n  revoked_at timestamptz\n)",
+      "create index memory_api_keys_created on memory_api_keys (created_at, id)"
+    ]
   }
 ];

@@ -9,12 +9,13 @@
 import type { Config } from "../config/env.js";
 import { type ChunkHit, DEFAULT_RANKING, type SearchMode, searchChunks } from "../store/chunk-search.js";
 import type { Ranking } from "../store/hybrid-search.js";
+import { candidateCount, rerankHits } from "./rerank.js";
 import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
 
 export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {
   const [vector] = await ctx.embedder.embed([input.query]);
   const mode = searchMode(input.args);
-  const hits = await searchChunks(ctx.db, {
+  const hits = await searchChunks(ctx.reader ?? ctx.db, {
     index: input.index,
     vector: vector!,
     dimensions: ctx.embedder.dimensions,
@@ -23,9 +24,9 @@ export async function searchMemory(ctx: MemoryContext, input: SearchInput): Prom
     ranking: rankingOf(ctx.config),
     filters: input.filters,
     minRelevance: input.minRelevance,
-    limit: input.limit,
+    limit: candidateCount(ctx, input),
     efSearch: ctx.config.SEARCH_EF_SEARCH,
-  });
+  }).then((fused) => rerankHits(ctx, input, fused));
   return { query: input.query, noResult: hits.length === 0, results: toCitations(input.index, hits) };
 }
 

@@ -134,7 +134,11 @@ export type PipelineStatus = {
 };
 
 /** Polls `/upload-status` (≤ 100 × 100 ms) until the pipeline completes or fails. */
-export async function waitForIngestion(api: ApiServer, index: string, documentId: string): Promise<PipelineStatus> {
+export async function waitForIngestion(
+  api: Pick<ApiServer, "call">,
+  index: string,
+  documentId: string,
+): Promise<PipelineStatus> {
   let last: unknown;
   for (let i = 0; i < 100; i++) {
     const res = await api.call(

@@ -12,6 +12,7 @@ import { setLogLevel } from "../lib/log/logger.js";
 import { ADMIN_URL } from "../test/helpers/database.js";
 import { coldstart } from "./coldstart.js";
 import { fanout } from "./fanout.js";
+import { hybridScale } from "./hybrid-scale.js";
 import { ingest } from "./ingest.js";
 import { instances } from "./instances.js";
 import { parseBenchArgs } from "./lib/args.js";
@@ -22,10 +23,23 @@ import { renderSection, writeSection } from "./lib/report.js";
 import { pooler } from "./pooler.js";
 import { queue } from "./queue.js";
 import { replica } from "./replica.js";
+import { retrieval } from "./retrieval.js";
 import { search } from "./search.js";
 import { vectors } from "./vectors.js";
 
-const BENCHES: Bench[] = [fanout, instances, pooler, replica, search, ingest, queue, vectors, coldstart];
+const BENCHES: Bench[] = [
+  fanout,
+  instances,
+  pooler,
+  replica,
+  search,
+  ingest,
+  queue,
+  vectors,
+  coldstart,
+  retrieval,
+  hybridScale,
+];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
 setLogLevel("warn");

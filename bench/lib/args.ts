@@ -25,6 +25,7 @@ export const DEFAULTS = {
   hnswBits: 16,
   coldRuns: 5,
   queueJobs: 200,
+  scaleChunks: 10_000,
 } as const;
 
 export type BenchArgs = { only?: string[] } & { -readonly [K in keyof typeof DEFAULTS]: number };
@@ -47,6 +48,7 @@ const FLAGS: Record<keyof typeof DEFAULTS, string> = {
   hnswBits: "hnsw-bits",
   coldRuns: "cold-runs",
   queueJobs: "queue-jobs",
+  scaleChunks: "scale-chunks",
 };
 
 export function parseBenchArgs(argv: string[]): BenchArgs {

@@ -16,7 +16,7 @@
  * | `AI`                   | the Workers AI binding, for `workers-ai`   |
  */
 import { AiConfigError } from "./errors.js";
-import { createOfflineEmbedder } from "./offline-embedder.js";
+import { createOfflineEmbedder, OFFLINE_EMBEDDERS, type OfflineEmbedderId } from "./offline-embedder.js";
 import { createOpenAICompatibleEmbedder } from "./openai-embedder.js";
 import { createOpenAICompatibleGenerator } from "./openai-generator.js";
 import type { Embedder, TextGenerator } from "./types.js";
@@ -60,7 +60,10 @@ export function createEmbedderFromEnv(env: AiEnv): Embedder {
   const model = blankToUndefined(env.EMBEDDING_MODEL);
   switch (provider) {
     case "offline":
-      return createOfflineEmbedder({ dimensions: explicitDimensions ?? 384 });
+      return createOfflineEmbedder({
+        dimensions: explicitDimensions ?? 384,
+        ...(model ? { id: model as OfflineEmbedderId } : {}),
+      });
     case "openai": {
       const baseURL = requireValue(env.OPENAI_BASE_URL, "OPENAI_BASE_URL", "EMBEDDING_PROVIDER=openai");
       const openaiModel = requireValue(model, "EMBEDDING_MODEL", "EMBEDDING_PROVIDER=openai");
@@ -86,6 +89,25 @@ export function createEmbedderFromEnv(env: AiEnv): Embedder {
         `EMBEDDING_PROVIDER must be one of offline, openai, workers-ai; got "${String(provider)}"`,
       );
   }
+}
+
+/**
+ * With the offline provider and neither `EMBEDDING_MODEL` nor `EMBEDDING_DIMENSIONS` set, a database made by another
+ * offline embedder (an earlier default) keeps being
+ * served by it (its vectors were made by it), so a new default never locks an existing database out; move it
+ * to the new one with `npm run reembed`. Any other configuration is returned unchanged.
+ */
+export function followStoredOfflineSpace(
+  env: AiEnv,
+  embedder: Embedder,
+  stored: { id: string; dimensions: number } | undefined,
+): Embedder {
+  const provider = blankToUndefined(env.EMBEDDING_PROVIDER) ?? "offline";
+  const explicit = blankToUndefined(env.EMBEDDING_MODEL) || parseDimensions(env.EMBEDDING_DIMENSIONS) !== undefined;
+  if (provider !== "offline" || explicit || !stored) return embedder;
+  if (stored.id === embedder.id && stored.dimensions === embedder.dimensions) return embedder;
+  if (!(OFFLINE_EMBEDDERS as readonly string[]).includes(stored.id)) return embedder;
+  return createOfflineEmbedder({ id: stored.id as OfflineEmbedderId, dimensions: stored.dimensions });
 }
 
 export function createGeneratorFromEnv(env: AiEnv): TextGenerator | undefined {

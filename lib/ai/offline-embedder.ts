@@ -11,7 +11,7 @@
  * letters, marks and digits; each word also yields its character trigrams with
  * boundary markers. Each feature is hashed (FNV-1a, 32-bit) to a dimension and
  * a sign (murmur3's finaliser on the hash), weighted by `1 + ln(tf)` (words 1.0,
- * trigrams 0.5), and the vector is L2-normalised.
+ * trigrams 0.5), and the vector is L2-normalised. English stop words are skipped (v2).
  *
  * Empty input: a zero vector has no direction, so cosine distance with it is
  * undefined (pgvector returns NaN). Dimension 0 is therefore reserved: features
@@ -20,9 +20,17 @@
  * every text with content.
  */
 import { AiConfigError } from "./errors.js";
+import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import type { Embedder } from "./types.js";
 
-export type OfflineEmbedderOptions = { dimensions?: number };
+/**
+ * `offline-hash-v2` (the default) leaves English stop words out — they carried ~29% of a query vector and no
+ * topic; `offline-hash-v1` keeps them, for databases whose vectors it made (see `npm run reembed`).
+ */
+export const OFFLINE_EMBEDDERS = ["offline-hash-v2", "offline-hash-v1"] as const;
+export type OfflineEmbedderId = (typeof OFFLINE_EMBEDDERS)[number];
+
+export type OfflineEmbedderOptions = { dimensions?: number; id?: OfflineEmbedderId };
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const WORD_WEIGHT = 1;
@@ -34,26 +42,34 @@ const TRIGRAM_WEIGHT = 0.5;
  * const embedder = createOfflineEmbedder({ dimensions: 384 });
  * const [a, b] = await embedder.embed(["pgvector index", "pgvector indexes"]);
  */
-export function createOfflineEmbedder({ dimensions = 384 }: OfflineEmbedderOptions = {}): Embedder {
+export function createOfflineEmbedder({
+  dimensions = 384,
+  id = "offline-hash-v2",
+}: OfflineEmbedderOptions = {}): Embedder {
   if (!Number.isInteger(dimensions) || dimensions < 8) {
     throw new AiConfigError(`offline embedder needs an integer dimension count of at least 8, got ${dimensions}`);
   }
+  if (!OFFLINE_EMBEDDERS.includes(id)) {
+    throw new AiConfigError(`offline embedder is one of ${OFFLINE_EMBEDDERS.join(", ")}, got "${id}"`);
+  }
+  const stopWords = id === "offline-hash-v1" ? undefined : ENGLISH_STOP_WORDS;
   return {
-    id: "offline-hash-v1",
+    id,
     dimensions,
     maxTokens: 8192,
     async embed(texts, opts) {
       opts?.signal?.throwIfAborted();
-      return texts.map((text) => hashEmbedding(text, dimensions));
+      return texts.map((text) => hashEmbedding(text, dimensions, stopWords));
     },
   };
 }
 
 /** The vector for one text; exported so callers can embed synchronously (e.g. in benchmarks). */
-export function hashEmbedding(text: string, dimensions: number): number[] {
+export function hashEmbedding(text: string, dimensions: number, stopWords?: ReadonlySet<string>): number[] {
   const features = new Map<string, number>();
   const add = (feature: string) => features.set(feature, (features.get(feature) ?? 0) + 1);
   for (const [word] of text.normalize("NFKC").toLowerCase().matchAll(WORD)) {
+    if (stopWords?.has(word)) continue;
     add(`w:${word}`);
     const chars = Array.from(`\u0002${word}\u0003`);
     for (let i = 0; i + 3 <= chars.length; i++) add(`c:${chars[i]}${chars[i + 1]}${chars[i + 2]}`);

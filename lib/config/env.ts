@@ -68,6 +68,22 @@ export const EnvSchema = z.object({
    * 0.48 at 40 and rises with it (BENCHMARKS.md, vectors); it is raised to at least 2 × limit.
    */
   SEARCH_EF_SEARCH: int(10, 1000, 100),
+  /**
+   * Text-search configuration (a `pg_ts_config` name) a new index gets: stemming and stop words for its language.
+   * `simple` indexes words as written. Per index: upload `args.text_search_config` when the upload creates it.
+   */
+  SEARCH_TEXT_CONFIG: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a text-search configuration name, e.g. english or simple")
+    .default("english"),
+  /**
+   * Hybrid search: the text leg's share of the fused relevance (the vector leg gets the rest). 0.7 because the
+   * default (offline, lexical) embedder is the weaker leg; with a semantic embedding model try 0.3–0.5.
+   */
+  SEARCH_TEXT_WEIGHT: z.coerce.number().min(0).max(1).default(0.7),
+  /** BM25 term-frequency saturation and length normalisation (Robertson's standard values). */
+  SEARCH_BM25_K1: z.coerce.number().min(0).max(10).default(1.2),
+  SEARCH_BM25_B: z.coerce.number().min(0).max(1).default(0.75),
   /** How long a claimed ingestion job is ours before another run may take it over. */
   JOB_LEASE_SECONDS: int(1, 3600, 120),
   JOB_MAX_ATTEMPTS: int(1, 50, 5),

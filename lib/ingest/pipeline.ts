@@ -13,10 +13,11 @@
 import { toSql } from "pgvector";
 import { AppError, ValidationError } from "../errors.js";
 import { ExtractionFailed, extract } from "../extract/index.js";
+import { chunkContext, embeddingText } from "../memory/chunk-context.js";
 import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext, PipelineStep } from "../memory/types.js";
 import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
-import { partition, partitionOptionsFromArgs } from "../partition/index.js";
+import { countTokens, partition, partitionOptionsFromArgs } from "../partition/index.js";
 import { type ChunkRecord, replaceChunks } from "../store/chunk-store.js";
 import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
 import { loadForProcessing, markFailed } from "../store/memory-store.js";
@@ -75,16 +76,19 @@ async function runSteps(
           ? await webPageInput(ctx, file.sourceUrl)
           : { bytes: file.content, fileName: file.name, contentType: file.contentType };
       const result = await extract(input);
-      extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
+      extracted.push({ file, sections: result.sections, mimeType: result.mimeType, title: result.title });
     }
 
     step = "partition";
     const parsed = partitionOptionsFromArgs(doc.args ?? undefined);
     if ("error" in parsed) throw new ValidationError(parsed.error);
     const drafts: ChunkRecord[] = [];
-    for (const { file, sections, mimeType } of extracted) {
-      for (const chunk of partition(sections, parsed.options, { maxTokens: ctx.embedder.maxTokens })) {
-        const contentHash = await sha256Hex(`${ctx.embedder.id}\n${chunk.text}`);
+    for (const { file, sections, mimeType, title } of extracted) {
+      const context = chunkContext({ name: file.name, ...(title ? { title } : {}) });
+      // The header travels with every chunk to the embedder, so it comes out of the embedder's token budget.
+      const maxTokens = Math.max(64, ctx.embedder.maxTokens - countTokens(embeddingText(context, "")));
+      for (const chunk of partition(sections, parsed.options, { maxTokens })) {
+        const contentHash = await sha256Hex(`${ctx.embedder.id}\n${embeddingText(context, chunk.text)}`);
         const id = await sha256Hex(`${index}\n${documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`);
         drafts.push({
           id: id.slice(0, 40),
@@ -93,6 +97,7 @@ async function runSteps(
           partitionNumber: chunk.partitionNumber,
           sectionNumber: chunk.sectionNumber,
           text: chunk.text,
+          context,
           contentHash,
         });
       }
@@ -103,7 +108,11 @@ async function runSteps(
     const known = await recordStepsAndFindCached(ctx.db, target, ["extract", "partition"], hashes);
 
     step = "gen_embeddings";
-    const missing = [...new Map(drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, d.text]))];
+    const missing = [
+      ...new Map(
+        drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, embeddingText(d.context, d.text)]),
+      ),
+    ];
     if (missing.length) {
       const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
       const fresh = missing.map(([hash], i): [string, string] => [hash, toSql(vectors[i])]);

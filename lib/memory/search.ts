@@ -1,21 +1,27 @@
 /**
  * @module
- * `searchMemory`: embeds the query, retrieves chunks (hybrid full-text + vector
- * by default; `args.hybrid: false` or `args.search_mode: "vector"` for vector
- * only) and groups them into Kernel Memory Citations, one per document file,
- * partitions ordered by relevance. A missing index simply has no results.
+ * `searchMemory`: embeds the query, retrieves chunks (hybrid BM25 + vector by
+ * default; `args.hybrid: false` or `args.search_mode: "vector"` for vector
+ * only, `args.search_mode: "text"` for BM25 only) and groups them into Kernel
+ * Memory Citations, one per document file, in the order of their best
+ * partition's relevance. A missing index simply has no results.
  */
-import { type ChunkHit, searchChunks } from "../store/chunk-search.js";
+import type { Config } from "../config/env.js";
+import { type ChunkHit, DEFAULT_RANKING, type SearchMode, searchChunks } from "../store/chunk-search.js";
+import type { Ranking } from "../store/hybrid-search.js";
 import { candidateCount, rerankHits } from "./rerank.js";
 import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
 
 export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {
   const [vector] = await ctx.embedder.embed([input.query]);
+  const mode = searchMode(input.args);
   const hits = await searchChunks(ctx.reader ?? ctx.db, {
     index: input.index,
     vector: vector!,
     dimensions: ctx.embedder.dimensions,
-    text: hybridEnabled(input.args) ? input.query : undefined,
+    text: input.query,
+    mode,
+    ranking: rankingOf(ctx.config),
     filters: input.filters,
     minRelevance: input.minRelevance,
     limit: candidateCount(ctx, input),
@@ -24,10 +30,19 @@ export async function searchMemory(ctx: MemoryContext, input: SearchInput): Prom
   return { query: input.query, noResult: hits.length === 0, results: toCitations(input.index, hits) };
 }
 
-function hybridEnabled(args: Record<string, unknown> | undefined): boolean {
-  if (!args) return true;
-  if (args.hybrid === false || args.hybrid === "false") return false;
-  return args.search_mode !== "vector";
+function searchMode(args: Record<string, unknown> | undefined): SearchMode {
+  if (!args) return "hybrid";
+  if (args.hybrid === false || args.hybrid === "false" || args.search_mode === "vector") return "vector";
+  return args.search_mode === "text" ? "text" : "hybrid";
+}
+
+export function rankingOf(config: Config): Ranking {
+  return {
+    ...DEFAULT_RANKING,
+    textWeight: config.SEARCH_TEXT_WEIGHT,
+    k1: config.SEARCH_BM25_K1,
+    b: config.SEARCH_BM25_B,
+  };
 }
 
 export function toCitations(index: string, hits: readonly ChunkHit[]): Citation[] {
@@ -58,5 +73,6 @@ export function toCitations(index: string, hits: readonly ChunkHit[]): Citation[
     });
   }
   for (const c of byFile.values()) c.partitions.sort((a, b) => b.relevance - a.relevance);
+  // Hits arrive best first, so citations are in the order of their best partition.
   return [...byFile.values()];
 }

@@ -13,6 +13,7 @@ import { log } from "../log/logger.js";
 import { isIngestedFrom } from "../store/document-fingerprint.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex } from "./hashing.js";
+import { textConfigForUpload } from "./text-config.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
@@ -40,6 +41,7 @@ export async function uploadDocument(
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
+  const textConfig = await textConfigForUpload(ctx, input.index, input.args);
   const steps = input.steps.length ? input.steps : DEFAULT_STEPS;
   // A page behind a URL may have changed although its address did not: those are always fetched again.
   const fingerprint = files.some((f) => f.contentType === WEB_PAGE_TYPE)
@@ -58,6 +60,7 @@ export async function uploadDocument(
     files,
     maxAttempts: ctx.config.JOB_MAX_ATTEMPTS,
     fingerprint,
+    textConfig,
   });
   // The job is already durable; this run only makes it fast. If it dies, cron takes over.
   ctx.waitUntil(

@@ -4,10 +4,12 @@
  * database handle. Built lazily from the environment on first use and cached
  * at module scope, so warm invocations reuse everything.
  */
+
+import { followStoredOfflineSpace } from "../ai/config.js";
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
 import type { Reranker } from "../ai/reranker.js";
 import { createRerankerFromEnv } from "../ai/reranker-config.js";
-import { type Config, parseConfig } from "../config/env.js";
+import { type Config, ConfigError, parseConfig } from "../config/env.js";
 import {
   createReadDb,
   DatabaseConfigError,
@@ -21,7 +23,8 @@ import { runUploadedJob } from "../ingest/runner.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
-import { ensureEmbeddingSpace } from "../store/embedding-space.js";
+import { ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
+import { textConfigExists } from "../store/text-config.js";
 
 export type Services = {
   config: Config;
@@ -83,7 +86,11 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         if (config.AUTO_MIGRATE) await migrate(db);
-        await ensureEmbeddingSpace(db, embedder);
+        if (!(await textConfigExists(db, config.SEARCH_TEXT_CONFIG))) {
+          throw new ConfigError(`SEARCH_TEXT_CONFIG: no text-search configuration '${config.SEARCH_TEXT_CONFIG}'`);
+        }
+        services.embedder = followStoredOfflineSpace(rawEnv, embedder, await storedEmbeddingSpace(db));
+        await ensureEmbeddingSpace(db, services.embedder);
       }),
   };
   byEnvKey.set(key, services);

@@ -8,7 +8,18 @@ import { toSql } from "pgvector";
 import type { Db } from "../db/index.js";
 import { dims, indexedDistance } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
+import { DEFAULT_HEADER_WEIGHT, DEFAULT_POSTINGS_BUDGET, hybridSql, type Ranking } from "./hybrid-search.js";
 import type { MemoryFilter, Tags } from "./records.js";
+
+export type SearchMode = "hybrid" | "vector" | "text";
+
+export const DEFAULT_RANKING: Ranking = {
+  textWeight: 0.7,
+  k1: 1.2,
+  b: 0.75,
+  headerWeight: DEFAULT_HEADER_WEIGHT,
+  postingsBudget: DEFAULT_POSTINGS_BUDGET,
+};
 
 export type ChunkHit = {
   document_id: string;
@@ -28,8 +39,11 @@ export type ChunkQuery = {
   index: string;
   vector: number[];
   dimensions: number;
-  /** For the full-text leg of hybrid retrieval; absent = vector only. */
+  /** The query text for the full-text leg; absent = vector only. */
   text?: string;
+  /** `hybrid` (default when `text` is given), `vector` (cosine only) or `text` (BM25 only). */
+  mode?: SearchMode;
+  ranking?: Ranking;
   filters: readonly MemoryFilter[];
   minRelevance: number;
   limit: number;
@@ -38,69 +52,45 @@ export type ChunkQuery = {
 };
 
 /**
- * Nearest chunks by cosine similarity, optionally fused with full-text hits by
- * reciprocal rank fusion. pgvector's iterative index scan keeps selective tag
- * filters from starving the result; minRelevance is applied in SQL.
+ * Chunks ordered by relevance: cosine similarity (vector), BM25 scaled into [0, 1) (text), or their weighted sum
+ * (hybrid, see `hybrid-search.ts`). pgvector's iterative index scan keeps selective tag filters from starving the
+ * vector leg; minRelevance applies to the relevance returned.
  */
 export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const d = dims(q.dimensions);
   const candidates = Math.min(400, Math.max(40, q.limit * 2));
   const efSearch = String(Math.min(1000, Math.max(q.efSearch, candidates)));
-  const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance, efSearch];
-  const where = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
+  const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance];
+  // vector_dims: the HNSW index is partial on it (see embedding-space.ts), and no row of another space is cast.
+  const where = `c.index_name = $2 and vector_dims(c.embedding) = ${d} and ${compileFilters(q.filters, params)}`;
   // Ranking uses the index's half-precision distance; relevance (and minRelevance) the stored float32 vectors.
   const ranking = indexedDistance(d, "c.embedding", "$1");
   const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
-  const vectorWhere = `${where} and ${HNSW_SETTINGS_GATE}`;
+  // Only statements with a nearest-neighbour scan carry the settings (an unreferenced parameter has no type).
+  const vectorWhere = () => `${where} and ${hnswSettingsGate(`$${params.push(efSearch)}`)}`;
   const columns = `c.document_id, c.file_id, c.partition_number, c.section_number, c.text, c.tags, c.last_update,
                    f.name as file_name, f.content_type, f.source_url, 1 - ${distance} as relevance`;
   const files = `left join memory_files f
                    on f.index_name = c.index_name and f.document_id = c.document_id and f.file_id = c.file_id`;
-  let sql: string;
-  const terms = q.text ? queryTerms(q.text) : [];
-  if (terms.length) {
-    const termsParam = `$${params.push(terms)}`;
-    // The lexical leg ranks by the query's discriminative terms (those in at most 10% of the
-    // index's chunks, weighted by IDF), so a rare exact term the embedding blurs still surfaces;
-    // when every term is common, all of them count. Document frequencies are counted up to a cap.
-    // MATERIALIZED: inlined, each per-term count would run once per reference (three to four times).
-    sql = `with vec as (
-             select id, row_number() over (order by dist) as r
-               from (select c.id, ${ranking} as dist from memory_chunks c where ${vectorWhere}
-                      order by ${ranking} limit ${candidates}) v
-           ), total as materialized (
-             select count(*)::float8 as n from (select 1 from memory_chunks c where c.index_name = $2 limit 5000) s
-           ), df as materialized (
-             select t.term, (select count(*) from (select 1 from memory_chunks c
-                               where c.index_name = $2 and c.fts @@ to_tsquery('simple', t.term) limit 5000) s)::float8 as n
-               from unnest(${termsParam}::text[]) as t(term)
-           ), weighted as materialized (
-             select df.term, ln(1 + (total.n - df.n + 0.5) / (df.n + 0.5)) as idf,
-                    df.n <= greatest(1, 0.1 * total.n) as rare
-               from df, total where df.n > 0
-           ), chosen as materialized (
-             select term, idf, to_tsquery('simple', term) as q
-               from weighted w where w.rare or not exists (select 1 from weighted where rare)
-           ), any_term as materialized (
-             -- One GIN lookup finds the candidates; each is then scored against the few chosen terms.
-             select to_tsquery('simple', string_agg(term, ' | ')) as q from chosen
-           ), txt as (
-             select id, row_number() over (order by score desc, id) as r
-               from (select c.id, (select sum(ch.idf) from chosen ch where c.fts @@ ch.q) as score
-                       from memory_chunks c, any_term
-                      where ${where} and c.fts @@ any_term.q
-                      order by score desc, c.id limit ${candidates}) t
-           ), fused as (
-             select id, sum(1.0 / (60 + r)) as score from (select * from vec union all select * from txt) u group by id
-           )
-           select ${columns} from fused join memory_chunks c on c.id = fused.id ${files}
-            where 1 - ${distance} >= $4
-            order by fused.score desc, relevance desc limit $3`;
-  } else {
-    sql = `select * from (
-             select ${columns} from memory_chunks c ${files} where ${vectorWhere} order by ${ranking} limit $3
-           ) s where relevance >= $4 order by relevance desc`;
-  }
+  const sql =
+    q.mode === "vector" || !q.text
+      ? `select * from (
+           select ${columns} from memory_chunks c ${files} where ${vectorWhere()} order by ${ranking} limit $3
+         ) s where relevance >= $4 order by relevance desc`
+      : hybridSql(
+          {
+            text: q.text,
+            dimensions: q.dimensions,
+            candidates,
+            // Text mode is BM25 alone: the relevance is the scaled BM25 score, not a fused one.
+            ranking: { ...(q.ranking ?? DEFAULT_RANKING), ...(q.mode === "text" ? { textWeight: 1 } : {}) },
+            vectorLeg: q.mode === "text" ? undefined : { where: vectorWhere(), order: ranking },
+          },
+          where,
+          columns,
+          files,
+          params,
+        );
   const rows = await db.query<ChunkHit>(sql, params);
   return rows.map((h) => ({ ...h, relevance: Number(h.relevance) }));
 }
@@ -115,11 +105,7 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
  * other clients' transactions or be refused. ef_search is per query (raised to the candidate count), which a
  * per-connection setting could not express. test/node/search-round-trip.test.ts proves the settings take effect.
  */
-const HNSW_SETTINGS_GATE = `(select set_config('hnsw.iterative_scan', 'relaxed_order', true)
-                                 || set_config('hnsw.ef_search', $5, true)) is not null`;
-
-/** Lower-cased word tokens, safe as `to_tsquery` operands (letters and digits only), at most 32. */
-export function queryTerms(text: string): string[] {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return [...new Set(words)].slice(0, 32);
+function hnswSettingsGate(efSearchParam: string): string {
+  return `(select set_config('hnsw.iterative_scan', 'relaxed_order', true)
+                || set_config('hnsw.ef_search', ${efSearchParam}, true)) is not null`;
 }

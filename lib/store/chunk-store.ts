@@ -17,6 +17,8 @@ export type ChunkRecord = {
   partitionNumber: number;
   sectionNumber: number;
   text: string;
+  /** The contextual header (title / file name) the chunk is embedded and indexed with; not part of `text`. */
+  context: string;
   /** The chunk's embedding is read from memory_embeddings by this hash (cacheEmbeddings wrote it). */
   contentHash: string;
 };
@@ -60,16 +62,17 @@ export async function replaceChunks(
     const slice = input.chunks.slice(i, i + INSERT_SLICE);
     statements.push({
       text: `insert into memory_chunks
-               (id, index_name, document_id, file_id, partition_number, section_number, text, content_hash,
-                embedding, tags, tag_list)
-             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.hash, e.embedding,
+               (id, index_name, document_id, file_id, partition_number, section_number, text, context,
+                content_hash, embedding, tags, tag_list)
+             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, e.embedding,
                     $4::jsonb || jsonb_build_object(
                       '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
                       '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
                     $5::text[] || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
                                         '__part_n:' || u.pn, '__sect_n:' || u.sn]
-               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[])
-                    as u(id, file_id, file_type, pn, sn, body, hash)
+               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[],
+                           $13::text[])
+                    as u(id, file_id, file_type, pn, sn, body, hash, ctx)
                -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
                left join memory_embeddings e on e.index_name = $1 and e.content_hash = u.hash
               where ${current}`,
@@ -86,6 +89,7 @@ export async function replaceChunks(
         slice.map((c) => c.sectionNumber),
         slice.map((c) => c.text),
         slice.map((c) => c.contentHash),
+        slice.map((c) => c.context),
       ],
     });
   }

@@ -2,7 +2,8 @@
  * @module
  * The vector space a database holds: recorded once, refused when the
  * configured embedder differs, and served by an HNSW cosine expression index
- * for its dimension. The dimension is the only value interpolated into SQL,
+ * for its dimension — partial on that dimension, so rows (or not yet vacuumed row versions) of another space,
+ * as during `npm run reembed`, are never cast into it. The dimension is the only value interpolated into SQL,
  * a validated integer from configuration, never user input.
  *
  * The index keeps half-precision copies (`halfvec`): half the size of a
@@ -33,6 +34,14 @@ export function indexedDistance(d: number, column: string, query: string): strin
   return `(${column}::halfvec(${n}) <=> ${query}::halfvec(${n}))`;
 }
 
+export type EmbeddingSpace = { id: string; dimensions: number };
+
+/** The vector space this database records, if any. */
+export async function storedEmbeddingSpace(db: Db): Promise<EmbeddingSpace | undefined> {
+  const [row] = await db.query<{ value: EmbeddingSpace }>("select value from memory_settings where key = 'embedding'");
+  return row?.value;
+}
+
 export function dims(d: number): number {
   if (!Number.isInteger(d) || d < 1 || d > 16_000) throw new EmbeddingSpaceMismatch(`invalid vector dimension ${d}`);
   return d;
@@ -45,16 +54,11 @@ export function dims(d: number): number {
  */
 export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensions: number }): Promise<void> {
   const d = dims(space.dimensions);
-  const read = async () =>
-    (
-      await db.query<{ value: { id: string; dimensions: number } }>(
-        "select value from memory_settings where key = 'embedding'",
-      )
-    )[0]?.value;
+  const read = () => storedEmbeddingSpace(db);
   const check = (stored: { id: string; dimensions: number } | undefined) => {
     if (stored && (stored.id !== space.id || stored.dimensions !== d)) {
       throw new EmbeddingSpaceMismatch(
-        `this database holds ${stored.dimensions}-dimension vectors from embedder '${stored.id}', but the service is configured with '${space.id}' (${d} dimensions); use the same embedder, or a new database and re-ingest`,
+        `this database holds ${stored.dimensions}-dimension vectors from embedder '${stored.id}', but the service is configured with '${space.id}' (${d} dimensions); use the same embedder, or move this database to the new one with \`npm run reembed\``,
       );
     }
   };
@@ -75,7 +79,8 @@ export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensio
     {
       text: `create index if not exists memory_chunks_hnsw_${d} on memory_chunks
              using hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops)
-             with (m = ${HNSW_OPTIONS.m}, ef_construction = ${HNSW_OPTIONS.efConstruction})`,
+             with (m = ${HNSW_OPTIONS.m}, ef_construction = ${HNSW_OPTIONS.efConstruction})
+             where vector_dims(embedding) = ${d}`,
     },
   ]);
   check(await read());

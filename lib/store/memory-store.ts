@@ -39,11 +39,16 @@ export async function saveUpload(
     maxAttempts: number;
     /** What the document will be ingested from (see document-fingerprint.ts); absent = never skipped. */
     fingerprint?: string;
+    /** The text-search configuration the index gets if this upload creates it (an existing pg_ts_config). */
+    textConfig: string;
   },
 ): Promise<{ generation: number; jobId: string }> {
   const key = [input.index, input.documentId];
   const results = await db.batch([
-    { text: "insert into memory_indexes (name) values ($1) on conflict do nothing", params: [input.index] },
+    {
+      text: "insert into memory_indexes (name, text_config) values ($1, $2::regconfig) on conflict do nothing",
+      params: [input.index, input.textConfig],
+    },
     {
       text: `insert into memory_documents
                (index_name, document_id, tags, steps, remaining_steps, args, ingest_fingerprint)

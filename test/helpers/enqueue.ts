@@ -30,5 +30,6 @@ export function enqueueFile(
       },
     ],
     maxAttempts: target.maxAttempts ?? 3,
+    textConfig: "english",
   });
 }

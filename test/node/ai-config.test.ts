@@ -16,7 +16,9 @@ describe("AI configuration from the environment", () => {
   });
 
   it("defaults to the offline embedder and no generator", () => {
-    expect(createEmbedderFromEnv({})).toMatchObject({ id: "offline-hash-v1", dimensions: 384 });
+    expect(createEmbedderFromEnv({})).toMatchObject({ id: "offline-hash-v2", dimensions: 384 });
+    expect(createEmbedderFromEnv({ EMBEDDING_MODEL: "offline-hash-v1" }).id).toBe("offline-hash-v1");
+    expect(() => createEmbedderFromEnv({ EMBEDDING_MODEL: "offline-hash-v9" })).toThrow(/offline-hash-v2/);
     expect(createEmbedderFromEnv({ EMBEDDING_PROVIDER: "", EMBEDDING_DIMENSIONS: "64" }).dimensions).toBe(64);
     expect(createGeneratorFromEnv({})).toBeUndefined();
     expect(createGeneratorFromEnv({ GENERATION_PROVIDER: "none" })).toBeUndefined();

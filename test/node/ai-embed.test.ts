@@ -24,8 +24,16 @@ describe("offline embedder", () => {
   const embedder = createOfflineEmbedder({ dimensions: 384 });
 
   it("describes itself", () => {
-    expect(embedder).toMatchObject({ id: "offline-hash-v1", dimensions: 384, maxTokens: 8192 });
+    expect(embedder).toMatchObject({ id: "offline-hash-v2", dimensions: 384, maxTokens: 8192 });
     expect(createOfflineEmbedder().dimensions).toBe(384);
+  });
+
+  it("v2 gives stop words no weight; v1 still does", async () => {
+    const v1 = createOfflineEmbedder({ id: "offline-hash-v1" });
+    const [a, b] = await embedder.embed(["the pump of the station", "pump station"]);
+    expect(cosine(a!, b!)).toBeCloseTo(1, 10);
+    const [c, d] = await v1.embed(["the pump of the station", "pump station"]);
+    expect(cosine(c!, d!)).toBeLessThan(0.95);
   });
 
   it("is deterministic, fixed-size and unit length", async () => {

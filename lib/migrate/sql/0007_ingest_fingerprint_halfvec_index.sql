@@ -25,8 +25,8 @@ begin
     execute format('drop index %I', old.relname);
     execute format(
       'create index %I on memory_chunks using hnsw ((embedding::halfvec(%s)) halfvec_cosine_ops) '
-      'with (m = 24, ef_construction = 100)',
-      old.relname, old.d);
+      'with (m = 24, ef_construction = 100) where vector_dims(embedding) = %s',
+      old.relname, old.d, old.d);
   end loop;
 end
 $$;

@@ -1,0 +1,157 @@
+/**
+ * @module
+ * hybrid-scale: hybrid vs vector-only search latency on a large index (`--scale-chunks 100000`), per query class —
+ * bench-like, all common terms, all rare terms, mixed — so the text leg's cost is seen where it used to explode
+ * (every chunk holding a common term). The index is built through the service: migrations, upload → pipeline
+ * (chunker, offline embedder), small chunks so the count is reached with a modest corpus. Both modes go through
+ * `searchMemory` over the same `pg` pool, sequentially, alternating, in the same run.
+ */
+import { createOfflineEmbedder } from "../lib/ai/index.js";
+import { searchMemory } from "../lib/memory/search.js";
+import { uploadDocument } from "../lib/memory/upload.js";
+import { createTestDatabase } from "../test/helpers/database.js";
+import { sizeTag } from "./lib/args.js";
+import type { Bench, BenchEnv } from "./lib/bench-env.js";
+import { generateCorpus, generateQueries, prng } from "./lib/corpus.js";
+import { benchContext, dropWhenIdle, migrated } from "./lib/memory-db.js";
+import { createPgDb } from "./lib/pg-db.js";
+import type { BenchReport } from "./lib/report.js";
+import { ms, num, ratio, summarize } from "./lib/stats.js";
+
+const INDEX = "scale";
+const CHUNK_TOKENS = 100;
+const CHUNKS_PER_DOCUMENT = 400;
+const QUERIES = 60;
+const LIMIT = 10;
+
+export const hybridScale: Bench = {
+  name: "hybrid-scale",
+  summary: "hybrid vs vector p50/p99 at --scale-chunks (default 10k; record 100k) in four query classes",
+  async run(env: BenchEnv): Promise<BenchReport> {
+    const target = env.args.scaleChunks;
+    const database = await createTestDatabase("smbscale");
+    const db = createPgDb(database.url, { applicationName: "sm-bench-scale", max: 5 });
+    const embedder = createOfflineEmbedder();
+    try {
+      await migrated(db, embedder);
+      const { ctx, settle } = benchContext(db, embedder);
+      const documents = Math.ceil(target / CHUNKS_PER_DOCUMENT);
+      // ~1.9 bytes per token of this corpus (made-up words split into many tokens): ~CHUNKS_PER_DOCUMENT each.
+      const docs = generateCorpus({ bytes: target * CHUNK_TOKENS * 1.9, documents, seed: 11 });
+      const t0 = performance.now();
+      for (const [i, doc] of docs.entries()) {
+        await uploadDocument(ctx, {
+          index: INDEX,
+          documentId: doc.documentId,
+          files: [{ name: `${doc.documentId}.txt`, bytes: new TextEncoder().encode(doc.text) }],
+          tags: {},
+          steps: [],
+          args: {
+            custom_partitioning_max_tokens_per_paragraph_int: CHUNK_TOKENS,
+            custom_partitioning_overlapping_tokens_int: 10,
+          },
+        });
+        // Bounded concurrency: a few documents' pipelines at a time.
+        if (i % 4 === 3) await settle();
+      }
+      await settle();
+      await db.query("analyze");
+      const [{ chunks, pending }] = (await db.query<{ chunks: number; pending: string }>(
+        `select (select count(*)::int from memory_chunks) as chunks,
+                (select array_to_string(reloptions, ', ') from pg_class where relname = 'memory_chunks_fts') as pending`,
+      )) as [{ chunks: number; pending: string }];
+      env.log(`${chunks} chunks ingested in ${num((performance.now() - t0) / 1000, 0)} s`);
+
+      const classes = await queryClasses(db, chunks);
+      const rows: Array<Array<string>> = [];
+      let worstP50 = 0;
+      let worstP99 = 0;
+      for (const [name, queries] of classes) {
+        const times = { hybrid: [] as number[], vector: [] as number[] };
+        for (const [i, query] of queries.entries()) {
+          for (const mode of i % 2 ? (["vector", "hybrid"] as const) : (["hybrid", "vector"] as const)) {
+            const s = performance.now();
+            await searchMemory(ctx, {
+              index: INDEX,
+              query,
+              filters: [],
+              minRelevance: 0,
+              limit: LIMIT,
+              args: { search_mode: mode },
+            });
+            if (i >= 5) times[mode].push(performance.now() - s);
+          }
+        }
+        const h = summarize(times.hybrid);
+        const v = summarize(times.vector);
+        worstP50 = Math.max(worstP50, h.p50 / v.p50);
+        worstP99 = Math.max(worstP99, h.p99 / v.p99);
+        rows.push([
+          name,
+          queries[0]!,
+          ms(v.p50),
+          ms(h.p50),
+          ratio(h.p50 / v.p50),
+          ms(v.p99),
+          ms(h.p99),
+          ratio(h.p99 / v.p99),
+        ]);
+      }
+      const tag = sizeTag(env.args, ["scaleChunks"]);
+      return {
+        id: tag ? `hybrid-scale@${tag}` : "hybrid-scale",
+        title: `Hybrid search cost at ${num(chunks)} chunks, per query class`,
+        headline: `hybrid ÷ vector-only, worst class: p50 ${ratio(worstP50)}, p99 ${ratio(worstP99)}`,
+        tables: [
+          {
+            headers: [
+              "query class",
+              "example",
+              "vector p50",
+              "hybrid p50",
+              "ratio",
+              "vector p99",
+              "hybrid p99",
+              "ratio",
+            ],
+            rows,
+          },
+        ],
+        notes: [
+          `${num(chunks)} chunks of ≤ ${CHUNK_TOKENS} tokens from ${docs.length} synthetic documents, uploaded through ` +
+            "the pipeline (offline embedder); searchMemory over plain pg, sequential, modes alternating; " +
+            `${QUERIES - 5} timed queries per class after 5 warm-up.`,
+          "Classes by the maintained term statistics: common = 3 of the 40 most frequent lexemes; rare = 3 of the 200 " +
+            "rarest; mixed = one of each plus a mid-frequency one (< 5% of chunks); bench-like = the search bench's queries.",
+          `Full-text GIN index options: ${pending} (the pending list is merged by inserts past 256 kB; no autovacuum).`,
+        ],
+      };
+    } finally {
+      await db.close();
+      await dropWhenIdle(database);
+    }
+  },
+};
+
+async function queryClasses(db: ReturnType<typeof createPgDb>, chunks: number): Promise<Array<[string, string[]]>> {
+  const terms = await db.query<{ lexeme: string; chunks: number }>(
+    "select lexeme, chunks from memory_terms where index_name = $1 order by chunks desc",
+    [INDEX],
+  );
+  const common = terms.slice(0, 40).map((t) => t.lexeme);
+  // Rare: the 200 rarest lexemes (a Zipf vocabulary this small has few below 0.1% at 100k chunks).
+  const rare = terms.slice(-200).map((t) => t.lexeme);
+  const mid = terms
+    .slice(40, -200)
+    .filter((t) => t.chunks < chunks / 20)
+    .map((t) => t.lexeme);
+  const random = prng(5);
+  const pick = (from: string[]) => from[Math.floor(random() * from.length)]!;
+  const make = (f: () => string[]) => Array.from({ length: QUERIES }, () => f().join(" "));
+  return [
+    ["bench-like", generateQueries(QUERIES, 23)],
+    ["all common", make(() => [pick(common), pick(common), pick(common)])],
+    ["all rare", make(() => [pick(rare), pick(rare), pick(rare)])],
+    ["mixed", make(() => [pick(common), pick(mid.length ? mid : common), pick(rare)])],
+  ];
+}

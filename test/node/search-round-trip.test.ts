@@ -102,6 +102,7 @@ describe("searchChunks", () => {
   it("control: the same filtered k-NN without the in-statement settings comes back short (the index scan starves)", async () => {
     const { rows } = await client.query(
       `select id from memory_chunks c where c.index_name = 'rt' and c.tag_list @> array['shard:3']
+          and vector_dims(c.embedding) = ${D}
         order by c.embedding::halfvec(${D}) <=> $1::halfvec(${D}) limit 30`,
       [JSON.stringify(vector(ROWS + 7))],
     );

@@ -23,7 +23,7 @@ const flag = (fallback: boolean) =>
 
 export const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
-  DB_TRANSPORT: z.enum(["pool", "http", "pglite"]).optional(),
+  DB_TRANSPORT: z.enum(["pool", "http", "pglite", "hyperdrive"]).optional(),
   DB_POOL_MAX: int(1, 1000, 5),
   DB_IDLE_TIMEOUT_MS: int(0, 3_600_000, 10_000),
   DB_CONNECT_TIMEOUT_MS: int(100, 120_000, 10_000),

@@ -36,3 +36,9 @@ export function dbConfigKey(config: DbConfig): string {
 export function isWorkersRuntime(): boolean {
   return globalThis.navigator?.userAgent === "Cloudflare-Workers";
 }
+
+/** The connection string of a Hyperdrive binding (`env.HYPERDRIVE`), if `binding` is one. */
+export function hyperdriveConnectionString(binding: unknown): string | undefined {
+  const value = (binding as { connectionString?: unknown } | null | undefined)?.connectionString;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

@@ -8,6 +8,7 @@
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
+import type { IngestQueue } from "../queue/message.js";
 
 /** `{ key: [values] }`, as Kernel Memory serialises a TagCollection. */
 export type Tags = Record<string, string[]>;
@@ -137,6 +138,8 @@ export type MemoryContext = {
   generator?: TextGenerator;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
+  /** Workers' `INGEST_QUEUE` producer, when bound: accepted uploads are sent to the ingestion Worker. */
+  ingestQueue?: IngestQueue;
 };
 
 export const NO_ANSWER_TEXT = "INFO NOT FOUND";

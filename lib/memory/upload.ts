@@ -2,12 +2,12 @@
  * @module
  * `uploadDocument`: stores the files and a fresh pipeline status in one atomic
  * batch with its ingestion job (the index is created by its first upload),
- * then starts that job in the background of the same invocation. Re-uploading a documentId replaces
+ * then hands that job over (`#ingestion`: run in the background on Node, queued for the ingestion Worker on Workers). Re-uploading a documentId replaces
  * the document; its old chunks stay searchable until the new ones land.
  */
-import { detectContentType, UnsupportedContentType } from "../extract/index.js";
-import { runUploadedJob } from "../jobs/runner.js";
-import { log } from "../log/logger.js";
+import { handOverJob } from "#ingestion";
+import { detectContentType } from "../extract/detect.js";
+import { UnsupportedContentType } from "../extract/errors.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex, toBase64 } from "./hashing.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
@@ -46,12 +46,8 @@ export async function uploadDocument(
     files,
     maxAttempts: ctx.config.JOB_MAX_ATTEMPTS,
   });
-  // The job is already durable; this run only makes it fast. If it dies, cron takes over.
-  ctx.waitUntil(
-    runUploadedJob(ctx, jobId).catch((err: unknown) =>
-      log.error("job.crashed", { jobId, index: input.index, documentId: input.documentId, error: err }),
-    ),
-  );
+  // Node runs it in this invocation's background; Workers send it to the ingestion Worker (package.json `#ingestion`).
+  await handOverJob(ctx, { jobId, index: input.index, documentId: input.documentId });
   return { index: input.index, documentId: input.documentId };
 }
 

@@ -6,10 +6,18 @@
  */
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
 import { type Config, parseConfig } from "../config/env.js";
-import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } from "../db/index.js";
+import {
+  type Db,
+  type DbConfig,
+  getDb,
+  hyperdriveConnectionString,
+  isWorkersRuntime,
+  useLocalNeonProxy,
+} from "../db/index.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
+import { type IngestQueue, isIngestQueue } from "../queue/message.js";
 import { ensureEmbeddingSpace } from "../store/embedding-space.js";
 
 export type Services = {
@@ -18,6 +26,8 @@ export type Services = {
   embedder: Embedder;
   /** Absent when no model is configured: answers are then extractive. */
   generator?: TextGenerator;
+  /** Workers' `INGEST_QUEUE` producer binding, when there is one. */
+  ingestQueue?: IngestQueue;
   /**
    * Resolves once migrations have run and the stored vector space matches the
    * embedder (at most once per instance; a failure is retried by the next call).
@@ -29,11 +39,15 @@ const byEnvObject = new WeakMap<object, Services>();
 const byEnvKey = new Map<string, Services>();
 const prepared = new WeakMap<Db, Map<string, Promise<void>>>();
 
-export function dbConfigFrom(config: Config): DbConfig {
+/** `bindings` are the runtime's non-string bindings; `hyperdrive` reads its URL from `HYPERDRIVE`. */
+export function dbConfigFrom(config: Config, bindings: Record<string, unknown> = {}): DbConfig {
   const transport = config.DB_TRANSPORT ?? (isWorkersRuntime() ? "http" : config.DATABASE_URL ? "pool" : "pglite");
   return {
     transport,
-    url: config.DATABASE_URL,
+    url:
+      transport === "hyperdrive"
+        ? (hyperdriveConnectionString(bindings.HYPERDRIVE) ?? config.DATABASE_URL)
+        : config.DATABASE_URL,
     poolMax: config.DB_POOL_MAX,
     idleTimeoutMs: config.DB_IDLE_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
@@ -56,13 +70,14 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
   const config = parseConfig(rawEnv);
   setLogLevel(config.LOG_LEVEL);
   if (config.NEON_LOCAL_PROXY) useLocalNeonProxy(config.NEON_LOCAL_PROXY);
-  const db = getDb(dbConfigFrom(config));
+  const db = getDb(dbConfigFrom(config, rawEnv));
   const embedder = createEmbedderFromEnv(rawEnv);
   const services: Services = {
     config,
     db,
     embedder,
     generator: createGeneratorFromEnv(rawEnv),
+    ...(isIngestQueue(rawEnv.INGEST_QUEUE) ? { ingestQueue: rawEnv.INGEST_QUEUE } : {}),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         if (config.AUTO_MIGRATE) await migrate(db);
@@ -81,6 +96,7 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     config: services.config,
     embedder: services.embedder,
     ...(services.generator ? { generator: services.generator } : {}),
+    ...(services.ingestQueue ? { ingestQueue: services.ingestQueue } : {}),
     waitUntil,
   };
 }

@@ -5,9 +5,10 @@
  * can only call a URL. Protected by the API key like every data route; make
  * the cron's secret one of `API_KEYS`. `?budgetMs=` shortens the run.
  */
+
 import { Hono } from "hono";
+import { runJobsTick } from "#ingestion";
 import { ValidationError } from "../../errors.js";
-import { runTick } from "../../jobs/scheduled.js";
 import type { HonoEnv } from "../hono-env.js";
 import { waitUntilFor } from "./memory/context.js";
 
@@ -19,7 +20,7 @@ export function jobRoutes(): Hono<HonoEnv> {
     if (budgetMs !== undefined && (!Number.isInteger(budgetMs) || budgetMs < 100 || budgetMs > 900_000)) {
       throw new ValidationError("budgetMs must be an integer between 100 and 900000");
     }
-    const report = await runTick(c.get("services"), {
+    const report = await runJobsTick(c.get("services"), {
       cron: "http",
       waitUntil: waitUntilFor(c),
       ...(budgetMs ? { budgetMs } : {}),

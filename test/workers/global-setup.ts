@@ -21,6 +21,7 @@ declare module "vitest" {
     applicationName: string;
     hyperdriveUrl: string;
     postgresPort: number;
+    bouncerPort: number;
   }
 }
 
@@ -38,6 +39,7 @@ export default async function setup(project: TestProject) {
     `postgresql://postgres:local@127.0.0.1:${bouncer.port}/${database.name}?sslmode=disable`,
   );
   project.provide("postgresPort", PG_PORT);
+  project.provide("bouncerPort", bouncer.port);
   return async () => {
     await bouncer.close();
     await proxy.close();

@@ -53,7 +53,10 @@ function workerdProject(name: string, configPath: string, include: string[], var
 }
 
 export const workerdProjects = [
-  workerdProject("workers", "./wrangler.toml", ["test/workers/api/**/*.test.ts"]),
+  // 1 MiB uploads, as in the Node bad-input suite: its 2 MB bodies must be over the limit.
+  workerdProject("workers", "./wrangler.toml", ["test/workers/api/**/*.test.ts"], {
+    MAX_UPLOAD_BYTES: String(1024 * 1024),
+  }),
   workerdProject("workers-hyperdrive", "./wrangler.toml", ["test/workers/hyperdrive/**/*.test.ts"], {
     DB_TRANSPORT: "hyperdrive",
   }),

@@ -24,10 +24,14 @@ export function postJson(path: string, body: unknown, headers: Record<string, st
   });
 }
 
-/** One request to the API Worker's own `fetch`, its background work awaited. */
-export async function apiModule(path: string, init?: RequestInit): Promise<Response> {
+/** One request to the API Worker's own `fetch` (with `vars` on top of the project's bindings), its background work awaited. */
+export async function apiModule(
+  path: string,
+  init?: RequestInit,
+  vars: Record<string, string> = {},
+): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await api.fetch(new Request(`${BASE}${path}`, init), env as never, ctx);
+  const res = await api.fetch(new Request(`${BASE}${path}`, init) as never, { ...env, ...vars } as never, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

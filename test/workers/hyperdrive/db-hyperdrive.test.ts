@@ -49,7 +49,12 @@ function backendSampler() {
 
 /** PgBouncer's own count of client connections to the test database (its admin console). */
 async function openClientSockets(): Promise<number> {
-  const admin = new pg.Client({ host: "127.0.0.1", port: inject("bouncerPort"), user: "postgres", database: "pgbouncer" });
+  const admin = new pg.Client({
+    host: "127.0.0.1",
+    port: inject("bouncerPort"),
+    user: "postgres",
+    database: "pgbouncer",
+  });
   admin.on("error", () => {}); // its socket closing after end() must not become an unhandled error
   await admin.connect();
   try {
@@ -85,7 +90,9 @@ afterAll(async () => {
 
 describe("workerd: hyperdrive transport, a socket per request", () => {
   it("answers 300 concurrent searches with backends bounded by the pool and no cross-request I/O error", async () => {
-    const before = await (await worker().fetch(`${BASE}/health?check=db`)).json<{ db: { transport: string; handles: number } }>();
+    const before = await (await worker().fetch(`${BASE}/health?check=db`)).json<{
+      db: { transport: string; handles: number };
+    }>();
     expect(before.db.transport).toBe("hyperdrive");
 
     const sampler = backendSampler();

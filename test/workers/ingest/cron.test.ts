@@ -18,7 +18,11 @@ describe("workerd: the ingestion Worker's cron", () => {
       { name: "a.txt", contentType: "text/plain", body: "Queued in workerd, processed by the cron handler." },
     );
     const ctx = createExecutionContext();
-    await ingestWorker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" }), env as never, ctx);
+    await ingestWorker.scheduled(
+      createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" }),
+      env as never,
+      ctx,
+    );
     await waitOnExecutionContext(ctx);
     const [job] = await services.db.query<{ state: string; lease_owner: string }>(
       "select state, lease_owner from memory_jobs where id = $1::bigint",

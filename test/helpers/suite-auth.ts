@@ -1,0 +1,76 @@
+/**
+ * @module
+ * The auth suite's inputs, shared by the Node and workerd suites: the routes
+ * a service serves (enumerated from its own /openapi.json plus the ones it does
+ * not document) and every kind of wrong credential. No Node imports.
+ */
+
+/** Routes that must answer without a key: probes, and the playground page (static, holds no data). */
+export const OPEN = new Set(["GET /health", "GET /playground"]);
+
+export type Route = { method: string; path: string };
+
+/** The service's own list of routes: documented ones from /openapi.json, plus those it serves undocumented. */
+export async function enumerateRoutes(
+  call: (path: string, init: RequestInit) => Promise<Response>,
+  key: string,
+): Promise<Route[]> {
+  const doc = (await (await call("/openapi.json", { headers: { authorization: key } })).json()) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
+  const routes: Route[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(item)) {
+      if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
+      routes.push({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, "probe-id") });
+    }
+  }
+  for (const extra of [
+    "GET /",
+    "GET /health",
+    "GET /openapi.json",
+    "GET /docs",
+    "GET /playground",
+    "GET /jobs/run",
+    "POST /jobs/run",
+    "GET /no-such-route",
+    "POST /no-such-route",
+    "PUT /upload",
+    "PATCH /indexes",
+    "GET /upload/../indexes",
+  ]) {
+    const [method, path] = extra.split(" ") as [string, string];
+    if (!routes.some((r) => r.method === method && r.path === path)) routes.push({ method, path });
+  }
+  return routes;
+}
+
+const basic = (user: string, pass: string) => `Basic ${btoa(`${user}:${pass}`)}`;
+
+/** Every credential that must not open a protected route (undefined: no header at all). */
+export function wrongCredentials(
+  K1: string,
+  K2: string,
+  GUESSED: string,
+): Array<[label: string, authorization: string | undefined]> {
+  return [
+    ["missing", undefined],
+    ["empty", ""],
+    ["Bearer without key", "Bearer "],
+    ["wrong", GUESSED],
+    ["Bearer wrong", `Bearer ${GUESSED}`],
+    ["prefix of k1", K1.slice(0, -1)],
+    ["prefix of k2 as Bearer", `Bearer ${K2.slice(0, 8)}`],
+    ["k1 plus a character", `${K1}x`],
+    ["k1, a space, more", `${K1} x`],
+    ["k1 with trailing no-break space", `${K1}\u00a0`],
+    ["k1 with leading no-break space", `\u00a0${K1}`],
+    ["Bearer k1 with trailing no-break space", `Bearer ${K1}\u00a0`],
+    ["k1 upper-cased", K1.toUpperCase()],
+    ["both keys as a list", `${K1},${K2}`],
+    ["Basic k1 as password", basic("user", K1)],
+    ["Basic k1 as user", basic(K1, "")],
+    ["Basic raw k1", `Basic ${K1}`],
+    ["Token scheme", `Token ${K1}`],
+  ];
+}

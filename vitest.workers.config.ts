@@ -46,6 +46,8 @@ function workerdProject(name: string, configPath: string, include: string[], var
           },
         },
       },
+      // Files of a project share one database (and the fault suite terminates its backends).
+      fileParallelism: false,
       testTimeout: 90_000,
       hookTimeout: 90_000,
     },

@@ -4,19 +4,15 @@
  * which also connects, checks migrations and the embedding space) against the warm p50 of the same request; and
  * the Workers bundle size, gzipped, from `wrangler deploy --dry-run --outdir`.
  */
-import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import http from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { sizeTag } from "./lib/args.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
 import { runLoad, send } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
-import { freePort, REPO_ROOT, serviceEnv, spawnTsx } from "./lib/processes.js";
+import { freePort, serviceEnv, spawnTsx } from "./lib/processes.js";
 import { median, ms, num, ratio, summarize } from "./lib/stats.js";
+import { withWorkerBundle } from "./lib/worker-bundle.js";
 
 const WARM_REQUESTS = 200;
 
@@ -59,7 +55,7 @@ export const coldstart: Bench = {
       await dropWhenIdle(database);
     }
     env.log("wrangler deploy --dry-run");
-    const bundle = await workersBundle();
+    const bundle = await withWorkerBundle("wrangler.toml", (b) => b);
     const cold = median(colds);
     const sizes = sizeTag(args, ["coldRuns"]);
     return {
@@ -112,45 +108,4 @@ async function firstOk(proc: import("node:child_process").ChildProcess, url: str
     agent.destroy();
   }
   throw new Error(`no 200 from ${url} within 60 s`);
-}
-
-async function workersBundle(): Promise<{ rawKiB: number; gzipKiB: number; files: string[] }> {
-  const outdir = await mkdtemp(join(tmpdir(), "smb-wrangler-"));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const proc = spawn(join(REPO_ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          WRANGLER_SEND_METRICS: "false",
-          WRANGLER_HIDE_BANNER: "true",
-          CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      proc.stdout.on("data", (c: Buffer) => (output += c));
-      proc.stderr.on("data", (c: Buffer) => (output += c));
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 180_000);
-      proc.once("exit", (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new Error(`wrangler exited with ${code}:\n${output.slice(-2000)}`));
-      });
-    });
-    let raw = 0;
-    let gz = 0;
-    const files: string[] = [];
-    for (const name of await readdir(outdir, { recursive: true })) {
-      const path = join(outdir, name);
-      if (!/\.(m?js|wasm)$/.test(name) || !(await stat(path)).isFile()) continue;
-      const bytes = await readFile(path);
-      raw += bytes.length;
-      gz += gzipSync(bytes, { level: 9 }).length;
-      files.push(name);
-    }
-    return { rawKiB: raw / 1024, gzipKiB: gz / 1024, files };
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
-  }
 }

@@ -22,8 +22,9 @@ import { renderSection, writeSection } from "./lib/report.js";
 import { queue } from "./queue.js";
 import { search } from "./search.js";
 import { vectors } from "./vectors.js";
+import { workers } from "./workers.js";
 
-const BENCHES: Bench[] = [fanout, instances, search, ingest, queue, vectors, coldstart];
+const BENCHES: Bench[] = [fanout, instances, search, ingest, queue, vectors, coldstart, workers];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
 setLogLevel("warn");

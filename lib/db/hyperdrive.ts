@@ -13,6 +13,7 @@
  * own client.
  */
 import pg from "pg";
+import { WorkersSocket } from "./cloudflare-socket.js";
 import type { DbConfig } from "./config.js";
 import { DatabaseConfigError } from "./errors.js";
 import { currentScope } from "./request-scope.js";
@@ -31,6 +32,8 @@ class Connection {
       connectionString: config.url,
       application_name: config.applicationName,
       connectionTimeoutMillis: config.connectTimeoutMs,
+      // Hyperdrive terminates TLS at the edge; the hop from the Worker to it is its own socket.
+      stream: () => new WorkersSocket(false) as never,
     });
     // An error on an idle client (its backend terminated) is emitted, not thrown: unheard, it would end the invocation.
     client.on("error", () => {

@@ -11,7 +11,7 @@ import { createTestDatabase, PG_PORT, uniqueAppName } from "../helpers/database.
 import { startPgBouncer } from "../helpers/pgbouncer.js";
 
 /** Hyperdrive's pool size in the suites: the bound the backends must stay under. */
-export const BOUNCER_POOL_SIZE = 10;
+const BOUNCER_POOL_SIZE = 10;
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -22,10 +22,28 @@ declare module "vitest" {
     hyperdriveUrl: string;
     postgresPort: number;
     bouncerPort: number;
+    bouncerPoolSize: number;
   }
 }
 
+/**
+ * Miniflare's local Hyperdrive proxy pipes the Worker's socket to the database socket without an
+ * `error` listener, so a connection reset on either side (a backend terminated by the fault suite,
+ * a socket workerd drops when an isolate shuts down) is an uncaught exception that ends the whole
+ * run. Resets are what the suites provoke on purpose; anything else still ends the run.
+ */
+function surviveSocketResets(): () => void {
+  const onUncaught = (error: NodeJS.ErrnoException) => {
+    if (error.code === "ECONNRESET" || error.code === "EPIPE") return;
+    console.error(error);
+    process.exit(1);
+  };
+  process.on("uncaughtException", onUncaught);
+  return () => process.off("uncaughtException", onUncaught);
+}
+
 export default async function setup(project: TestProject) {
+  const stopSurviving = surviveSocketResets();
   const database = await createTestDatabase("smworkerd");
   const proxy = await startNeonProxy();
   const bouncer = await startPgBouncer({ poolSize: BOUNCER_POOL_SIZE });
@@ -40,7 +58,9 @@ export default async function setup(project: TestProject) {
   );
   project.provide("postgresPort", PG_PORT);
   project.provide("bouncerPort", bouncer.port);
+  project.provide("bouncerPoolSize", BOUNCER_POOL_SIZE);
   return async () => {
+    stopSurviving();
     await bouncer.close();
     await proxy.close();
     await database.drop();

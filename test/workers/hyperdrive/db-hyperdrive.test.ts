@@ -7,85 +7,19 @@
  * and the instance keeps one database handle (the binding-derived config).
  */
 import { env } from "cloudflare:test";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runDueJobs } from "../../../lib/jobs/runner.js";
-import { memoryContextOf, servicesFor } from "../../../lib/runtime/services.js";
-import { enqueueFile } from "../../helpers/enqueue.js";
-import { BOUNCER_POOL_SIZE } from "../global-setup.js";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { servicesFor } from "../../../lib/runtime/services.js";
 import { BASE, postJson, worker } from "../worker-api.js";
+import { backendSampler, openClientSockets, seedIndex } from "./backends.js";
 
 const INDEX = "hyperdrive-docs";
-const SAMPLER = "sm-sampler";
 const bindings = env as unknown as Record<string, unknown>;
-
-/** Backends on the test database other than the sampler's own (it reads over the http transport). */
-function backendSampler() {
-  const db = servicesFor({ ...bindings, DB_TRANSPORT: "http", DB_APPLICATION_NAME: SAMPLER }).db;
-  let peak = 0;
-  let samples = 0;
-  let running = true;
-  const loop = (async () => {
-    while (running) {
-      const [row] = await db.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and backend_type = 'client backend'
-            and coalesce(application_name, '') <> $1`,
-        [SAMPLER],
-      );
-      peak = Math.max(peak, row?.n ?? 0);
-      samples++;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await loop;
-      return { peak, samples };
-    },
-  };
-}
-
-/** PgBouncer's own count of client connections to the test database (its admin console). */
-async function openClientSockets(): Promise<number> {
-  const admin = new pg.Client({
-    host: "127.0.0.1",
-    port: inject("bouncerPort"),
-    user: "postgres",
-    database: "pgbouncer",
-  });
-  admin.on("error", () => {}); // its socket closing after end() must not become an unhandled error
-  await admin.connect();
-  try {
-    const { rows } = await admin.query("SHOW POOLS");
-    const pool = rows.find((r) => r.database === inject("databaseName"));
-    return pool ? Number(pool.cl_active) + Number(pool.cl_waiting) : 0;
-  } finally {
-    await admin.end();
-  }
-}
 
 beforeAll(async () => {
   // The sampler's handle (http) is created now, so the load below may not add any handle.
-  await servicesFor({ ...bindings, DB_TRANSPORT: "http", DB_APPLICATION_NAME: SAMPLER }).db.query("select 1");
-  const services = servicesFor(bindings);
-  expect(services.db.transport).toBe("hyperdrive");
-  await services.ready();
-  const topics = ["tides and harbour weather", "glaciers and ice cores", "orchards and frost"];
-  for (const [i, topic] of topics.entries()) {
-    await enqueueFile(
-      services.db,
-      { index: INDEX, documentId: `hd-${i}` },
-      { name: `doc${i}.txt`, contentType: "text/plain", body: `A report on ${topic}. `.repeat(40) },
-    );
-  }
-  const report = await runDueJobs(memoryContextOf(services, (p) => void p.catch(() => {})));
-  expect(report.completed).toBe(topics.length);
-});
-
-afterAll(async () => {
-  await servicesFor({ ...bindings, DB_TRANSPORT: "http", DB_APPLICATION_NAME: SAMPLER }).db.close();
+  await backendSampler().stop();
+  expect(servicesFor(bindings).db.transport).toBe("hyperdrive");
+  await seedIndex(INDEX, ["tides and harbour weather", "glaciers and ice cores", "orchards and frost"]);
 });
 
 describe("workerd: hyperdrive transport, a socket per request", () => {
@@ -116,7 +50,7 @@ describe("workerd: hyperdrive transport, a socket per request", () => {
     console.log(`[measured] hyperdrive: 300 concurrent searches, peak ${peak} backends over ${samples} samples`);
     expect(samples).toBeGreaterThan(0);
     expect(peak).toBeGreaterThan(0);
-    expect(peak).toBeLessThanOrEqual(BOUNCER_POOL_SIZE);
+    expect(peak).toBeLessThanOrEqual(inject("bouncerPoolSize"));
 
     // The handle is the binding-derived config, created once; the sockets were the requests' own.
     const after = await (await worker().fetch(`${BASE}/health?check=db`)).json<{ db: { handles: number } }>();

@@ -48,7 +48,8 @@ function workerdProject(name: string, configPath: string, include: string[], var
       },
       // Files of a project share one database (and the fault suite terminates its backends).
       fileParallelism: false,
-      testTimeout: 90_000,
+      // Generous: the load and fault suites run hundreds of requests through workerd on 2 shared cores.
+      testTimeout: 180_000,
       hookTimeout: 90_000,
     },
   });

@@ -120,6 +120,7 @@ function worker(api: WorkerBundle, transport: string, bindings: Record<string, s
   return {
     name: `api-${transport}`,
     modules: true,
+    modulesRoot: api.outdir,
     scriptPath: api.main,
     compatibilityDate: "2026-04-20",
     compatibilityFlags: ["nodejs_compat"],

@@ -1,5 +1,5 @@
 /**
- * Fault proof inside workerd over `hyperdrive`: while 240 searches run at 60
+ * Fault proof inside workerd over `hyperdrive`: while 150 searches run at 50
  * concurrency through the API Worker, every Postgres backend serving them is
  * terminated again and again (`pg_terminate_backend`, as a failover or an
  * admin would). No request may get a 500 or hang: each answers 200 or a 503
@@ -48,7 +48,7 @@ describe("workerd faults over hyperdrive", () => {
   it("answers every search with 200 or a 503 ProblemDetails while backends are terminated, then recovers", async () => {
     const faults = terminator(250);
     const bad: string[] = [];
-    const result = await runLoad(240, 60, async (i) => {
+    const result = await runLoad(150, 50, async (i) => {
       const res = await postJson("/search", { index: INDEX, query: ["storm", "lighthouse", "marsh"][i % 3], limit: 3 });
       if (res.status !== 200) {
         const problem = await checkProblem(res.clone());

@@ -1,6 +1,6 @@
 /**
  * Load proof inside workerd over `hyperdrive` (smaller than Node's 5,000 at
- * 300): 360 requests at 90 concurrency through the API Worker's own
+ * 300): 240 requests at 60 concurrency through the API Worker's own
  * entrypoint, mixed over search, ask, upload-status, indexes and uploads.
  * Every request opens its own socket; the backends must stay within the
  * pool, the instance keep its handles, every answer be the intended one (the
@@ -14,8 +14,8 @@ import { BASE, postJson, worker } from "../worker-api.js";
 import { backendSampler, openClientSockets, seedIndex } from "./backends.js";
 
 const INDEX = "load";
-const REQUESTS = 360;
-const CONCURRENCY = 90;
+const REQUESTS = 240;
+const CONCURRENCY = 60;
 
 beforeAll(async () => {
   await seedIndex(INDEX, ["harbour lanterns", "granite meadows", "copper falcons", "willow orchards"]);

@@ -14,6 +14,7 @@ bash scripts/setup-pgbouncer.sh
 echo "== wrangler types"; npx wrangler types --include-runtime=false --strict-vars=false --check
 echo "== typecheck"; npx tsc --noEmit; npx tsc --noEmit -p tsconfig.workers.json
 echo "== lint"; npx biome check .
+echo "== imports (no cycle, no upward import; docs/architecture.md)"; npx depcruise lib functions --config .dependency-cruiser.json
 
 mkdir -p test-artifacts
 status=0

@@ -32,10 +32,7 @@ export function dbConfigKey(config: DbConfig): string {
   ]);
 }
 
-/** True inside workerd, where a socket must never outlive its request. */
-export function isWorkersRuntime(): boolean {
-  return globalThis.navigator?.userAgent === "Cloudflare-Workers";
-}
+export { isWorkersRuntime } from "../config/platform.js";
 
 /** The connection string of a Hyperdrive binding (`env.HYPERDRIVE`), if `binding` is one. */
 export function hyperdriveConnectionString(binding: unknown): string | undefined {

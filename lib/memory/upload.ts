@@ -2,14 +2,16 @@
  * @module
  * `uploadDocument`: stores the files and a fresh pipeline status in one atomic
  * batch with its ingestion job (the index is created by its first upload),
- * then hands that job over (`#ingestion`: run in the background on Node, queued for the ingestion Worker on Workers). Re-uploading a documentId replaces
- * the document; its old chunks stay searchable until the new ones land.
+ * then asks its context to start that job (`ctx.startJob`, wired by the
+ * composition root) in the background of the same invocation. Re-uploading a
+ * documentId replaces the document; its old chunks stay searchable until the new ones land.
  */
-import { handOverJob } from "#ingestion";
+// Not the extract index: the API Worker must not bundle the extractors (pdf.js, mammoth).
 import { detectContentType } from "../extract/detect.js";
 import { UnsupportedContentType } from "../extract/errors.js";
+import { log } from "../log/logger.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
-import { sha256Hex, toBase64 } from "./hashing.js";
+import { sha256Hex } from "./hashing.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
@@ -33,7 +35,7 @@ export async function uploadDocument(
       contentType,
       size: file.bytes.byteLength,
       sha256: await sha256Hex(file.bytes),
-      base64: toBase64(file.bytes),
+      bytes: file.bytes,
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
@@ -46,8 +48,14 @@ export async function uploadDocument(
     files,
     maxAttempts: ctx.config.JOB_MAX_ATTEMPTS,
   });
-  // Node runs it in this invocation's background; Workers send it to the ingestion Worker (package.json `#ingestion`).
-  await handOverJob(ctx, { jobId, index: input.index, documentId: input.documentId });
+  // The job is already durable; this run only makes it fast. If it dies, cron takes over.
+  ctx.waitUntil(
+    ctx
+      .startJob(ctx, jobId)
+      .catch((err: unknown) =>
+        log.error("job.crashed", { jobId, index: input.index, documentId: input.documentId, error: err }),
+      ),
+  );
   return { index: input.index, documentId: input.documentId };
 }
 

@@ -12,7 +12,7 @@
  * the job so its status says so instead of it looping forever.
  */
 
-import { newOwner, runJob } from "../jobs/runner.js";
+import { newOwner, runJob } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { memoryContextOf, type Services } from "../runtime/services.js";

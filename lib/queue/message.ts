@@ -6,7 +6,7 @@
  * delay a job or cost one extra claim attempt, never run it twice at once.
  */
 
-export type IngestMessage = { jobId: string; index: string; documentId: string };
+export type IngestMessage = { jobId: string };
 
 /** The part of a Queues producer binding the API uses (`env.INGEST_QUEUE`). */
 export type IngestQueue = { send(body: IngestMessage, options?: { contentType?: "json" }): Promise<unknown> };
@@ -17,9 +17,6 @@ export function isIngestQueue(binding: unknown): binding is IngestQueue {
 
 /** A queue body from outside this code's control: anything not shaped like ours is refused. */
 export function parseIngestMessage(body: unknown): IngestMessage | undefined {
-  const b = body as Partial<Record<keyof IngestMessage, unknown>> | null;
-  if (!b || typeof b !== "object") return undefined;
-  if (typeof b.jobId !== "string" || !/^\d{1,19}$/.test(b.jobId)) return undefined;
-  if (typeof b.index !== "string" || typeof b.documentId !== "string") return undefined;
-  return { jobId: b.jobId, index: b.index, documentId: b.documentId };
+  const jobId = (body as { jobId?: unknown } | null)?.jobId;
+  return typeof jobId === "string" && /^\d{1,19}$/.test(jobId) ? { jobId } : undefined;
 }

@@ -4,6 +4,8 @@
  * database handle. Built lazily from the environment on first use and cached
  * at module scope, so warm invocations reuse everything.
  */
+
+import { startJob } from "#ingestion";
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
 import { type Config, parseConfig } from "../config/env.js";
 import {
@@ -98,6 +100,8 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     ...(services.generator ? { generator: services.generator } : {}),
     ...(services.ingestQueue ? { ingestQueue: services.ingestQueue } : {}),
     waitUntil,
+    // Node runs the job in this invocation's background; in workerd `#ingestion` sends it to the ingestion Worker.
+    startJob,
   };
 }
 

@@ -7,10 +7,10 @@
  */
 
 import { Hono } from "hono";
-import { runJobsTick } from "#ingestion";
+import { runTick } from "#jobs-tick";
 import { ValidationError } from "../../errors.js";
 import type { HonoEnv } from "../hono-env.js";
-import { waitUntilFor } from "./memory/context.js";
+import { waitUntilFor } from "../route-helpers/context.js";
 
 export function jobRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
@@ -20,7 +20,7 @@ export function jobRoutes(): Hono<HonoEnv> {
     if (budgetMs !== undefined && (!Number.isInteger(budgetMs) || budgetMs < 100 || budgetMs > 900_000)) {
       throw new ValidationError("budgetMs must be an integer between 100 and 900000");
     }
-    const report = await runJobsTick(c.get("services"), {
+    const report = await runTick(c.get("services"), {
       cron: "http",
       waitUntil: waitUntilFor(c),
       ...(budgetMs ? { budgetMs } : {}),

@@ -8,7 +8,7 @@
 import { env } from "cloudflare:test";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runDueJobs } from "../../../lib/jobs/runner.js";
+import { runDueJobs } from "../../../lib/ingest/runner.js";
 import { memoryContextOf, servicesFor } from "../../../lib/runtime/services.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
 import {

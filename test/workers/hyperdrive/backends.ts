@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import pg from "pg";
 import { expect, inject } from "vitest";
-import { runUploadedJob } from "../../../lib/jobs/runner.js";
+import { runUploadedJob } from "../../../lib/ingest/runner.js";
 import { memoryContextOf, servicesFor } from "../../../lib/runtime/services.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
 

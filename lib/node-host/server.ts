@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { closeAllHandles } from "../db/index.js";
 import { type AppOptions, createApp } from "../http/app.js";
-import { drainBackground } from "./background.js";
+import { drainBackground } from "../runtime/background.js";
 
 export type NodeServer = { port: number; url: string; close(): Promise<void> };
 

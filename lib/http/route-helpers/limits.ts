@@ -6,8 +6,8 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { HonoEnv } from "../../hono-env.js";
-import { problemResponse } from "../../problem.js";
+import type { HonoEnv } from "../hono-env.js";
+import { problemResponse } from "../problem.js";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 

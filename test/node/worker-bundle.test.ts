@@ -20,8 +20,8 @@ const API_WORKER_GOAL = 1024 * 1024;
 const INGESTION_ONLY = [
   "node_modules/unpdf/",
   "node_modules/mammoth/",
-  "lib/jobs/runner.ts",
-  "lib/memory/pipeline.ts",
+  "lib/ingest/runner.ts",
+  "lib/ingest/pipeline.ts",
   "lib/extract/extract.ts",
 ];
 

@@ -2,8 +2,10 @@
  * @module
  * The auth suite's inputs, shared by the Node and workerd suites: the routes
  * a service serves (enumerated from its own /openapi.json plus the ones it does
- * not document) and every kind of wrong credential. No Node imports.
+ * not document), every kind of wrong credential, and the probe of each route
+ * with each of them. No Node imports.
  */
+import { checkProblem } from "./suite-checks.js";
 
 /** Routes that must answer without a key: probes, and the playground page (static, holds no data). */
 export const OPEN = new Set(["GET /health", "GET /playground"]);
@@ -73,4 +75,49 @@ export function wrongCredentials(
     ["Basic raw k1", `Basic ${K1}`],
     ["Token scheme", `Token ${K1}`],
   ];
+}
+
+/**
+ * Sends every wrong credential to every protected route (each must be a 401 ProblemDetails with
+ * `WWW-Authenticate` that does not echo the key), a few to the open probes (never 401), and both valid keys
+ * in every accepted spelling (never 401, never 5xx). Returns what failed.
+ */
+export async function probeRoutes(
+  routes: Route[],
+  send: (route: Route, authorization: string | undefined) => Promise<Response>,
+  { K1, K2, GUESSED }: { K1: string; K2: string; GUESSED: string },
+): Promise<{ failures: string[]; checked: number }> {
+  const WRONG = wrongCredentials(K1, K2, GUESSED);
+  const failures: string[] = [];
+  let checked = 0;
+  for (const route of routes) {
+    const label = `${route.method} ${route.path}`;
+    if (OPEN.has(label)) {
+      for (const [what, authorization] of WRONG.slice(0, 4)) {
+        const res = await send(route, authorization);
+        await res.body?.cancel();
+        if (route.path === "/health" && res.status !== 200) failures.push(`${label} (${what}): ${res.status}`);
+        if (res.status === 401) failures.push(`${label} (${what}): open route answered 401`);
+      }
+      continue;
+    }
+    for (const [what, authorization] of WRONG) {
+      const res = await send(route, authorization);
+      const problem = await checkProblem(res);
+      checked++;
+      if (res.status !== 401) failures.push(`${label} (${what}): ${res.status} ${problem.body.slice(0, 120)}`);
+      else if (!problem.ok) failures.push(`${label} (${what}): ${problem.reason}`);
+      else if (!/^Bearer realm=/.test(res.headers.get("www-authenticate") ?? "")) {
+        failures.push(`${label} (${what}): no WWW-Authenticate`);
+      } else if (problem.body.includes(K1.slice(0, 6)) || problem.body.includes(GUESSED)) {
+        failures.push(`${label} (${what}): the body echoes the key`);
+      }
+    }
+    for (const good of [K1, K2, `Bearer ${K2}`, `bearer ${K1}`]) {
+      const res = await send(route, good);
+      await res.body?.cancel();
+      if (res.status === 401 || res.status >= 500) failures.push(`${label} with a valid key: ${res.status}`);
+    }
+  }
+  return { failures, checked };
 }

@@ -16,7 +16,7 @@ import { kmMultipart } from "../helpers/api.js";
 import { startServer } from "../helpers/app-server.js";
 import { createTestDatabase, ensureRole, PG_HOST, PG_PORT, type TestDatabase, withAdmin } from "../helpers/database.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../helpers/fake-openai.js";
-import { enumerateRoutes, OPEN, type Route, wrongCredentials } from "../helpers/suite-auth.js";
+import { enumerateRoutes, probeRoutes, type Route, wrongCredentials } from "../helpers/suite-auth.js";
 import { checkProblem } from "../helpers/suite-stack.js";
 
 const K1 = "k1-4f0c9e2a7b13d865";
@@ -80,39 +80,12 @@ describe("every route the service serves is protected", () => {
   it("rejects every wrong credential with 401 ProblemDetails + WWW-Authenticate; both keys pass; probes stay open", async () => {
     const server = await serve();
     const routes = await enumerateRoutes((path, init) => fetch(`${server.url}${path}`, init), K1);
-    const WRONG = wrongCredentials(K1, K2, GUESSED);
     const documented = routes.filter((r) => !r.path.includes("no-such")).length;
-    const failures: string[] = [];
-    let checked = 0;
-    for (const route of routes) {
-      const label = `${route.method} ${route.path}`;
-      if (OPEN.has(label)) {
-        for (const [what, authorization] of WRONG.slice(0, 4)) {
-          const res = await send(server.url, route, authorization);
-          await res.body?.cancel();
-          if (route.path === "/health" && res.status !== 200) failures.push(`${label} (${what}): ${res.status}`);
-          if (res.status === 401) failures.push(`${label} (${what}): open route answered 401`);
-        }
-        continue;
-      }
-      for (const [what, authorization] of WRONG) {
-        const res = await send(server.url, route, authorization);
-        const problem = await checkProblem(res);
-        checked++;
-        if (res.status !== 401) failures.push(`${label} (${what}): ${res.status} ${problem.body.slice(0, 120)}`);
-        else if (!problem.ok) failures.push(`${label} (${what}): ${problem.reason}`);
-        else if (!/^Bearer realm=/.test(res.headers.get("www-authenticate") ?? "")) {
-          failures.push(`${label} (${what}): no WWW-Authenticate`);
-        } else if (problem.body.includes(K1.slice(0, 6)) || problem.body.includes(GUESSED)) {
-          failures.push(`${label} (${what}): the body echoes the key`);
-        }
-      }
-      for (const good of [K1, K2, `Bearer ${K2}`, `bearer ${K1}`]) {
-        const res = await send(server.url, route, good);
-        await res.body?.cancel();
-        if (res.status === 401 || res.status >= 500) failures.push(`${label} with a valid key: ${res.status}`);
-      }
-    }
+    const { failures, checked } = await probeRoutes(routes, (route, auth) => send(server.url, route, auth), {
+      K1,
+      K2,
+      GUESSED,
+    });
     console.log(
       `[measured] security: ${routes.length} routes enumerated (${documented} served or documented), ` +
         `${checked} wrong-credential requests, ${failures.length} failures`,

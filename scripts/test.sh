@@ -8,6 +8,7 @@ export WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH
 export NODE_OPTIONS="${NODE_OPTIONS:-} --no-warnings=ExperimentalWarning"
 
 bash scripts/setup-postgres.sh
+bash scripts/setup-scale-out.sh
 bash scripts/setup-chromium.sh
 bash scripts/setup-pgbouncer.sh
 # The generated Env (worker-configuration.d.ts) must match wrangler.toml: rerun `npm run types` after editing it.

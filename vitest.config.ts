@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { workerdProjects } from "./vitest.workers.config.js";
 
 // Node suites share one PostgreSQL server and several of them deliberately fill its
 // connection slots, so files run one at a time (isolated databases per file keep
@@ -16,7 +17,7 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      "./vitest.workers.config.ts",
+      ...workerdProjects,
     ],
   },
 });

@@ -1,17 +1,7 @@
-/**
- * @module
- * coldstart: process start → first `POST /search` 200 for the Node service as `npm start` runs it (the esbuild
- * bundle, dist/node.mjs), which also connects, checks migrations and the embedding space, against a bare `node`
- * start of the same bundle's code and against the TypeScript sources under tsx (`npm run dev:node`); idle RSS of the
- * bundled server on PostgreSQL and on the embedded default (PGlite); and the Workers bundle size, gzipped, from
- * `wrangler deploy --dry-run --outdir`.
- */
-import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 // @ts-expect-error plain JavaScript build script without type declarations
 import { bundleOptions } from "../scripts/build.mjs";
@@ -22,6 +12,7 @@ import { runLoad, send } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
 import { type Child, freePort, REPO_ROOT, serviceEnv, spawnNode, spawnTsx } from "./lib/processes.js";
 import { median, ms, num, ratio, summarize } from "./lib/stats.js";
+import { withWorkerBundle } from "./lib/worker-bundle.js";
 
 const WARM_REQUESTS = 200;
 
@@ -82,7 +73,7 @@ export const coldstart: Bench = {
     const embedded = await embeddedIdle(join(outdir, "node.mjs"));
     await rm(outdir, { recursive: true, force: true });
     env.log("wrangler deploy --dry-run");
-    const bundle = await workersBundle();
+    const bundle = await withWorkerBundle("wrangler.toml", (b) => b);
     const cold = median(colds);
     const sizes = sizeTag(args, ["coldRuns"]);
     return {
@@ -196,45 +187,4 @@ async function firstOk(proc: import("node:child_process").ChildProcess, url: str
     agent.destroy();
   }
   throw new Error(`no 200 from ${url} within 60 s`);
-}
-
-async function workersBundle(): Promise<{ rawKiB: number; gzipKiB: number; files: string[] }> {
-  const outdir = await mkdtemp(join(tmpdir(), "smb-wrangler-"));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const proc = spawn(join(REPO_ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", outdir], {
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          WRANGLER_SEND_METRICS: "false",
-          WRANGLER_HIDE_BANNER: "true",
-          CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let output = "";
-      proc.stdout.on("data", (c: Buffer) => (output += c));
-      proc.stderr.on("data", (c: Buffer) => (output += c));
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 180_000);
-      proc.once("exit", (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve();
-        else reject(new Error(`wrangler exited with ${code}:\n${output.slice(-2000)}`));
-      });
-    });
-    let raw = 0;
-    let gz = 0;
-    const files: string[] = [];
-    for (const name of await readdir(outdir, { recursive: true })) {
-      const path = join(outdir, name);
-      if (!/\.(m?js|wasm)$/.test(name) || !(await stat(path)).isFile()) continue;
-      const bytes = await readFile(path);
-      raw += bytes.length;
-      gz += gzipSync(bytes, { level: 9 }).length;
-      files.push(name);
-    }
-    return { rawKiB: raw / 1024, gzipKiB: gz / 1024, files };
-  } finally {
-    await rm(outdir, { recursive: true, force: true });
-  }
 }

@@ -26,6 +26,7 @@ import { replica } from "./replica.js";
 import { retrieval } from "./retrieval.js";
 import { search } from "./search.js";
 import { vectors } from "./vectors.js";
+import { workers } from "./workers.js";
 
 const BENCHES: Bench[] = [
   fanout,
@@ -39,6 +40,7 @@ const BENCHES: Bench[] = [
   coldstart,
   retrieval,
   hybridScale,
+  workers,
 ];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 

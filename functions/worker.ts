@@ -1,21 +1,19 @@
 /**
  * @module
- * Cloudflare Workers entrypoint: wiring only. The database handle is created
- * lazily by the first request or cron tick and reused by every later one in
- * this isolate; on Workers it is Neon's HTTP query function (no sockets).
+ * The API Worker (wrangler.toml): wiring only. It serves the HTTP API and
+ * carries no extraction or chunking: accepted uploads go to the ingestion
+ * Worker (functions/ingest-worker.ts) through `INGEST_QUEUE` and the job table.
+ * The database handle is created lazily by the first request and reused by
+ * every later one in this isolate; each request runs in a request scope, so a
+ * `hyperdrive` socket is that request's own and closes after it.
  */
 import "../lib/db/workers.js";
+import { inRequestScope } from "../lib/db/request-scope.js";
 import { createApp } from "../lib/http/app.js";
-import { runScheduled } from "../lib/jobs/scheduled.js";
-
-type Env = Record<string, unknown>;
 
 const app = createApp();
 
 // wrangler requires the module's default export to be the handler object.
 export default {
-  fetch: app.fetch,
-  async scheduled(controller, env, ctx) {
-    await runScheduled({ env, cron: controller.cron, waitUntil: (p) => ctx.waitUntil(p) });
-  },
+  fetch: (request, env, ctx) => inRequestScope(ctx, async (scoped) => app.fetch(request, env, scoped)),
 } satisfies ExportedHandler<Env>;

@@ -33,7 +33,7 @@ export const EnvSchema = z.object({
   DB_READ_MAX_WAIT_MS: int(0, 60_000, 1_000),
   /** After the replica fails, reads go to the primary for this long before the replica is tried again. */
   DB_READ_COOLDOWN_MS: int(0, 3_600_000, 5_000),
-  DB_TRANSPORT: z.enum(["pool", "http", "pglite"]).optional(),
+  DB_TRANSPORT: z.enum(["pool", "http", "pglite", "hyperdrive"]).optional(),
   DB_POOL_MAX: int(1, 1000, 5),
   DB_IDLE_TIMEOUT_MS: int(0, 3_600_000, 10_000),
   DB_CONNECT_TIMEOUT_MS: int(100, 120_000, 10_000),

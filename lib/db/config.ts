@@ -33,3 +33,9 @@ export function dbConfigKey(config: DbConfig): string {
 }
 
 export { isWorkersRuntime } from "../config/platform.js";
+
+/** The connection string of a Hyperdrive binding (`env.HYPERDRIVE`), if `binding` is one. */
+export function hyperdriveConnectionString(binding: unknown): string | undefined {
+  const value = (binding as { connectionString?: unknown } | null | undefined)?.connectionString;
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

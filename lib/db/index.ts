@@ -5,7 +5,7 @@
  * the transports that runtime can use.
  */
 export type { DbConfig } from "./config.js";
-export { isWorkersRuntime } from "./config.js";
+export { hyperdriveConnectionString, isWorkersRuntime } from "./config.js";
 export { DatabaseConfigError, DatabaseError, DatabaseUnavailable } from "./errors.js";
 export { closeAllHandles, getDb, handlesCreated } from "./handle.js";
 export { useLocalNeonProxy } from "./local-proxy.js";

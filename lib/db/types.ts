@@ -5,7 +5,7 @@
  * behind it, so stores never know which runtime they run on.
  */
 
-export type Transport = "pool" | "http" | "pglite";
+export type Transport = "pool" | "http" | "pglite" | "hyperdrive";
 
 export type Row = Record<string, unknown>;
 

@@ -1,10 +1,13 @@
 /**
  * @module
- * Registers the only transport that is safe in workerd: `http`. A socket pool
+ * Registers the transports that are safe in workerd: `http` (no socket) and
+ * `hyperdrive` (a socket per invocation, lib/db/hyperdrive.ts). A socket pool
  * at module scope hangs there (I/O may not cross requests), so `pool` is not
  * offered at all rather than failing later under load.
  */
 import { registerTransport } from "./handle.js";
 import { createHttpDb } from "./http.js";
+import { createHyperdriveDb } from "./hyperdrive.js";
 
 registerTransport("http", createHttpDb);
+registerTransport("hyperdrive", createHyperdriveDb);

@@ -9,6 +9,7 @@ import type { Reranker } from "../ai/reranker.js";
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
+import type { IngestQueue } from "../queue/message.js";
 import type { DocumentRecord, MemoryFilter, PipelineStep, Tags } from "../store/records.js";
 
 export type { MemoryFilter, PipelineStep, Tags } from "../store/records.js";
@@ -145,6 +146,8 @@ export type MemoryContext = {
   reranker?: Reranker;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
+  /** Workers' `INGEST_QUEUE` producer, when bound: `startJob` sends accepted uploads to the ingestion Worker. */
+  ingestQueue?: IngestQueue;
   /**
    * Runs a just-enqueued ingestion job (the composition root wires `lib/ingest`'s runner here), so
    * upload never imports the layer above it. Takes the context so it runs with the caller's.

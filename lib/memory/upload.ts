@@ -8,7 +8,9 @@
  * Re-uploading exactly what a completed document was ingested from (same files, tags, steps,
  * arguments and embedder) is a no-op.
  */
-import { detectContentType, UnsupportedContentType } from "../extract/index.js";
+// Not the extract index: the API Worker must not bundle the extractors (pdf.js, mammoth).
+import { detectContentType } from "../extract/detect.js";
+import { UnsupportedContentType } from "../extract/errors.js";
 import { log } from "../log/logger.js";
 import { isIngestedFrom } from "../store/document-fingerprint.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";

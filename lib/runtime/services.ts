@@ -5,6 +5,7 @@
  * at module scope, so warm invocations reuse everything.
  */
 
+import { startJob } from "#ingestion";
 import { followStoredOfflineSpace } from "../ai/config.js";
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
 import type { Reranker } from "../ai/reranker.js";
@@ -16,13 +17,14 @@ import {
   type Db,
   type DbConfig,
   getDb,
+  hyperdriveConnectionString,
   isWorkersRuntime,
   useLocalNeonProxy,
 } from "../db/index.js";
-import { runUploadedJob } from "../ingest/runner.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
+import { type IngestQueue, isIngestQueue } from "../queue/message.js";
 import { ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
 import { textConfigExists } from "../store/text-config.js";
 
@@ -34,6 +36,8 @@ export type Services = {
   embedder: Embedder;
   /** Absent when no model is configured: answers are then extractive. */
   generator?: TextGenerator;
+  /** Workers' `INGEST_QUEUE` producer binding, when there is one. */
+  ingestQueue?: IngestQueue;
   /** Off unless RERANK_PROVIDER is set. */
   reranker?: Reranker;
   /**
@@ -47,11 +51,15 @@ const byEnvObject = new WeakMap<object, Services>();
 const byEnvKey = new Map<string, Services>();
 const prepared = new WeakMap<Db, Map<string, Promise<void>>>();
 
-export function dbConfigFrom(config: Config): DbConfig {
+/** `bindings` are the runtime's non-string bindings; `hyperdrive` reads its URL from `HYPERDRIVE`. */
+export function dbConfigFrom(config: Config, bindings: Record<string, unknown> = {}): DbConfig {
   const transport = config.DB_TRANSPORT ?? (isWorkersRuntime() ? "http" : config.DATABASE_URL ? "pool" : "pglite");
   return {
     transport,
-    url: config.DATABASE_URL,
+    url:
+      transport === "hyperdrive"
+        ? (hyperdriveConnectionString(bindings.HYPERDRIVE) ?? config.DATABASE_URL)
+        : config.DATABASE_URL,
     poolMax: config.DB_POOL_MAX,
     idleTimeoutMs: config.DB_IDLE_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
@@ -74,7 +82,7 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
   const config = parseConfig(rawEnv);
   setLogLevel(config.LOG_LEVEL);
   if (config.NEON_LOCAL_PROXY) useLocalNeonProxy(config.NEON_LOCAL_PROXY);
-  const db = getDb(dbConfigFrom(config));
+  const db = getDb(dbConfigFrom(config, rawEnv));
   const embedder = createEmbedderFromEnv(rawEnv);
   const services: Services = {
     config,
@@ -82,6 +90,7 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
     reader: config.DATABASE_READ_URL ? readerFor(config, db) : db,
     embedder,
     generator: createGeneratorFromEnv(rawEnv),
+    ...(isIngestQueue(rawEnv.INGEST_QUEUE) ? { ingestQueue: rawEnv.INGEST_QUEUE } : {}),
     reranker: createRerankerFromEnv(rawEnv),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
@@ -106,9 +115,11 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     config: services.config,
     embedder: services.embedder,
     ...(services.generator ? { generator: services.generator } : {}),
+    ...(services.ingestQueue ? { ingestQueue: services.ingestQueue } : {}),
     ...(services.reranker ? { reranker: services.reranker } : {}),
     waitUntil,
-    startJob: runUploadedJob,
+    // Node runs the job in this invocation's background; in workerd `#ingestion` sends it to the ingestion Worker.
+    startJob,
   };
 }
 

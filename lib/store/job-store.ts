@@ -173,3 +173,31 @@ export async function latestJobOf(db: Db, index: string, documentId: string): Pr
     now: new Date(row.now),
   };
 }
+
+/** Where a job stands for a queue message that could not claim it: settled, waiting, or held (seconds to wait). */
+export type JobWait = { state: "done" | "failed" | "queued" | "running"; waitSeconds: number };
+
+export async function jobWait(db: Db, id: string): Promise<JobWait | undefined> {
+  const [row] = await db.query<{ state: JobWait["state"]; wait: number }>(
+    `select state,
+            greatest(0, ceil(extract(epoch from (case when state = 'running' then lease_until else run_after end) - now())))::int as wait
+       from memory_jobs where id = $1::bigint`,
+    [id],
+  );
+  return row && { state: row.state, waitSeconds: row.wait ?? 0 };
+}
+
+/**
+ * The queue gave up on a job (its message reached the dead-letter queue): fail it, unless it finished or a live
+ * lease says someone is running it right now. Returns the job when it was failed here.
+ */
+export async function abandonJob(db: Db, id: string, error: string): Promise<Job | undefined> {
+  const rows = await db.query<JobRow>(
+    `update memory_jobs set state = 'failed', lease_until = null, last_error = $2, updated_at = now()
+      where id = $1::bigint
+        and (state = 'queued' or (state = 'running' and lease_until < now()))
+      ${CLAIMED}`,
+    [id, error],
+  );
+  return rows[0] && toJob(rows[0]);
+}

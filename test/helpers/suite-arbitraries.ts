@@ -9,7 +9,7 @@
  * those only ever appear next to a defect that stays invalid.
  */
 import fc from "fast-check";
-import { kmMultipart } from "./api.js";
+import { kmMultipart } from "./km-multipart.js";
 
 export type BadRequest = {
   label: string;

@@ -20,6 +20,9 @@ import { apiClient } from "./api.js";
 import { startServer } from "./app-server.js";
 import { createTestDatabase, ensureRole, type TestDatabase, uniqueAppName, urlFor, withAdmin } from "./database.js";
 import { dbConfig, networkDb } from "./db-handles.js";
+import { digestWith } from "./suite-checks.js";
+
+export { checkProblem, corpusText, type ProblemCheck, tally } from "./suite-checks.js";
 
 export type Stack = {
   database: TestDatabase;
@@ -92,43 +95,6 @@ export async function startStack(prefix: string): Promise<Stack> {
 }
 
 /** Tables and the row text each contributes; content bytes stay out (the sha256 column stands for them). */
-const DIGESTED: Array<[table: string, row: string]> = [
-  ["memory_settings", "key, value"],
-  ["memory_indexes", "name, created_at"],
-  [
-    "memory_documents",
-    "index_name, document_id, tags, steps, completed_steps, remaining_steps, failed, error, args, generation, creation, last_update",
-  ],
-  ["memory_files", "index_name, document_id, file_id, name, content_type, size, sha256, source_url"],
-  ["memory_chunks", "id, index_name, document_id, partition_number, content_hash, last_update"],
-  ["memory_jobs", "id, index_name, document_id, generation, state, attempts, run_after, last_error, updated_at"],
-  ["memory_embeddings", "index_name, content_hash"],
-  ["memory_sources", "id, index_name, kind, url, tags, interval_seconds, updated_at"],
-  ["memory_source_items", "source_id, url, document_id, content_hash, checked_at"],
-];
-
-export async function digestOf(database: string): Promise<string> {
-  return withAdmin(async (c) => {
-    const present = new Set(
-      (
-        await c.query<{ name: string }>(
-          "select table_name as name from information_schema.tables where table_schema = 'public'",
-        )
-      ).rows.map((r) => r.name),
-    );
-    const parts: string[] = [];
-    for (const [table, row] of DIGESTED) {
-      if (!present.has(table)) continue;
-      const { rows } = await c.query<{ n: number; md5: string }>(
-        `select count(*)::int as n, md5(coalesce(string_agg(r::text, '|' order by r::text), '')) as md5
-           from (select ${row} from ${table}) r`,
-      );
-      parts.push(`${table}:${rows[0]!.n}:${rows[0]!.md5}`);
-    }
-    return parts.join(" ");
-  }, database);
-}
-
 /** A login role that is not a superuser (so its connection limit applies), with DML rights on the test database. */
 export async function createServiceRole(database: string, name: string, connectionLimit: number): Promise<string> {
   await ensureRole(name, connectionLimit);
@@ -139,34 +105,6 @@ export async function createServiceRole(database: string, name: string, connecti
     await c.query(`grant usage, select on all sequences in schema public to "${name}"`);
   }, database);
   return urlFor(database, name);
-}
-
-export type ProblemCheck = { ok: true; status: number } | { ok: false; reason: string };
-
-/**
- * Reads the response and says whether it is an RFC 7807 ProblemDetails with the response's status
- * (`type`, `title`, `status`, `detail`, content type application/problem+json).
- */
-export async function checkProblem(res: Response): Promise<ProblemCheck & { body: string }> {
-  const body = await res.text();
-  const type = res.headers.get("content-type") ?? "";
-  const fail = (reason: string) => ({
-    ok: false as const,
-    reason: `${res.status} ${reason}: ${body.slice(0, 300)}`,
-    body,
-  });
-  if (!type.startsWith("application/problem+json")) return fail(`content-type ${type}`);
-  let problem: Record<string, unknown>;
-  try {
-    problem = JSON.parse(body) as Record<string, unknown>;
-  } catch {
-    return fail("body is not JSON");
-  }
-  for (const key of ["type", "title", "detail"]) {
-    if (typeof problem[key] !== "string" || problem[key] === "") return fail(`no ${key}`);
-  }
-  if (problem.status !== res.status) return fail(`problem.status ${String(problem.status)}`);
-  return { ok: true, status: res.status, body };
 }
 
 /** Waits (≤ 15 s) until the admin user can run a query again. */
@@ -182,31 +120,6 @@ export async function waitForPostgres(): Promise<void> {
   throw new Error("PostgreSQL did not come back within 15 s");
 }
 
-/** A document of several ~1000-token partitions, distinct per `seed`, the same length for every seed. */
-export function corpusText(seed: number, paragraphs = 3): string {
-  const words = ["harbour", "lantern", "orchard", "granite", "meadow", "falcon", "copper", "willow"];
-  return Array.from({ length: paragraphs }, (_, p) => {
-    const topic = `${words[seed % words.length]}-${String(seed).padStart(4, "0")}`;
-    return `Section ${p} about ${topic}. ${`The ${topic} report covers tides, trade and weather in detail. `.repeat(90)}`;
-  }).join("\n\n");
-}
-
-/** Counts statuses and keeps the bodies of the ones a test wants to inspect. */
-export function tally(): {
-  add(status: number): void;
-  counts: Map<number, number>;
-  get(status: number): number;
-  toString(): string;
-} {
-  const counts = new Map<number, number>();
-  return {
-    counts,
-    add: (status) => counts.set(status, (counts.get(status) ?? 0) + 1),
-    get: (status) => counts.get(status) ?? 0,
-    toString: () =>
-      [...counts.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([s, n]) => `${s}×${n}`)
-        .join(" "),
-  };
+export async function digestOf(database: string): Promise<string> {
+  return withAdmin(async (c) => digestWith(async (sql) => (await c.query(sql)).rows), database);
 }

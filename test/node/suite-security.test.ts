@@ -16,6 +16,7 @@ import { kmMultipart } from "../helpers/api.js";
 import { startServer } from "../helpers/app-server.js";
 import { createTestDatabase, ensureRole, PG_HOST, PG_PORT, type TestDatabase, withAdmin } from "../helpers/database.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../helpers/fake-openai.js";
+import { enumerateRoutes, probeRoutes, type Route, wrongCredentials } from "../helpers/suite-auth.js";
 import { checkProblem } from "../helpers/suite-stack.js";
 
 const K1 = "k1-4f0c9e2a7b13d865";
@@ -24,9 +25,6 @@ const DB_PASSWORD = "s3cr3t-pw-71c2";
 const OPENAI_KEY = "sk-test-openai-5e8b2d9f0a3c";
 const GUESSED = "guessed-key-0d3a9f";
 const NO_SLOTS_ROLE = "sm_suite_noslots";
-
-/** Routes that must answer without a key: probes, and the static pages (playground, API reference; no data). */
-const OPEN = new Set(["GET /health", "GET /playground", "GET /docs"]);
 
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
@@ -72,64 +70,6 @@ async function serve(overrides: Record<string, string> = {}) {
   return server;
 }
 
-type Route = { method: string; path: string };
-
-/** The service's own list of routes: documented ones from /openapi.json, plus those it serves undocumented. */
-async function enumerateRoutes(url: string): Promise<Route[]> {
-  const doc = (await (await fetch(`${url}/openapi.json`, { headers: { authorization: K1 } })).json()) as {
-    paths: Record<string, Record<string, unknown>>;
-  };
-  const routes: Route[] = [];
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const method of Object.keys(item)) {
-      if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
-      routes.push({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, "probe-id") });
-    }
-  }
-  for (const extra of [
-    "GET /",
-    "GET /health",
-    "GET /openapi.json",
-    "GET /docs",
-    "GET /playground",
-    "GET /jobs/run",
-    "POST /jobs/run",
-    "GET /no-such-route",
-    "POST /no-such-route",
-    "PUT /upload",
-    "PATCH /indexes",
-    "GET /upload/../indexes",
-  ]) {
-    const [method, path] = extra.split(" ") as [string, string];
-    if (!routes.some((r) => r.method === method && r.path === path)) routes.push({ method, path });
-  }
-  return routes;
-}
-
-const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString("base64")}`;
-
-/** Every credential that must not open a protected route (undefined: no header at all). */
-const WRONG: Array<[label: string, authorization: string | undefined]> = [
-  ["missing", undefined],
-  ["empty", ""],
-  ["Bearer without key", "Bearer "],
-  ["wrong", GUESSED],
-  ["Bearer wrong", `Bearer ${GUESSED}`],
-  ["prefix of k1", K1.slice(0, -1)],
-  ["prefix of k2 as Bearer", `Bearer ${K2.slice(0, 8)}`],
-  ["k1 plus a character", `${K1}x`],
-  ["k1, a space, more", `${K1} x`],
-  ["k1 with trailing no-break space", `${K1}\u00a0`],
-  ["k1 with leading no-break space", `\u00a0${K1}`],
-  ["Bearer k1 with trailing no-break space", `Bearer ${K1}\u00a0`],
-  ["k1 upper-cased", K1.toUpperCase()],
-  ["both keys as a list", `${K1},${K2}`],
-  ["Basic k1 as password", basic("user", K1)],
-  ["Basic k1 as user", basic(K1, "")],
-  ["Basic raw k1", `Basic ${K1}`],
-  ["Token scheme", `Token ${K1}`],
-];
-
 async function send(url: string, route: Route, authorization: string | undefined): Promise<Response> {
   const headers: Record<string, string> = {};
   if (authorization !== undefined) headers.authorization = authorization;
@@ -139,39 +79,13 @@ async function send(url: string, route: Route, authorization: string | undefined
 describe("every route the service serves is protected", () => {
   it("rejects every wrong credential with 401 ProblemDetails + WWW-Authenticate; both keys pass; probes stay open", async () => {
     const server = await serve();
-    const routes = await enumerateRoutes(server.url);
+    const routes = await enumerateRoutes((path, init) => fetch(`${server.url}${path}`, init), K1);
     const documented = routes.filter((r) => !r.path.includes("no-such")).length;
-    const failures: string[] = [];
-    let checked = 0;
-    for (const route of routes) {
-      const label = `${route.method} ${route.path}`;
-      if (OPEN.has(label)) {
-        for (const [what, authorization] of WRONG.slice(0, 4)) {
-          const res = await send(server.url, route, authorization);
-          await res.body?.cancel();
-          if (route.path === "/health" && res.status !== 200) failures.push(`${label} (${what}): ${res.status}`);
-          if (res.status === 401) failures.push(`${label} (${what}): open route answered 401`);
-        }
-        continue;
-      }
-      for (const [what, authorization] of WRONG) {
-        const res = await send(server.url, route, authorization);
-        const problem = await checkProblem(res);
-        checked++;
-        if (res.status !== 401) failures.push(`${label} (${what}): ${res.status} ${problem.body.slice(0, 120)}`);
-        else if (!problem.ok) failures.push(`${label} (${what}): ${problem.reason}`);
-        else if (!/^Bearer realm=/.test(res.headers.get("www-authenticate") ?? "")) {
-          failures.push(`${label} (${what}): no WWW-Authenticate`);
-        } else if (problem.body.includes(K1.slice(0, 6)) || problem.body.includes(GUESSED)) {
-          failures.push(`${label} (${what}): the body echoes the key`);
-        }
-      }
-      for (const good of [K1, K2, `Bearer ${K2}`, `bearer ${K1}`]) {
-        const res = await send(server.url, route, good);
-        await res.body?.cancel();
-        if (res.status === 401 || res.status >= 500) failures.push(`${label} with a valid key: ${res.status}`);
-      }
-    }
+    const { failures, checked } = await probeRoutes(routes, (route, auth) => send(server.url, route, auth), {
+      K1,
+      K2,
+      GUESSED,
+    });
     console.log(
       `[measured] security: ${routes.length} routes enumerated (${documented} served or documented), ` +
         `${checked} wrong-credential requests, ${failures.length} failures`,
@@ -244,7 +158,8 @@ describe("no secret in logs", () => {
       await record(await json("/ask", { index: "sec", question: "Stream it", stream: true }));
 
       // Rejected credentials and bad input.
-      for (const [, authorization] of WRONG) await record(await call("/indexes", {}, authorization));
+      for (const [, authorization] of wrongCredentials(K1, K2, GUESSED))
+        await record(await call("/indexes", {}, authorization));
       await record(await json("/search", { query: 1, filters: "x" }));
       await record(await json("/upload", { text: "x", documentId: "../etc/passwd'; drop table x;--" }));
       await record(

@@ -1,7 +1,9 @@
 /**
- * The Worker bundles: `wrangler deploy --dry-run` catches bundling errors (a
- * Node-only import reaching functions/worker.ts, say) and the gzipped size must
- * stay under Workers' 3 MiB free-plan limit.
+ * The two Worker bundles: `wrangler deploy --dry-run` catches bundling errors
+ * (a Node-only import reaching a Worker, say). The API Worker must stay small
+ * (the split's goal: about 1 MiB gzipped) because it carries no ingestion:
+ * no pdf.js, no mammoth, no job runner or pipeline; the ingestion Worker, which
+ * carries them, must stay under Workers' 3 MiB free-plan limit.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -13,31 +15,63 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const FREE_PLAN_LIMIT = 3 * 1024 * 1024;
+/**
+ * The split's goal was 1 MiB; the API Worker measured 944 KiB (zlib 9) when it landed, 1,073 KiB (zlib 6) after
+ * the MCP endpoint (its SDK) joined it. The bound keeps it from growing unnoticed; see BENCHMARKS.md, workers.
+ */
+const API_WORKER_BOUND = 1.125 * 1024 * 1024;
+/** What only ingestion needs: none of it may reach the API Worker. */
+const INGESTION_ONLY = [
+  "node_modules/unpdf/",
+  "node_modules/mammoth/",
+  "lib/ingest/runner.ts",
+  "lib/ingest/pipeline.ts",
+  "lib/extract/extract.ts",
+];
 
-describe("worker bundle", () => {
-  it("builds with wrangler and stays under the 3 MiB gzipped limit", async () => {
-    const out = await mkdtemp(join(tmpdir(), "sm-bundle-"));
-    try {
-      const { stdout } = await run("npx", ["wrangler", "deploy", "--dry-run", "--outdir", out], {
+async function build(config: string): Promise<{ gzipped: number; inputs: string[] }> {
+  const out = await mkdtemp(join(tmpdir(), "sm-bundle-"));
+  try {
+    const { stdout } = await run(
+      "npx",
+      ["wrangler", "deploy", "--dry-run", "-c", config, "--outdir", out, "--metafile", join(out, "meta.json")],
+      {
         env: {
           ...process.env,
           WRANGLER_SEND_METRICS: "false",
           WRANGLER_HIDE_BANNER: "true",
           CLOUDFLARE_CF_FETCH_ENABLED: "false",
         },
-        timeout: 120_000,
-      });
-      expect(stdout).toContain("--dry-run: exiting now.");
-      let gzipped = 0;
-      for (const file of await readdir(out)) {
-        if (file.endsWith(".map")) continue;
-        gzipped += gzipSync(await readFile(join(out, file))).byteLength;
-      }
-      console.log(`[measured] worker bundle: ${(gzipped / 1024).toFixed(0)} KiB gzipped`);
-      expect(gzipped).toBeGreaterThan(0);
-      expect(gzipped).toBeLessThan(FREE_PLAN_LIMIT);
-    } finally {
-      await rm(out, { recursive: true, force: true });
+        timeout: 180_000,
+      },
+    );
+    expect(stdout).toContain("--dry-run: exiting now.");
+    let gzipped = 0;
+    for (const file of await readdir(out)) {
+      if (!file.endsWith(".js")) continue;
+      gzipped += gzipSync(await readFile(join(out, file))).byteLength;
     }
-  });
+    const meta = JSON.parse(await readFile(join(out, "meta.json"), "utf8")) as { inputs: Record<string, unknown> };
+    return { gzipped, inputs: Object.keys(meta.inputs) };
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+describe("worker bundles", () => {
+  it("builds the API Worker without ingestion, within 1.125 MiB gzipped", async () => {
+    const { gzipped, inputs } = await build("wrangler.toml");
+    console.log(`[measured] API worker bundle: ${(gzipped / 1024).toFixed(0)} KiB gzipped`);
+    expect(inputs.some((f) => f.endsWith("functions/worker.ts"))).toBe(true);
+    for (const part of INGESTION_ONLY) expect(inputs.filter((f) => f.includes(part))).toEqual([]);
+    expect(gzipped).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThan(API_WORKER_BOUND);
+  }, 200_000);
+
+  it("builds the ingestion Worker, with extraction, within the 3 MiB gzipped limit", async () => {
+    const { gzipped, inputs } = await build("wrangler.ingest.toml");
+    console.log(`[measured] ingestion worker bundle: ${(gzipped / 1024).toFixed(0)} KiB gzipped`);
+    for (const part of INGESTION_ONLY) expect(inputs.some((f) => f.includes(part))).toBe(true);
+    expect(gzipped).toBeLessThan(FREE_PLAN_LIMIT);
+  }, 200_000);
 });

@@ -1,26 +1,67 @@
 /**
- * Node-side setup for the workerd suites: an isolated database and the local
- * Neon-compatible proxy, handed to the Worker's bindings through `provide`.
+ * Node-side setup for the workerd suites: an isolated database, the local
+ * Neon-compatible proxy (the `http` transport) and a private PgBouncer in
+ * transaction mode standing in for Hyperdrive's pool (the `hyperdrive`
+ * transport's `localConnectionString` points at it), handed to the Worker's
+ * bindings through `provide`.
  */
 import type { TestProject } from "vitest/node";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
-import { createTestDatabase, uniqueAppName } from "../helpers/database.js";
+import { createTestDatabase, PG_PORT, uniqueAppName } from "../helpers/database.js";
+import { startPgBouncer } from "../helpers/pgbouncer.js";
+
+/** Hyperdrive's pool size in the suites: the bound the backends must stay under. */
+const BOUNCER_POOL_SIZE = 10;
 
 declare module "vitest" {
   export interface ProvidedContext {
     databaseUrl: string;
+    databaseName: string;
     proxyAddress: string;
     applicationName: string;
+    hyperdriveUrl: string;
+    postgresPort: number;
+    bouncerPort: number;
+    bouncerPoolSize: number;
   }
 }
 
+/**
+ * Miniflare's local Hyperdrive proxy pipes the Worker's socket to the database socket without an
+ * `error` listener, so a connection reset on either side (a backend terminated by the fault suite,
+ * a socket workerd drops when an isolate shuts down) is an uncaught exception that ends the whole
+ * run. Resets are what the suites provoke on purpose; anything else still ends the run.
+ */
+function surviveSocketResets(): () => void {
+  const onUncaught = (error: NodeJS.ErrnoException) => {
+    if (error.code === "ECONNRESET" || error.code === "EPIPE") return;
+    console.error(error);
+    process.exit(1);
+  };
+  process.on("uncaughtException", onUncaught);
+  return () => process.off("uncaughtException", onUncaught);
+}
+
 export default async function setup(project: TestProject) {
+  const stopSurviving = surviveSocketResets();
   const database = await createTestDatabase("smworkerd");
   const proxy = await startNeonProxy();
+  const bouncer = await startPgBouncer({ poolSize: BOUNCER_POOL_SIZE });
   project.provide("databaseUrl", database.url);
+  project.provide("databaseName", database.name);
   project.provide("proxyAddress", proxy.address);
   project.provide("applicationName", uniqueAppName("workerd"));
+  // Miniflare insists on a password; the local cluster trusts loopback and ignores it.
+  project.provide(
+    "hyperdriveUrl",
+    `postgresql://postgres:local@127.0.0.1:${bouncer.port}/${database.name}?sslmode=disable`,
+  );
+  project.provide("postgresPort", PG_PORT);
+  project.provide("bouncerPort", bouncer.port);
+  project.provide("bouncerPoolSize", BOUNCER_POOL_SIZE);
   return async () => {
+    stopSurviving();
+    await bouncer.close();
     await proxy.close();
     await database.drop();
   };

@@ -5,9 +5,10 @@
  * can only call a URL. Protected by the API key like every data route; make
  * the cron's secret one of `API_KEYS`. `?budgetMs=` shortens the run.
  */
+
 import { Hono } from "hono";
+import { runTick } from "#jobs-tick";
 import { ValidationError } from "../../errors.js";
-import { runTick } from "../../jobs/scheduled.js";
 import type { HonoEnv } from "../hono-env.js";
 import { waitUntilFor } from "../route-helpers/context.js";
 

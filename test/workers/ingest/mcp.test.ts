@@ -7,23 +7,29 @@
  * not found, a read key refused a write, wrong and revoked keys refused.
  */
 import { createExecutionContext, env } from "cloudflare:test";
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../functions/worker.js";
-import { callTool, connectMcp, okTool, TOOL_NAMES, waitForStatus } from "../helpers/mcp-client.js";
+import worker from "../../../functions/worker.js";
+import { callTool, connectMcp, okTool, TOOL_NAMES, waitForStatus } from "../../helpers/mcp-client.js";
 
 const BASE = "http://worker.test";
 const ADMIN_KEY = "workerd-admin-key-77e0c1";
 
-/** The deployed shape: the Worker's bindings from wrangler.toml + the test's (no API_KEYS: open). */
+/**
+ * The API Worker's own entrypoint with the project's bindings (no API_KEYS: open). It runs in the ingestion
+ * Worker's project, whose queue consumer ingests what the MCP tools upload.
+ */
 const openFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-  (exports as unknown as { default: Fetcher }).default.fetch(input as RequestInfo, init)) as typeof fetch;
+  worker.fetch(
+    new Request(input as RequestInfo, init) as never,
+    env as never,
+    createExecutionContext(),
+  )) as typeof fetch;
 
 /** The same entrypoint with API_KEYS set, as `wrangler secret put API_KEYS` would. */
 const keyedFetch = ((input: RequestInfo | URL, init?: RequestInit) =>
   worker.fetch(
-    new Request(input as RequestInfo, init),
-    { ...env, API_KEYS: ADMIN_KEY },
+    new Request(input as RequestInfo, init) as never,
+    { ...env, API_KEYS: ADMIN_KEY } as never,
     createExecutionContext(),
   )) as typeof fetch;
 

@@ -1,13 +1,10 @@
 /**
  * Inside workerd, through the real Worker entrypoint: the database handle is
  * the `neon()` HTTP function, created once per isolate and reused by every
- * request and cron tick (a socket pool would hang here).
+ * request (a socket pool would hang here).
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { servicesFor } from "../../lib/runtime/services.js";
-import { enqueueFile } from "../helpers/enqueue.js";
 
 type Health = { db: { transport: string; handles: number; pingMs?: number } };
 
@@ -44,30 +41,5 @@ describe("workerd: one http handle per isolate", () => {
       }
     }
     expect(ok).toBe(150);
-  });
-
-  it("the scheduled handler migrates and processes queued ingestion jobs over the http transport", async () => {
-    const services = servicesFor(env as never);
-    await services.ready();
-    const { jobId } = await enqueueFile(
-      services.db,
-      { index: "workerd-cron", documentId: "queued-doc" },
-      { name: "a.txt", contentType: "text/plain", body: "Queued in workerd, processed by the cron handler." },
-    );
-
-    const controller = createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" });
-    const handler = (await import("../../functions/worker.js")).default;
-    const ctx = createExecutionContext();
-    await handler.scheduled(controller, env as never, ctx);
-    await waitOnExecutionContext(ctx);
-
-    const [job] = await services.db.query<{ state: string }>("select state from memory_jobs where id = $1::bigint", [
-      jobId,
-    ]);
-    expect(job).toEqual({ state: "done" });
-    const applied = await services.db.query<{ id: string }>("select id from schema_migrations order by id");
-    expect(applied.map((r) => r.id)).toContain("0003_jobs");
-    expect(services.db.transport).toBe("http");
-    expect((await health()).body.db.handles).toBe(1);
   });
 });

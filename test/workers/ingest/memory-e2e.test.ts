@@ -1,13 +1,13 @@
 /**
- * The memory API inside workerd, through the real Worker entrypoint and the
- * `neon()` HTTP transport: a multipart upload shaped like Kernel Memory's .NET
- * client, ingestion in `waitUntil` (polled through `/upload-status`), then
- * search, ask, and a streamed ask.
+ * The memory API inside workerd across the two Workers, over the `neon()` HTTP
+ * transport: a multipart upload shaped like Kernel Memory's .NET client to the
+ * API Worker, ingestion by the ingestion Worker's queue consumer (polled
+ * through `/upload-status`), then search, ask, and a streamed ask.
  */
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { apiModule } from "../worker-api.js";
 
-const worker = () => (exports as unknown as { default: Fetcher }).default;
+const worker = () => ({ fetch: (url: string, init?: RequestInit) => apiModule(url.replace(BASE, ""), init) });
 const BASE = "http://worker.test";
 
 function kmMultipart(fields: Record<string, string[]>, files: Array<{ name: string; text: string }>) {

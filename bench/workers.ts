@@ -1,0 +1,134 @@
+/**
+ * @module
+ * workers: the API Worker as deployed (`wrangler deploy --dry-run` output) run in workerd by Miniflare, serving
+ * `POST /search` over the `http` transport (Neon's driver through the local proxy) and over `hyperdrive` (pg over
+ * cloudflare:sockets, a socket per request, to a PgBouncer in transaction mode standing in for Hyperdrive's edge
+ * pool), requests interleaved so machine load hits both alike; plus the API/ingestion Worker split in bundle size.
+ */
+import { Miniflare } from "miniflare";
+import { startPgBouncer } from "../test/helpers/pgbouncer.js";
+import type { Bench, BenchEnv } from "./lib/bench-env.js";
+import { generateCorpus, generateQueries } from "./lib/corpus.js";
+import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
+import { ms, num, ratio, summarize } from "./lib/stats.js";
+import { type WorkerBundle, withWorkerBundle } from "./lib/worker-bundle.js";
+
+const SEARCHES = 300;
+const WARMUP = 20;
+
+export const workers: Bench = {
+  name: "workers",
+  summary: "search p50 in workerd over hyperdrive vs http; API and ingestion Worker bundle sizes",
+  async run(env: BenchEnv) {
+    const ingest = await withWorkerBundle("wrangler.ingest.toml", (b) => b);
+    env.log("ingestion Worker built; building the API Worker");
+    const database = await corpusDatabase("smbworkers", generateCorpus({ bytes: 200_000, documents: 10 }));
+    const bouncer = await startPgBouncer({ poolSize: 5 });
+    try {
+      return await withWorkerBundle("wrangler.toml", async (api) => {
+        const mf = new Miniflare({
+          workers: [worker(api, "http", { DATABASE_URL: database.url, NEON_LOCAL_PROXY: env.proxy })],
+        });
+        const mfHyperdrive = new Miniflare({
+          workers: [
+            {
+              ...worker(api, "hyperdrive", {}),
+              hyperdrives: {
+                HYPERDRIVE: `postgresql://postgres:local@127.0.0.1:${bouncer.port}/${database.name}?sslmode=disable`,
+              },
+            },
+          ],
+        });
+        try {
+          const queries = generateQueries(SEARCHES + WARMUP, 5);
+          const lat = { http: [] as number[], hyperdrive: [] as number[] };
+          for (const [i, query] of queries.entries()) {
+            for (const [name, target] of [
+              ["http", mf],
+              ["hyperdrive", mfHyperdrive],
+            ] as const) {
+              const t = performance.now();
+              const res = await target.dispatchFetch("http://worker.bench/search", {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ index: BENCH_INDEX, query, limit: 5 }),
+              });
+              const text = await res.text();
+              if (res.status !== 200) throw new Error(`${name} /search ${res.status}: ${text.slice(0, 200)}`);
+              if (i >= WARMUP) lat[name].push(performance.now() - t);
+            }
+          }
+          const http = summarize(lat.http);
+          const hyperdrive = summarize(lat.hyperdrive);
+          env.log(`http p50 ${ms(http.p50)}, hyperdrive p50 ${ms(hyperdrive.p50)}`);
+          return {
+            id: "workers",
+            title: "workers — search in workerd per transport; the API/ingestion Worker split",
+            headline: `search p50 in workerd: hyperdrive ${ms(hyperdrive.p50)} vs http ${ms(http.p50)} (${ratio(hyperdrive.p50 / http.p50)}); API Worker ${num(api.gzipKiB, 0)} KiB gzipped vs ingestion Worker ${num(ingest.gzipKiB, 0)} KiB`,
+            tables: [
+              {
+                headers: ["transport", "p50", "p99", "mean", "requests"],
+                rows: [
+                  ["http (neon() over fetch)", ms(http.p50), ms(http.p99), ms(http.mean), String(http.count)],
+                  [
+                    "hyperdrive (pg per request)",
+                    ms(hyperdrive.p50),
+                    ms(hyperdrive.p99),
+                    ms(hyperdrive.mean),
+                    String(hyperdrive.count),
+                  ],
+                  ["hyperdrive ÷ http", ratio(hyperdrive.p50 / http.p50), ratio(hyperdrive.p99 / http.p99), "", ""],
+                ],
+              },
+              {
+                headers: ["Worker (wrangler deploy --dry-run)", "raw", "gzipped (zlib 9)", "carries"],
+                rows: [
+                  [
+                    "API (wrangler.toml)",
+                    `${num(api.rawKiB, 0)} KiB`,
+                    `${num(api.gzipKiB, 0)} KiB`,
+                    "HTTP API, search/ask, both transports",
+                  ],
+                  [
+                    "ingestion (wrangler.ingest.toml)",
+                    `${num(ingest.rawKiB, 0)} KiB`,
+                    `${num(ingest.gzipKiB, 0)} KiB`,
+                    "queue consumer + cron: extraction (pdf.js, mammoth), chunking, embedding",
+                  ],
+                ],
+              },
+            ],
+            notes: [
+              `${SEARCHES} sequential \`POST /search\` per transport (after ${WARMUP} warm-up each), one request to each in turn, through Miniflare's \`dispatchFetch\` into the bundle wrangler would upload; a 10-document corpus ingested by the offline embedder.`,
+              "Locally Hyperdrive is miniflare's TCP pass-through, so each request pays a full Postgres connection setup (startup + auth) through PgBouncer; Cloudflare's Hyperdrive keeps that connection warm at the edge. `http` pays one HTTP round trip per statement to the local Neon-compatible proxy.",
+              "Bundles: every emitted .js file, gzip by node:zlib level 9. The API Worker leaves extraction and chunking to the ingestion Worker (package.json `#ingestion` resolves to a queue hand-over under the `workerd` condition).",
+            ],
+          };
+        } finally {
+          await mf.dispose();
+          await mfHyperdrive.dispose();
+        }
+      });
+    } finally {
+      await bouncer.close();
+      await dropWhenIdle(database);
+    }
+  },
+};
+
+function worker(api: WorkerBundle, transport: string, bindings: Record<string, string>) {
+  return {
+    name: `api-${transport}`,
+    modules: true,
+    modulesRoot: api.outdir,
+    scriptPath: api.main,
+    compatibilityDate: "2026-04-20",
+    compatibilityFlags: ["nodejs_compat"],
+    bindings: {
+      DB_TRANSPORT: transport,
+      DB_APPLICATION_NAME: `smb-workers-${transport}`,
+      LOG_LEVEL: "warn",
+      ...bindings,
+    },
+  };
+}

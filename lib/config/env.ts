@@ -5,6 +5,7 @@
  * clear error naming the offending variables, not deep inside a handler.
  */
 import { z } from "zod";
+import { RELIABILITY_ENV } from "./reliability-env.js";
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -81,6 +82,7 @@ export const EnvSchema = z.object({
   /** How long a claimed source is ours before another run may take it over. */
   SOURCE_LEASE_SECONDS: int(10, 3600, 300),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ...RELIABILITY_ENV,
 });
 
 export type Config = z.infer<typeof EnvSchema>;

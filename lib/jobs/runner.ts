@@ -9,7 +9,16 @@
 import { log } from "../log/logger.js";
 import { type PipelineOutcome, processDocument } from "../memory/pipeline.js";
 import type { MemoryContext } from "../memory/types.js";
-import { claimDueJobs, claimJob, completeJob, failJob, type Job, retryJobLater } from "../store/job-store.js";
+import { withIngestSlot } from "../ingest/slots.js";
+import {
+  claimDueJobs,
+  claimJob,
+  completeJob,
+  failExhaustedJobs,
+  failJob,
+  type Job,
+  retryJobLater,
+} from "../store/job-store.js";
 import { markFailed } from "../store/memory-store.js";
 
 /** Errors whose cause is the input itself: retrying cannot help. */
@@ -21,6 +30,7 @@ const PERMANENT = new Set([
   "EmbeddingSpaceMismatch",
   "AiConfigError",
   "FetchRefused",
+  "LimitExceeded",
 ]);
 
 /** A page that answered 4xx (but not 408/429) will answer the same next time. */
@@ -92,8 +102,11 @@ export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promi
 /** The upload's own run, right after the 202. If cron got there first, there is nothing to do. */
 export async function runUploadedJob(ctx: MemoryContext, jobId: string): Promise<JobResult | "taken"> {
   const owner = newOwner("upload");
-  const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
-  return job ? runJob(ctx, job, owner) : "taken";
+  // A slot before the claim: waiting holds no lease and no file in memory.
+  return withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+    const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
+    return job ? runJob(ctx, job, owner) : "taken";
+  });
 }
 
 /** Claims and runs due jobs until none are left, the time budget is spent, or `maxJobs` ran. */
@@ -114,6 +127,7 @@ export async function runDueJobs(
     durationMs: 0,
     stoppedBy: "empty",
   };
+  report.failed += await failExhaustedJobs(ctx.db);
   for (;;) {
     if (Date.now() - started >= budgetMs) {
       report.stoppedBy = "budget";
@@ -124,10 +138,12 @@ export async function runDueJobs(
       break;
     }
     // One at a time: a claimed job is always one this run has time to start.
-    const [job] = await claimDueJobs(ctx.db, report.owner, 1, ctx.config.JOB_LEASE_SECONDS);
-    if (!job) break;
+    const result = await withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+      const [job] = await claimDueJobs(ctx.db, report.owner, 1, ctx.config.JOB_LEASE_SECONDS);
+      return job ? runJob(ctx, job, report.owner) : undefined;
+    });
+    if (!result) break;
     report.claimed++;
-    const result = await runJob(ctx, job, report.owner);
     if (result === "completed") report.completed++;
     else if (result === "superseded") report.superseded++;
     else if (result === "retry") report.retried++;

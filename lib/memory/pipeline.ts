@@ -8,9 +8,9 @@
  * crash produces exactly the document a clean run would.
  */
 
-import { ValidationError } from "../errors.js";
-import { ExtractionFailed, extract } from "../extract/index.js";
-import { partition, partitionOptionsFromArgs } from "../partition/index.js";
+import { ExtractionFailed, limitsFromConfig } from "../extract/index.js";
+import { prepareIsolated } from "../ingest/isolation.js";
+import { type Prepared, stageOf } from "../ingest/prepare.js";
 import {
   type ChunkRecord,
   cacheEmbeddings,
@@ -44,7 +44,10 @@ export async function processDocument(
   const done = (step: PipelineStep) => markStepDone(ctx.db, index, documentId, generation, step);
   let step: PipelineStep = "extract";
   try {
-    const extracted = [];
+    // Extraction and chunking of untrusted bytes run isolated (a worker thread on Node) and within the caps.
+    const limits = limitsFromConfig(ctx.config);
+    const prepared: Array<{ file: (typeof doc.files)[number] } & Prepared> = [];
+    let chunkCount = 0;
     for (const file of doc.files) {
       if (file.base64 === null) {
         throw new ExtractionFailed({
@@ -57,17 +60,30 @@ export async function processDocument(
         file.contentType === WEB_PAGE_TYPE && file.sourceUrl
           ? await webPageInput(ctx, file.sourceUrl)
           : { bytes: fromBase64(file.base64), fileName: file.name, contentType: file.contentType };
-      const result = await extract(input);
-      extracted.push({ file, sections: result.sections, mimeType: result.mimeType });
+      try {
+        const result = await prepareIsolated({
+          ...input,
+          args: doc.args,
+          maxTokens: ctx.embedder.maxTokens,
+          limits,
+          chunksBefore: chunkCount,
+        });
+        chunkCount += result.chunks.length;
+        prepared.push({ file, ...result });
+      } catch (error) {
+        if (stageOf(error) === "partition") {
+          await done(step);
+          step = "partition";
+        }
+        throw error;
+      }
     }
     await done(step);
 
     step = "partition";
-    const parsed = partitionOptionsFromArgs(doc.args ?? undefined);
-    if ("error" in parsed) throw new ValidationError(parsed.error);
     const drafts: Draft[] = [];
-    for (const { file, sections, mimeType } of extracted) {
-      for (const chunk of partition(sections, parsed.options, { maxTokens: ctx.embedder.maxTokens })) {
+    for (const { file, chunks, mimeType } of prepared) {
+      for (const chunk of chunks) {
         const contentHash = await sha256Hex(`${ctx.embedder.id}\n${chunk.text}`);
         const id = await sha256Hex(`${index}\n${documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`);
         drafts.push({

@@ -32,3 +32,11 @@ export class DatabaseUnavailable extends Error {
 export class DatabaseConfigError extends Error {
   override readonly name = "DatabaseConfigError";
 }
+
+/** Every pooled connection stayed busy for the longest allowed wait (`DB_QUEUE_WAIT_MS`): shed, retry later. */
+export class PoolBusy extends Error {
+  override readonly name = "PoolBusy";
+  constructor(readonly retryAfterSeconds: number) {
+    super("every database connection of this instance is busy; retry later");
+  }
+}

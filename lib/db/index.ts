@@ -6,7 +6,7 @@
  */
 export type { DbConfig } from "./config.js";
 export { isWorkersRuntime } from "./config.js";
-export { DatabaseConfigError, DatabaseError, DatabaseUnavailable } from "./errors.js";
+export { DatabaseConfigError, DatabaseError, DatabaseUnavailable, PoolBusy } from "./errors.js";
 export { closeAllHandles, getDb, handlesCreated } from "./handle.js";
 export { useLocalNeonProxy } from "./local-proxy.js";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";

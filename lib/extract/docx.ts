@@ -3,7 +3,7 @@
  * DOCX → plain text through mammoth. Paragraphs come out separated by blank lines, which the partitioner uses.
  */
 
-import { extractRawText } from "mammoth";
+import type { extractRawText } from "mammoth";
 import { checkZipParts } from "./compressed-parts.js";
 import { ExtractionFailed } from "./errors.js";
 import { checkLimit, type ExtractLimits } from "./limits.js";
@@ -22,7 +22,8 @@ export async function extractDocx(
   const input = { buffer: bytes, arrayBuffer: bytes } as unknown as Parameters<typeof extractRawText>[0];
   let raw: string;
   try {
-    raw = (await extractRawText(input)).value;
+    const mammoth = await import("mammoth");
+    raw = (await (mammoth.extractRawText ?? mammoth.default.extractRawText)(input)).value;
   } catch (error) {
     throw new ExtractionFailed({ mimeType: MIME.docx, fileName, reason: describeDocxError(error), cause: error });
   }

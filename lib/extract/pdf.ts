@@ -6,7 +6,7 @@
  * every page's text at once.
  */
 
-import { getDocumentProxy } from "unpdf";
+import type { getDocumentProxy } from "unpdf";
 import { checkPdfStreams } from "./compressed-parts.js";
 import { ExtractionFailed } from "./errors.js";
 import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./limits.js";
@@ -25,6 +25,8 @@ export async function extractPdf(
   let doc: PdfDocument;
   try {
     // pdf.js transfers (detaches) the buffer it is given; a copy keeps the caller's bytes usable.
+    // Loaded on first use: pdf.js is most of the extraction thread's start-up cost.
+    const { getDocumentProxy } = await import("unpdf");
     doc = await getDocumentProxy(bytes.slice(), { verbosity: 0 });
   } catch (error) {
     throw new ExtractionFailed({ mimeType: MIME.pdf, fileName, reason: describePdfError(error), cause: error });

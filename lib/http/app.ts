@@ -13,6 +13,7 @@ import { apiKeyAuth } from "./auth.js";
 import { corsFromConfig } from "./cors.js";
 import { handleError } from "./errors.js";
 import type { HonoEnv } from "./hono-env.js";
+import { shedOverload } from "./overload.js";
 import { playgroundRoutes } from "./playground/route.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
@@ -47,6 +48,8 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
     }
   });
 
+  // Before CORS, auth and body parsing: a shed request costs next to nothing.
+  app.use("*", shedOverload());
   // Preflights carry no key: CORS answers them before the key check (and only when configured).
   app.use("*", corsFromConfig());
   // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.

@@ -12,7 +12,7 @@
  * nor which key matched shows in the timing. `crypto.subtle` exists on Workers
  * and Node alike. Keys are never logged.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config/env.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
@@ -47,6 +47,14 @@ export function apiKeyAuth(): MiddlewareHandler<HonoEnv> {
       { "www-authenticate": 'Bearer realm="serverless-memory"' },
     );
   };
+}
+
+/** Whether this request may see more than public data: the service is open, or it carries a valid key. */
+export async function holdsValidKey(c: Context<HonoEnv>): Promise<boolean> {
+  const { config } = c.get("services");
+  if (config.API_KEYS === undefined) return true;
+  const presented = presentedKey(c.req.header("authorization"));
+  return presented !== undefined && (await matchesAny(presented, config));
 }
 
 function presentedKey(header: string | undefined): string | undefined {

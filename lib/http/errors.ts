@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ConfigError } from "../config/env.js";
-import { DatabaseConfigError, DatabaseUnavailable } from "../db/index.js";
+import { DatabaseConfigError, DatabaseUnavailable, PoolBusy } from "../db/index.js";
 import { log } from "../log/logger.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
@@ -38,6 +38,18 @@ export function handleError(err: Error, c: Context<HonoEnv>): Response {
       c,
       503,
       "The database is temporarily unavailable; retry after the indicated delay.",
+      {},
+      {
+        "retry-after": String(err.retryAfterSeconds),
+      },
+    );
+  }
+  if (err instanceof PoolBusy) {
+    if (wide) wide.shed = "pool";
+    return problemResponse(
+      c,
+      503,
+      "The service is at capacity; retry after the indicated delay.",
       {},
       {
         "retry-after": String(err.retryAfterSeconds),

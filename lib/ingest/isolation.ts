@@ -17,3 +17,8 @@ export function usePrepareRunner(next: PrepareRunner): void {
 export function prepareIsolated(input: PrepareInput): Promise<Prepared> {
   return runner(input);
 }
+
+/** The runner in use (a host that wraps it, e.g. to instrument it, passes the result to `usePrepareRunner`). */
+export function currentPrepareRunner(): PrepareRunner {
+  return runner;
+}

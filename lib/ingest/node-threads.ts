@@ -101,6 +101,8 @@ export function createThreadRunner(options: ThreadOptions): PrepareRunner {
     }
   }
 
+  // One thread starts now, so the first upload does not wait for it to load its modules.
+  spawn();
   return (input) =>
     new Promise<Prepared>((resolve, reject) => {
       queue.push({ id: nextId++, input, resolve, reject });

@@ -6,10 +6,11 @@
  * else is retried with exponential backoff until `max_attempts`, then the
  * document's status shows the failed step and a readable error.
  */
+
+import { withIngestSlot } from "../ingest/slots.js";
 import { log } from "../log/logger.js";
 import { type PipelineOutcome, processDocument } from "../memory/pipeline.js";
 import type { MemoryContext } from "../memory/types.js";
-import { withIngestSlot } from "../ingest/slots.js";
 import {
   claimDueJobs,
   claimJob,

@@ -10,7 +10,7 @@ import type { ExtractedSection } from "../extract/types.js";
 import { CUT } from "./boundaries.js";
 import { InvalidPartitionOptions } from "./errors.js";
 import { headerPrefix, MIN_BODY_TOKENS, type PartitionOptions, resolvePartitionOptions } from "./options.js";
-import { countTokens, pieceCounter } from "./tokenizer.js";
+import { countTokens, countTokensBounded, pieceCounter } from "./tokenizer.js";
 import { buildUnits, splitUnit, type Units } from "./units.js";
 
 /** `text` includes the chunk header; `tokenCount` is the real cl100k_base count of `text`. */
@@ -74,7 +74,7 @@ function* sectionBodies(text: string, plan: Plan): Generator<{ text: string; tok
     let budget = plan.budget;
     let end = chooseEnd(units, start, done, budget);
     let body = slice(text, units, start, end).trim();
-    let tokenCount = body === "" ? 0 : countTokens(plan.header + body);
+    let tokenCount = body === "" ? 0 : countTokensBounded(plan.header + body);
 
     // Piece counts add up exactly, but trimming and the header join can shift a token or two; re-cut until the
     // real count fits, dropping the overlap or splitting a unit if that is what it takes.
@@ -90,7 +90,7 @@ function* sectionBodies(text: string, plan: Plan): Generator<{ text: string; tok
         end = chooseEnd(units, start, done, budget);
       } else break;
       body = slice(text, units, start, end).trim();
-      tokenCount = body === "" ? 0 : countTokens(plan.header + body);
+      tokenCount = body === "" ? 0 : countTokensBounded(plan.header + body);
     }
 
     if (body !== "") yield { text: body, tokenCount };

@@ -117,8 +117,11 @@ async function waitSettled(url: string, ids: string[], timeoutMs: number): Promi
   while (settled.size < ids.length && Date.now() < deadline) {
     for (const id of ids) {
       if (settled.has(id)) continue;
-      const res = await fetch(`${url}/upload-status?documentId=${id}`);
-      const status = (await res.json()) as Status;
+      // A server that died mid-wait (the poison test) is noticed by the caller; keep polling until then.
+      const status = (await fetch(`${url}/upload-status?documentId=${id}`).then(
+        (res) => res.json(),
+        () => ({}),
+      )) as Status;
       if (status.completed || status.failed) settled.set(id, status);
     }
     if (settled.size < ids.length) await new Promise((r) => setTimeout(r, 250));

@@ -7,7 +7,7 @@ import { createOfflineEmbedder } from "../lib/ai/index.js";
 import { useLocalNeonProxy } from "../lib/db/local-proxy.js";
 import { createPoolDb } from "../lib/db/pool.js";
 import type { Db } from "../lib/db/types.js";
-import { type RunReport, runDueJobs } from "../lib/jobs/runner.js";
+import { type RunReport, runDueJobs } from "../lib/ingest/runner.js";
 import { createTestDatabase } from "../test/helpers/database.js";
 import { dbConfig } from "../test/helpers/db-handles.js";
 import { enqueueFile } from "../test/helpers/enqueue.js";

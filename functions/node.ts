@@ -4,8 +4,8 @@
  * a Neon `Pool` when DATABASE_URL is set, the embedded PGlite otherwise.
  */
 import { closeAllHandles } from "../lib/db/index.js";
-import { startScheduler } from "../lib/runtime/node-scheduler.js";
-import { startNodeServer } from "../lib/runtime/node-server.js";
+import { startScheduler } from "../lib/node-host/scheduler.js";
+import { startNodeServer } from "../lib/node-host/server.js";
 import { servicesFor } from "../lib/runtime/services.js";
 
 const server = await startNodeServer({

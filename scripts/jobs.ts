@@ -3,11 +3,13 @@
  * `npm run jobs -- --once`: one cron tick from the command line (manual runs,
  * AWS EventBridge → a container/CLI task). Without `--once` it keeps ticking
  * every JOBS_INTERVAL_MS (default 60 s) until interrupted. Prints one JSON line
- * per run; exits non-zero when a run fails.
+ * per run; with `--once`, exits 1 when the run fails and 2 when the configuration
+ * cannot work (`exitCodeFor`, the CLI edge of the error mapping).
  */
 import "../lib/db/node.js";
 import { parseConfig } from "../lib/config/env.js";
 import { closeAllHandles } from "../lib/db/index.js";
+import { exitCodeFor } from "../lib/errors.js";
 import { runScheduled } from "../lib/jobs/scheduled.js";
 import { useExtractionThreads } from "../lib/runtime/node-extraction.js";
 
@@ -16,20 +18,21 @@ useExtractionThreads(process.env);
 const once = process.argv.includes("--once");
 const cron = process.argv.find((a) => a.startsWith("--cron="))?.slice("--cron=".length) ?? "cli";
 
-async function tick(): Promise<boolean> {
+/** One tick; the exit code it deserves (0 when it ran). */
+async function tick(): Promise<number> {
   try {
     console.log(JSON.stringify(await runScheduled({ env: process.env, cron })));
-    return true;
+    return 0;
   } catch (err) {
     console.error(JSON.stringify({ event: "jobs.failed", error: (err as Error).message }));
-    return false;
+    return exitCodeFor(err);
   }
 }
 
 if (once) {
-  const ok = await tick();
+  const code = await tick();
   await closeAllHandles();
-  process.exit(ok ? 0 : 1);
+  process.exit(code);
 } else {
   const intervalMs = parseConfig(process.env).JOBS_INTERVAL_MS || 60_000;
   let stopping = false;

@@ -3,6 +3,7 @@
  * `npm run migrate`: applies pending migrations to the configured database
  * (the same code that runs on first use when AUTO_MIGRATE is on).
  */
+import { exitCodeFor } from "../lib/errors.js";
 import "../lib/db/node.js";
 import { closeAllHandles } from "../lib/db/index.js";
 import { migrate } from "../lib/migrate/migrate.js";
@@ -16,7 +17,7 @@ try {
   );
 } catch (err) {
   console.error(`migrate failed: ${(err as Error).message}`);
-  process.exitCode = 1;
+  process.exitCode = exitCodeFor(err);
 } finally {
   await closeAllHandles();
 }

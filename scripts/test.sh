@@ -11,6 +11,7 @@ bash scripts/setup-postgres.sh
 bash scripts/setup-chromium.sh
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npx biome check .
+echo "== imports (no cycle, no upward import; docs/architecture.md)"; npx depcruise lib functions --config .dependency-cruiser.json
 
 mkdir -p test-artifacts
 status=0

@@ -28,7 +28,7 @@ export function createPoolPerRequestApp(env: Record<string, string | undefined>)
     poolsCreated++;
     try {
       const result = await searchMemory(
-        { db, config, embedder, waitUntil: () => {} },
+        { db, config, embedder, waitUntil: () => {}, startJob: async () => undefined },
         { index: body.index ?? "default", query: body.query, filters: [], minRelevance: 0, limit: body.limit ?? 10 },
       );
       return c.json(result);

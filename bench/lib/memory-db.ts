@@ -7,6 +7,7 @@ import { createOfflineEmbedder } from "../../lib/ai/index.js";
 import type { Embedder } from "../../lib/ai/types.js";
 import { parseConfig } from "../../lib/config/env.js";
 import type { Db } from "../../lib/db/types.js";
+import { runUploadedJob } from "../../lib/ingest/runner.js";
 import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
 import { uploadDocument } from "../../lib/memory/upload.js";
 import { migrate } from "../../lib/migrate/migrate.js";
@@ -32,6 +33,7 @@ export function benchContext(db: Db, embedder: Embedder) {
     config: parseConfig({ LOG_LEVEL: "warn" }),
     embedder,
     waitUntil: (p) => void pending.push(p),
+    startJob: runUploadedJob,
   };
   return {
     ctx,

@@ -5,9 +5,10 @@
  * known to echo the API key they rejected.
  */
 import { APICallError, RetryError } from "ai";
+import { AppError } from "../errors.js";
 
 /** An embedder could not produce vectors (provider error, retries spent, or a malformed answer). */
-export class EmbeddingFailed extends Error {
+export class EmbeddingFailed extends AppError {
   override readonly name = "EmbeddingFailed";
   constructor(
     message: string,
@@ -15,12 +16,12 @@ export class EmbeddingFailed extends Error {
     readonly attempts: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super("upstream", message, options);
   }
 }
 
 /** A text generator could not produce (or finish streaming) an answer. */
-export class GenerationFailed extends Error {
+export class GenerationFailed extends AppError {
   override readonly name = "GenerationFailed";
   constructor(
     message: string,
@@ -28,13 +29,16 @@ export class GenerationFailed extends Error {
     readonly attempts: number,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super("upstream", message, options);
   }
 }
 
 /** The environment asks for an AI setup that cannot work (missing model, URL, binding…). */
-export class AiConfigError extends Error {
+export class AiConfigError extends AppError {
   override readonly name = "AiConfigError";
+  constructor(message: string) {
+    super("misconfigured", message);
+  }
 }
 
 /** Thrown by our own retry loop once it gives up; wraps the last error. */

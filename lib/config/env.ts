@@ -5,6 +5,7 @@
  * clear error naming the offending variables, not deep inside a handler.
  */
 import { z } from "zod";
+import { AppError } from "../errors.js";
 import { RELIABILITY_ENV } from "./reliability-env.js";
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
@@ -87,8 +88,11 @@ export const EnvSchema = z.object({
 
 export type Config = z.infer<typeof EnvSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends AppError {
   override readonly name = "ConfigError";
+  constructor(message: string) {
+    super("misconfigured", message);
+  }
 }
 
 export function parseConfig(raw: Record<string, unknown>): Config {

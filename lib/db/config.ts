@@ -35,7 +35,4 @@ export function dbConfigKey(config: DbConfig): string {
   ]);
 }
 
-/** True inside workerd, where a socket must never outlive its request. */
-export function isWorkersRuntime(): boolean {
-  return globalThis.navigator?.userAgent === "Cloudflare-Workers";
-}
+export { isWorkersRuntime } from "../config/platform.js";

@@ -1,8 +1,10 @@
 /**
  * @module
- * Database errors without HTTP: the edge maps `DatabaseUnavailable` to 503 +
- * Retry-After and everything else to an opaque 500.
+ * Database errors without HTTP: `DatabaseUnavailable` is the `unavailable`
+ * kind (the HTTP edge adds its Retry-After); a failed statement is not an
+ * AppError, so every edge treats it as unexpected.
  */
+import { AppError } from "../errors.js";
 
 /** A statement failed; `code` is the SQLSTATE when Postgres gave one. */
 export class DatabaseError extends Error {
@@ -17,26 +19,29 @@ export class DatabaseError extends Error {
 }
 
 /** Transient failures outlasted the retry budget; the caller may try again later. */
-export class DatabaseUnavailable extends Error {
+export class DatabaseUnavailable extends AppError {
   override readonly name = "DatabaseUnavailable";
   constructor(
     readonly code: string | undefined,
     readonly retryAfterSeconds: number,
     options?: { cause?: unknown },
   ) {
-    super(`database unavailable${code ? ` (SQLSTATE ${code})` : ""}; retry later`, options);
+    super("unavailable", `database unavailable${code ? ` (SQLSTATE ${code})` : ""}; retry later`, options);
   }
 }
 
 /** Configuration that cannot work, found before any query runs. */
-export class DatabaseConfigError extends Error {
+export class DatabaseConfigError extends AppError {
   override readonly name = "DatabaseConfigError";
+  constructor(message: string) {
+    super("misconfigured", message);
+  }
 }
 
 /** Every pooled connection stayed busy for the longest allowed wait (`DB_QUEUE_WAIT_MS`): shed, retry later. */
-export class PoolBusy extends Error {
+export class PoolBusy extends AppError {
   override readonly name = "PoolBusy";
   constructor(readonly retryAfterSeconds: number) {
-    super("every database connection of this instance is busy; retry later");
+    super("unavailable", "every database connection of this instance is busy; retry later");
   }
 }

@@ -6,6 +6,7 @@
  * On Workers (no threads) these caps are what keeps a document inside the isolate's 128 MB; on Node they are
  * applied inside the extraction thread, whose own memory and time limits catch anything they miss.
  */
+import { AppError } from "../errors.js";
 
 export type ExtractLimits = {
   /** Most pages a PDF may have (`MAX_PDF_PAGES`). */
@@ -29,8 +30,11 @@ export const DEFAULT_LIMITS: ExtractLimits = Object.freeze({
 });
 
 /** A document is larger or deeper than the service accepts; retrying cannot help. */
-export class LimitExceeded extends Error {
+export class LimitExceeded extends AppError {
   override readonly name = "LimitExceeded";
+  constructor(message: string) {
+    super("unprocessable", message);
+  }
 }
 
 const VARIABLE: Record<keyof ExtractLimits, string> = {

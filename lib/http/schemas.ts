@@ -8,8 +8,16 @@
  * `lib/memory/validate.ts` so the CLI and jobs share them.
  */
 import { z } from "@hono/zod-openapi";
+import {
+  type Citation,
+  type DataPipelineStatus,
+  type DocumentSummary,
+  MAX_QUESTION_CHARS,
+  type MemoryAnswer,
+  type SearchResult,
+} from "../memory/types.js";
 
-/** Questions and queries: generous for real use, small enough to bound embedding cost. */
+/** Search queries: generous for real use, small enough to bound embedding cost. */
 export const MAX_QUERY_CHARS = 10_000;
 /** Inline text uploads (`POST /upload` with JSON); files go through multipart. */
 export const MAX_TEXT_CHARS = 5_000_000;
@@ -62,7 +70,7 @@ export const SearchQuery = z
 export const MemoryQuery = z
   .object({
     index: IndexParam,
-    question: text(MAX_QUERY_CHARS).refine((s) => s.trim() !== "", "must not be empty"),
+    question: text(MAX_QUESTION_CHARS).refine((s) => s.trim() !== "", "must not be empty"),
     filters: Filters,
     minRelevance: MinRelevance,
     stream: z.boolean().nullish().openapi({ description: "Answer as server-sent events of MemoryAnswer." }),
@@ -234,3 +242,15 @@ export function problems(...statuses: number[]) {
     ]),
   );
 }
+
+/*
+ * The response schemas restate the domain's shapes for OpenAPI; these checks tie each to its domain type so the
+ * two cannot drift: a field added to, removed from or retyped in `lib/memory/types.ts` fails the typecheck here.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const tied = <_T extends true>() => undefined;
+tied<Same<z.output<typeof DataPipelineStatusSchema>, DataPipelineStatus>>();
+tied<Same<z.output<typeof CitationSchema>, Citation>>();
+tied<Same<z.output<typeof SearchResultSchema>, SearchResult>>();
+tied<Same<z.output<typeof MemoryAnswerSchema>, MemoryAnswer>>();
+tied<Same<z.output<typeof DocumentSummarySchema>, DocumentSummary>>();

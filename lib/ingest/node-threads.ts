@@ -10,6 +10,7 @@
  * usePrepareRunner(createThreadRunner({ threads: 1, memoryMb: 256, timeoutMs: 60_000 }));
  */
 import { Worker } from "node:worker_threads";
+import { AppError, type ErrorKind } from "../errors.js";
 import { LimitExceeded } from "../extract/index.js";
 import { log } from "../log/logger.js";
 import type { PrepareRunner } from "./isolation.js";
@@ -19,7 +20,8 @@ export type ThreadOptions = { threads: number; memoryMb: number; timeoutMs: numb
 
 type Task = { id: number; input: PrepareInput; resolve(p: Prepared): void; reject(e: unknown): void };
 type Slot = { worker: Worker; task?: Task; timer?: ReturnType<typeof setTimeout> };
-type Reply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; error: Record<string, string> };
+type Described = { name: string; message: string; stage: string; kind?: ErrorKind; permanent?: boolean };
+type Reply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; error: Described };
 
 const ENTRY = new URL(`./thread-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
 const BOOTSTRAP = new URL("./thread-bootstrap.mjs", import.meta.url);
@@ -111,6 +113,9 @@ export function createThreadRunner(options: ThreadOptions): PrepareRunner {
 }
 
 /** The error a thread described, with its name (what the job runner and the HTTP edge match on) and stage. */
-function revive(described: Record<string, string>): Error {
-  return Object.assign(new Error(described.message), { name: described.name, stage: described.stage });
+function revive(described: Described): Error {
+  const error = described.kind
+    ? new AppError(described.kind, described.message, { permanent: described.permanent ?? false })
+    : new Error(described.message);
+  return Object.assign(error, { name: described.name, stage: described.stage });
 }

@@ -4,11 +4,12 @@
  * per-instance services (and so the same database handle) as the HTTP
  * functions, and reports what it did in one structured log line.
  */
+
+import { type RunReport, runDueJobs } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
 import { memoryContextOf, type Services, servicesFor } from "../runtime/services.js";
 import { type SourceSyncReport, syncDueSources } from "../sources/index.js";
 import { pruneFinishedJobs } from "../store/job-store.js";
-import { type RunReport, runDueJobs } from "./runner.js";
 
 /** Daily housekeeping; every other cron string runs due jobs. Keep in sync with wrangler.toml. */
 export const MAINTENANCE_CRON = "17 3 * * *";

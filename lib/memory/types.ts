@@ -8,19 +8,10 @@
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
+import type { DocumentRecord, MemoryFilter, PipelineStep, Tags } from "../store/records.js";
 
-/** `{ key: [values] }`, as Kernel Memory serialises a TagCollection. */
-export type Tags = Record<string, string[]>;
+export type { MemoryFilter, PipelineStep, Tags } from "../store/records.js";
 
-/**
- * A filter: every tag listed must be present (AND); a list of filters is OR-ed.
- * Extensions that Kernel Memory clients never send: `$not` (none of these tags)
- * and `$range` (`{ key: { gt?, gte?, lt?, lte? } }`, numeric when both sides are
- * numbers, else lexical, so ISO dates work).
- */
-export type MemoryFilter = Record<string, unknown>;
-
-export type PipelineStep = "extract" | "partition" | "gen_embeddings" | "save_records";
 export const DEFAULT_STEPS: readonly PipelineStep[] = ["extract", "partition", "gen_embeddings", "save_records"];
 
 export type UploadFile = {
@@ -118,16 +109,7 @@ export type AskInput = {
   args?: Record<string, unknown>;
 };
 
-export type DocumentSummary = {
-  index: string;
-  documentId: string;
-  tags: Tags;
-  completed: boolean;
-  failed: boolean;
-  files: Array<{ fileId: string; name: string; contentType: string; size: number }>;
-  creation: string;
-  lastUpdate: string;
-};
+export type DocumentSummary = DocumentRecord;
 
 /** Everything a memory verb needs, passed as one object. */
 export type MemoryContext = {
@@ -137,6 +119,17 @@ export type MemoryContext = {
   generator?: TextGenerator;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
+  /**
+   * Runs a just-enqueued ingestion job (the composition root wires `lib/ingest`'s runner here), so
+   * upload never imports the layer above it. Takes the context so it runs with the caller's.
+   */
+  startJob(ctx: MemoryContext, jobId: string): Promise<unknown>;
 };
+
+/**
+ * Longest question accepted, the one limit the HTTP schema and the ask verb share: long enough for any
+ * real question, small enough to bound embedding cost and leave room for facts in the prompt.
+ */
+export const MAX_QUESTION_CHARS = 10_000;
 
 export const NO_ANSWER_TEXT = "INFO NOT FOUND";

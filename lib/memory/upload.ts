@@ -2,14 +2,14 @@
  * @module
  * `uploadDocument`: stores the files and a fresh pipeline status in one atomic
  * batch with its ingestion job (the index is created by its first upload),
- * then starts that job in the background of the same invocation. Re-uploading a documentId replaces
- * the document; its old chunks stay searchable until the new ones land.
+ * then asks its context to start that job (`ctx.startJob`, wired by the
+ * composition root) in the background of the same invocation. Re-uploading a
+ * documentId replaces the document; its old chunks stay searchable until the new ones land.
  */
 import { detectContentType, UnsupportedContentType } from "../extract/index.js";
-import { runUploadedJob } from "../jobs/runner.js";
 import { log } from "../log/logger.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
-import { sha256Hex, toBase64 } from "./hashing.js";
+import { sha256Hex } from "./hashing.js";
 import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
@@ -33,7 +33,7 @@ export async function uploadDocument(
       contentType,
       size: file.bytes.byteLength,
       sha256: await sha256Hex(file.bytes),
-      base64: toBase64(file.bytes),
+      bytes: file.bytes,
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
@@ -48,9 +48,11 @@ export async function uploadDocument(
   });
   // The job is already durable; this run only makes it fast. If it dies, cron takes over.
   ctx.waitUntil(
-    runUploadedJob(ctx, jobId).catch((err: unknown) =>
-      log.error("job.crashed", { jobId, index: input.index, documentId: input.documentId, error: err }),
-    ),
+    ctx
+      .startJob(ctx, jobId)
+      .catch((err: unknown) =>
+        log.error("job.crashed", { jobId, index: input.index, documentId: input.documentId, error: err }),
+      ),
   );
   return { index: input.index, documentId: input.documentId };
 }

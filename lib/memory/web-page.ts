@@ -8,7 +8,7 @@
  * content-type allow-list), so a KM client's web import works unchanged.
  */
 import { ValidationError } from "../errors.js";
-import { checkUrl, FetchRefused, guardedFetch } from "../sources/index.js";
+import { checkUrl, FetchRefused, guardedFetch } from "../net/index.js";
 import type { MemoryContext, UploadFile } from "./types.js";
 
 /** Stored content type of a URL file; never sent by clients, only set here. */

@@ -1,8 +1,12 @@
 /**
  * @module
- * Transport-free partitioning error; the HTTP edge maps it to a 400/422 with its message.
+ * Transport-free partitioning error: options the caller gave that cannot work.
  */
+import { AppError } from "../errors.js";
 
-export class InvalidPartitionOptions extends Error {
+export class InvalidPartitionOptions extends AppError {
   override readonly name = "InvalidPartitionOptions";
+  constructor(message: string) {
+    super("invalid", message);
+  }
 }

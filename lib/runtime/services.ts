@@ -7,6 +7,7 @@
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
 import { type Config, parseConfig } from "../config/env.js";
 import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } from "../db/index.js";
+import { runUploadedJob } from "../ingest/runner.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
@@ -83,6 +84,7 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     embedder: services.embedder,
     ...(services.generator ? { generator: services.generator } : {}),
     waitUntil,
+    startJob: runUploadedJob,
   };
 }
 

@@ -10,8 +10,8 @@ import { deleteDocument } from "../memory/documents.js";
 import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext } from "../memory/types.js";
 import { uploadDocument } from "../memory/upload.js";
+import { type GuardOptions, guardedFetch } from "../net/index.js";
 import { recordItem, type SourceItem, type SourceRecord } from "../store/source-store.js";
-import { type GuardOptions, guardedFetch } from "./fetch-guard.js";
 import { fileNameFor } from "./naming.js";
 
 export type ItemState = "not_modified" | "unchanged" | "updated";

@@ -25,6 +25,7 @@ import { log } from "../log/logger.js";
 import { deleteDocument } from "../memory/documents.js";
 import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext } from "../memory/types.js";
+import { type GuardOptions, guardedFetch, type Lookup } from "../net/index.js";
 import {
   addItems,
   claimDueSources,
@@ -39,7 +40,6 @@ import {
   type SourceRecord,
 } from "../store/source-store.js";
 import { ListingInvalid } from "./errors.js";
-import { type GuardOptions, guardedFetch, type Lookup } from "./fetch-guard.js";
 import { checkItem, type InlineContent, SourceGone } from "./item.js";
 import { parseFeed, parseSitemap } from "./listing.js";
 import { documentIdFor } from "./naming.js";

@@ -4,42 +4,17 @@
  * one document; a `sitemap` or `feed` lists URLs, each synced like a page, and
  * a URL that leaves the list has its document deleted.
  */
-import type { Tags } from "../memory/types.js";
+import type { NewSourceRecord, SourceRecord, SourceStatus } from "../store/records.js";
 
-export const SOURCE_KINDS = ["page", "sitemap", "feed"] as const;
-export type SourceKind = (typeof SOURCE_KINDS)[number];
-
-/** What the last run found: `not_modified` = the server said 304; `unchanged` = same bytes as before. */
-export type SourceStatus = "unchanged" | "updated" | "failed" | "not_modified";
+export { SOURCE_KINDS, type SourceKind, type SourceStatus } from "../store/records.js";
 
 export const MIN_INTERVAL_SECONDS = 60;
 export const DEFAULT_INTERVAL_SECONDS = 3600;
 
-export type Source = {
-  id: string;
-  index: string;
-  kind: SourceKind;
-  url: string;
-  tags: Tags;
-  intervalSeconds: number;
-  createdAt: string;
-  nextDueAt: string;
-  lastRunAt: string | null;
-  lastStatus: SourceStatus | null;
-  lastError: string | null;
-  /** Consecutive failed runs (the backoff exponent). */
-  failures: number;
-  /** URLs the source tracks (1 for a page once it has run). */
-  itemCount: number;
-};
+/** A source as the API shows it: the stored record without its page validators. */
+export type Source = Omit<SourceRecord, "etag" | "lastModified" | "contentHash">;
 
-export type NewSource = {
-  index: string;
-  kind: SourceKind;
-  url: string;
-  tags: Tags;
-  intervalSeconds: number;
-};
+export type NewSource = NewSourceRecord;
 
 /** What one source's run did. */
 export type SourceRunResult = {

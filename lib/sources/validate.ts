@@ -5,8 +5,7 @@
  */
 import { ValidationError } from "../errors.js";
 import { normalizeIndexName, validateTags } from "../memory/validate.js";
-import { FetchRefused } from "./errors.js";
-import { checkUrl } from "./fetch-guard.js";
+import { checkUrl, FetchRefused } from "../net/index.js";
 import {
   DEFAULT_INTERVAL_SECONDS,
   MIN_INTERVAL_SECONDS,

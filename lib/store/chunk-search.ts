@@ -3,10 +3,12 @@
  * The memory store's search SQL: nearest chunks by cosine similarity, fused
  * with a full-text leg, under Kernel Memory filters.
  */
+
+import { toSql } from "pgvector";
 import type { Db } from "../db/index.js";
-import type { MemoryFilter, Tags } from "../memory/types.js";
 import { dims } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
+import type { MemoryFilter, Tags } from "./records.js";
 
 export type ChunkHit = {
   document_id: string;
@@ -42,7 +44,7 @@ export type ChunkQuery = {
  */
 export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const d = dims(q.dimensions);
-  const params: unknown[] = [JSON.stringify(q.vector), q.index, q.limit, q.minRelevance];
+  const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance];
   const where = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
   const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
   const candidates = Math.min(400, Math.max(40, q.limit * 2));

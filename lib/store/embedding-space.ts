@@ -6,9 +6,13 @@
  * a validated integer from configuration, never user input.
  */
 import type { Db } from "../db/index.js";
+import { AppError } from "../errors.js";
 
-export class EmbeddingSpaceMismatch extends Error {
+export class EmbeddingSpaceMismatch extends AppError {
   override readonly name = "EmbeddingSpaceMismatch";
+  constructor(message: string) {
+    super("misconfigured", message);
+  }
 }
 
 const ADVISORY_LOCK = "7240319562";

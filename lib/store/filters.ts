@@ -6,7 +6,7 @@
  * (numeric when the bound is a number, else lexical, so ISO dates compare).
  * Values only ever travel as parameters.
  */
-import type { MemoryFilter } from "../memory/types.js";
+import type { MemoryFilter } from "./records.js";
 
 type Bound = "gt" | "gte" | "lt" | "lte";
 const OPERATORS: Record<Bound, string> = { gt: ">", gte: ">=", lt: "<", lte: "<=" };

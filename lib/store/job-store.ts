@@ -5,7 +5,7 @@
  * take the same job, and a job whose run died is taken over when its lease
  * expires.
  */
-import type { Db } from "../db/index.js";
+import type { Db, Statement } from "../db/index.js";
 
 export type Job = {
   id: string;
@@ -33,6 +33,27 @@ const toJob = (r: JobRow): Job => ({
   attempts: r.attempts,
   maxAttempts: r.max_attempts,
 });
+
+/**
+ * Enqueues a document's job for its current generation, for the caller's batch (the upload's, so
+ * an accepted upload is never without its job). Older generations' jobs are moot: their writes are
+ * generation-guarded and would change nothing. The last statement returns the job's id and generation.
+ */
+export function enqueueJobStatements(index: string, documentId: string, maxAttempts: number): Statement[] {
+  return [
+    {
+      text: `update memory_jobs set state = 'done', last_error = 'superseded by a newer upload', updated_at = now()
+              where index_name = $1 and document_id = $2 and state in ('queued', 'running')`,
+      params: [index, documentId],
+    },
+    {
+      text: `insert into memory_jobs (index_name, document_id, generation, max_attempts)
+             select $1, $2, generation, $3 from memory_documents where index_name = $1 and document_id = $2
+             returning id::text as id, generation`,
+      params: [index, documentId, maxAttempts],
+    },
+  ];
+}
 
 const CLAIMED = "returning id::text as id, index_name, document_id, generation, attempts, max_attempts";
 

@@ -6,11 +6,9 @@
  * lease expires. Only the lease holder may settle a run.
  */
 import type { Db, Row } from "../db/index.js";
-import type { Tags } from "../memory/types.js";
-import type { NewSource, Source, SourceKind, SourceStatus } from "../sources/types.js";
+import type { NewSourceRecord, SourceKind, SourceRecord, SourceStatus, Tags } from "./records.js";
 
-/** A source with what its runs need: validators and hash of its own URL. */
-export type SourceRecord = Source & { etag: string | null; lastModified: string | null; contentHash: string | null };
+export type { SourceRecord } from "./records.js";
 
 type SourceRow = Row & {
   id: string;
@@ -57,7 +55,7 @@ const COLUMNS = `s.id, s.index_name, s.kind, s.url, s.tags, s.interval_seconds, 
   (select count(*)::int from memory_source_items i where i.source_id = s.id) as item_count`;
 
 /** Inserts a source, due at once; `undefined` when the index already has a source for this URL. */
-export async function insertSource(db: Db, id: string, input: NewSource): Promise<SourceRecord | undefined> {
+export async function insertSource(db: Db, id: string, input: NewSourceRecord): Promise<SourceRecord | undefined> {
   const rows = await db.query<SourceRow>(
     `with s as (
        insert into memory_sources (id, index_name, kind, url, tags, interval_seconds)

@@ -5,7 +5,7 @@
  */
 import type { Hono } from "hono";
 import type { HonoEnv } from "../../lib/http/hono-env.js";
-import { type NodeServer, startNodeServer } from "../../lib/runtime/node-server.js";
+import { type NodeServer, startNodeServer } from "../../lib/node-host/server.js";
 
 export async function startServer(
   env: Record<string, string>,

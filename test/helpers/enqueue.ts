@@ -5,7 +5,6 @@
  * Runs in Node and in workerd.
  */
 import type { Db } from "../../lib/db/index.js";
-import { toBase64 } from "../../lib/memory/hashing.js";
 import { DEFAULT_STEPS } from "../../lib/memory/types.js";
 import { saveUpload } from "../../lib/store/memory-store.js";
 
@@ -27,7 +26,7 @@ export function enqueueFile(
         contentType: file.contentType,
         size: bytes.length,
         sha256: "x",
-        base64: toBase64(bytes),
+        bytes,
       },
     ],
     maxAttempts: target.maxAttempts ?? 3,

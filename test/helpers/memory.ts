@@ -6,6 +6,7 @@
  */
 import "../../lib/db/node.js";
 import type { Embedder } from "../../lib/ai/types.js";
+import { runUploadedJob } from "../../lib/ingest/runner.js";
 import type { MemoryContext } from "../../lib/memory/types.js";
 import { servicesFor } from "../../lib/runtime/services.js";
 
@@ -38,6 +39,7 @@ export async function memoryContext(env: Record<string, string>) {
     embedder,
     generator: services.generator,
     waitUntil: (p) => void pending.push(p),
+    startJob: runUploadedJob,
   };
   return {
     ctx,

@@ -13,7 +13,7 @@
 import type pg from "pg";
 import { createOfflineEmbedder } from "../../lib/ai/offline-embedder.js";
 import { migrate } from "../../lib/migrate/migrate.js";
-import type { NodeServer } from "../../lib/runtime/node-server.js";
+import type { NodeServer } from "../../lib/node-host/server.js";
 import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { type NeonProxy, startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { apiClient } from "./api.js";

@@ -75,6 +75,7 @@ function context(generator?: TextGenerator): MemoryContext {
     embedder: undefined as never,
     ...(generator ? { generator } : {}),
     waitUntil: () => {},
+    startJob: async () => undefined,
   };
 }
 

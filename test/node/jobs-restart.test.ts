@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../lib/ai/types.js";
 import { closeAllHandles } from "../../lib/db/index.js";
-import { runDueJobs } from "../../lib/jobs/runner.js";
+import { runDueJobs } from "../../lib/ingest/runner.js";
 import type { MemoryContext } from "../../lib/memory/types.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, restartPostgres, type TestDatabase, withAdmin } from "../helpers/database.js";

@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../lib/ai/types.js";
 import { closeAllHandles } from "../../lib/db/index.js";
-import { runDueJobs } from "../../lib/jobs/runner.js";
+import { runDueJobs } from "../../lib/ingest/runner.js";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
 import { getUploadStatus } from "../../lib/memory/status.js";
 import type { MemoryContext } from "../../lib/memory/types.js";
@@ -123,7 +123,7 @@ describe("job queue", () => {
     const hanging: Embedder = { ...ctx.embedder, embed: () => new Promise<number[][]>(() => {}) };
     const [claimed] = await claimDueJobs(ctx.db, "dead-run", 1, 1);
     expect(claimed?.documentId).toBe("doc");
-    const { processDocument } = await import("../../lib/memory/pipeline.js");
+    const { processDocument } = await import("../../lib/ingest/pipeline.js");
     void processDocument(withEmbedder(hanging), claimed!);
     await new Promise((r) => setTimeout(r, 200));
     const during = await getUploadStatus(ctx, "crash", "doc");

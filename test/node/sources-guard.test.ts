@@ -8,9 +8,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config/env.js";
-import { blockedRange } from "../../lib/sources/address.js";
-import { FetchFailed, FetchRefused } from "../../lib/sources/errors.js";
-import { type GuardOptions, guardedFetch } from "../../lib/sources/fetch-guard.js";
+import { blockedRange } from "../../lib/net/address.js";
+import { FetchFailed, FetchRefused } from "../../lib/net/errors.js";
+import { type GuardOptions, guardedFetch } from "../../lib/net/guarded-fetch.js";
 import { validateNewSource } from "../../lib/sources/validate.js";
 import { type FakeSite, startFakeSite } from "../helpers/fake-site.js";
 

@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { ValidationError } from "../../errors.js";
 import { runTick } from "../../jobs/scheduled.js";
 import type { HonoEnv } from "../hono-env.js";
-import { waitUntilFor } from "./memory/context.js";
+import { waitUntilFor } from "../route-helpers/context.js";
 
 export function jobRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();

@@ -31,10 +31,12 @@ import type {
   SearchResult,
   TokenUsage,
 } from "../types.js";
+import { MAX_QUESTION_CHARS } from "../types.js";
 import { type RagOptions, ragOptionsFromArgs } from "./args.js";
 import { type ExtractiveAnswer, extractiveAnswer } from "./extractive.js";
 import { type Fact, packFacts, sourcesOf } from "./facts.js";
 import { DEFAULT_PROMPT_TEMPLATE, isNoAnswer, mayBecomeNoAnswer, renderPrompt, systemPrompt } from "./prompt.js";
+import { errorRecord } from "./stream-error.js";
 
 export type SearchFn = (ctx: MemoryContext, input: SearchInput) => Promise<SearchResult>;
 
@@ -46,8 +48,7 @@ export const NO_MEMORIES_REASON = "No relevant memories available";
 export const NO_ROOM_REASON = "Unable to use memory, max tokens reached";
 /** KM's reason when the model itself answered with the empty answer. */
 export const MODEL_NO_ANSWER_REASON = "No relevant memories found";
-/** Longest question accepted: long enough for any real question, short enough to leave room for facts. */
-export const MAX_QUESTION_CHARS = 8000;
+export { MAX_QUESTION_CHARS } from "../types.js";
 
 type Prepared = { input: AskInput; question: string; rag: RagOptions };
 
@@ -248,40 +249,6 @@ function record(
     text,
     tokenUsage: extra.tokenUsage ?? [],
     relevantSources: extra.relevantSources ?? [],
-  };
-}
-
-/** Failures whose message is written for the caller (and scrubbed of secrets where it comes from a provider). */
-const READABLE = new Set([
-  "GenerationFailed",
-  "EmbeddingFailed",
-  "ValidationError",
-  "NotFoundError",
-  "EmbeddingSpaceMismatch",
-]);
-
-function errorRecord(question: string, error: unknown): MemoryAnswer {
-  const name = error instanceof Error ? error.name : "";
-  let reason: string;
-  if (name === "DatabaseUnavailable") {
-    reason = "The database is temporarily unavailable; retry shortly.";
-    log.warn("ask.stream_failed", { error });
-  } else if (READABLE.has(name)) {
-    reason = (error as Error).message;
-    log.warn("ask.stream_failed", { error });
-  } else {
-    // Unknown failures may carry internals; the log keeps the detail, the client gets a plain sentence.
-    reason = "An unexpected error occurred while answering.";
-    log.error("ask.stream_failed", { error, stack: error instanceof Error ? error.stack : undefined });
-  }
-  return {
-    streamState: "error",
-    question,
-    noResult: true,
-    noResultReason: reason,
-    text: "",
-    tokenUsage: [],
-    relevantSources: [],
   };
 }
 

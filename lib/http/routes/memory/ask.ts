@@ -15,10 +15,10 @@ import { askMemory, streamAnswer } from "../../../memory/index.js";
 import type { AskInput, MemoryAnswer } from "../../../memory/types.js";
 import { normalizeIndexName, validateFilters } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { jsonBodyLimit } from "../../route-helpers/limits.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { MemoryAnswerSchema, MemoryQuery, problems } from "../../schemas.js";
-import { memoryContext } from "./context.js";
-import { jsonBodyLimit } from "./limits.js";
-import { register, valid } from "./register.js";
 
 const askRoute = createRoute({
   method: "post",

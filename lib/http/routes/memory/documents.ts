@@ -8,9 +8,9 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteDocument, listDocuments } from "../../../memory/index.js";
 import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { DeleteAccepted, DocumentList, DocumentQuery, ListDocumentsQuery, problems } from "../../schemas.js";
-import { memoryContext } from "./context.js";
-import { register, valid } from "./register.js";
 
 const listRoute = createRoute({
   method: "get",

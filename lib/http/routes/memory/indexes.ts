@@ -7,9 +7,9 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { deleteIndex, listIndexes } from "../../../memory/index.js";
 import { normalizeIndexName } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { DeleteAccepted, IndexCollection, IndexQuery, problems } from "../../schemas.js";
-import { memoryContext } from "./context.js";
-import { register, valid } from "./register.js";
 
 const listRoute = createRoute({
   method: "get",

@@ -8,10 +8,10 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { searchMemory } from "../../../memory/index.js";
 import { checkText, normalizeIndexName, validateFilters } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { jsonBodyLimit } from "../../route-helpers/limits.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { problems, SearchQuery, SearchResultSchema } from "../../schemas.js";
-import { memoryContext } from "./context.js";
-import { jsonBodyLimit } from "./limits.js";
-import { register, valid } from "./register.js";
 
 const searchRoute = createRoute({
   method: "post",

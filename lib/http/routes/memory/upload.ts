@@ -24,9 +24,9 @@ import {
 import type { HonoEnv } from "../../hono-env.js";
 import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";
 import { problemResponse } from "../../problem.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { DataPipelineStatusSchema, DocumentQuery, problems, TextUpload, UploadAccepted } from "../../schemas.js";
-import { memoryContext } from "./context.js";
-import { register, valid } from "./register.js";
 
 const ACCEPTED_MESSAGE = "Document upload completed, ingestion pipeline started";
 

@@ -26,10 +26,10 @@ import {
 } from "../../../sources/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
+import { memoryContext } from "../../route-helpers/context.js";
+import { jsonBodyLimit } from "../../route-helpers/limits.js";
+import { register, valid } from "../../route-helpers/register.js";
 import { problems } from "../../schemas.js";
-import { memoryContext } from "../memory/context.js";
-import { jsonBodyLimit } from "../memory/limits.js";
-import { register, valid } from "../memory/register.js";
 import { SourceCreate, SourceList, SourceListQuery, SourceParams, SourceSchema, SyncAccepted } from "./schemas.js";
 
 const tags = ["Sources"];

@@ -8,8 +8,8 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { closeAllHandles } from "../db/index.js";
 import { type AppOptions, createApp } from "../http/app.js";
-import { drainBackground } from "./background.js";
-import { useExtractionThreads } from "./node-extraction.js";
+import { drainBackground } from "../runtime/background.js";
+import { useExtractionThreads } from "../runtime/node-extraction.js";
 
 export type NodeServer = { port: number; url: string; close(): Promise<void> };
 

@@ -5,35 +5,55 @@
  * Every step is idempotent: extraction and partitioning are deterministic,
  * embeddings are cached by content hash as soon as they exist, and the final
  * save is one atomic, generation-guarded replace, so a run resumed after a
- * crash produces exactly the document a clean run would.
+ * crash produces exactly the document a clean run would. This module is the
+ * one writer of a document's pipeline status, failures included: it decides a
+ * failure is final when the error is permanent or the job's attempts are spent.
  */
 
+import { toSql } from "pgvector";
+import { AppError, ValidationError } from "../errors.js";
 import { ExtractionFailed, limitsFromConfig } from "../extract/index.js";
-import { prepareIsolated } from "../ingest/isolation.js";
-import { type Prepared, stageOf } from "../ingest/prepare.js";
-import {
-  type ChunkRecord,
-  cacheEmbeddings,
-  existingEmbeddings,
-  loadForProcessing,
-  markStepDone,
-  replaceChunks,
-} from "../store/memory-store.js";
-import { fromBase64, sha256Hex } from "./hashing.js";
-import type { MemoryContext, PipelineStep } from "./types.js";
-import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
+import { sha256Hex } from "../memory/hashing.js";
+import type { MemoryContext, PipelineStep } from "../memory/types.js";
+import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
+import { type ChunkRecord, cacheEmbeddings, existingEmbeddings, replaceChunks } from "../store/chunk-store.js";
+import { loadForProcessing, markFailed, markStepDone } from "../store/memory-store.js";
+import { prepareIsolated } from "./isolation.js";
+import { type Prepared, stageOf } from "./prepare.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
   | { status: "superseded" | "missing" }
-  | { status: "failed"; step: PipelineStep; error: unknown };
+  | { status: "failed"; step: PipelineStep; error: unknown; message: string; final: boolean };
 
 type Draft = Omit<ChunkRecord, "embedding">;
 
-export async function processDocument(
+type Target = { index: string; documentId: string; generation: number; attempts: number; maxAttempts: number };
+
+/** Runs the steps; a final failure is recorded on the document before it is returned. */
+export async function processDocument(ctx: MemoryContext, target: Target): Promise<PipelineOutcome> {
+  let failure: { step: PipelineStep; error: unknown };
+  try {
+    const outcome = await runSteps(ctx, target);
+    if (outcome.status !== "failed") return outcome;
+    failure = outcome;
+  } catch (error) {
+    // Loading the document failed (database unavailable): the job stays claimable.
+    failure = { step: "extract", error };
+  }
+  const message = readable(failure.error);
+  const final = (failure.error instanceof AppError && failure.error.permanent) || target.attempts >= target.maxAttempts;
+  if (final) {
+    const { index, documentId, generation } = target;
+    await markFailed(ctx.db, index, documentId, generation, { step: failure.step, message });
+  }
+  return { status: "failed", ...failure, message, final };
+}
+
+async function runSteps(
   ctx: MemoryContext,
-  target: { index: string; documentId: string; generation: number },
-): Promise<PipelineOutcome> {
+  target: Target,
+): Promise<Exclude<PipelineOutcome, { status: "failed" }> | { status: "failed"; step: PipelineStep; error: unknown }> {
   const { index, documentId, generation } = target;
   const doc = await loadForProcessing(ctx.db, index, documentId);
   if (!doc) return { status: "missing" };
@@ -49,7 +69,7 @@ export async function processDocument(
     const prepared: Array<{ file: (typeof doc.files)[number] } & Prepared> = [];
     let chunkCount = 0;
     for (const file of doc.files) {
-      if (file.base64 === null) {
+      if (file.content === null) {
         throw new ExtractionFailed({
           mimeType: file.contentType,
           fileName: file.name,
@@ -59,7 +79,7 @@ export async function processDocument(
       const input =
         file.contentType === WEB_PAGE_TYPE && file.sourceUrl
           ? await webPageInput(ctx, file.sourceUrl)
-          : { bytes: fromBase64(file.base64), fileName: file.name, contentType: file.contentType };
+          : { bytes: file.content, fileName: file.name, contentType: file.contentType };
       try {
         const result = await prepareIsolated({
           ...input,
@@ -104,7 +124,7 @@ export async function processDocument(
     const missing = [...new Map(drafts.filter((d) => !known.has(d.contentHash)).map((d) => [d.contentHash, d.text]))];
     if (missing.length) {
       const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
-      const fresh = missing.map(([hash], i): [string, string] => [hash, JSON.stringify(vectors[i])]);
+      const fresh = missing.map(([hash], i): [string, string] => [hash, toSql(vectors[i])]);
       await cacheEmbeddings(ctx.db, index, fresh);
       for (const [hash, embedding] of fresh) known.set(hash, embedding);
     }
@@ -123,6 +143,11 @@ export async function processDocument(
   } catch (error) {
     return { status: "failed", step, error };
   }
+}
+
+function readable(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return message.length > 500 ? `${message.slice(0, 500)}…` : message;
 }
 
 /** A `content.url` file is the page it points at, fetched now through the guard. */

@@ -1,6 +1,6 @@
 /**
  * @module
- * The only way sources touch the network. A source URL is user input that the
+ * The only way sources and web-page imports touch the network. A source URL is user input that the
  * service fetches on its own schedule, so every request is checked before it
  * is made: http/https only, no credentials in the URL, no private, loopback,
  * link-local or CGNAT target (by literal, by name and by what the name resolves
@@ -15,7 +15,7 @@
  * });
  * if (got.status === 304) return; // unchanged
  */
-import { isWorkersRuntime } from "../db/index.js";
+import { isWorkersRuntime } from "../config/platform.js";
 import { blockedRange, isIpLiteral, isLocalHostname } from "./address.js";
 import { FetchFailed, FetchRefused } from "./errors.js";
 

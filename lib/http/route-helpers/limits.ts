@@ -8,9 +8,9 @@
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { checkJsonShape } from "../../../memory/json-shape.js";
-import type { HonoEnv } from "../../hono-env.js";
-import { problemResponse } from "../../problem.js";
+import { checkJsonShape } from "../../memory/json-shape.js";
+import type { HonoEnv } from "../hono-env.js";
+import { problemResponse } from "../problem.js";
 
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 

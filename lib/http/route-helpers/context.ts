@@ -5,11 +5,11 @@
  * verb touches the store.
  */
 import type { Context } from "hono";
-import { log } from "../../../log/logger.js";
-import type { MemoryContext } from "../../../memory/types.js";
-import { trackBackground } from "../../../runtime/background.js";
-import { memoryContextOf } from "../../../runtime/services.js";
-import type { HonoEnv } from "../../hono-env.js";
+import { log } from "../../log/logger.js";
+import type { MemoryContext } from "../../memory/types.js";
+import { trackBackground } from "../../runtime/background.js";
+import { memoryContextOf } from "../../runtime/services.js";
+import type { HonoEnv } from "../hono-env.js";
 
 export async function memoryContext(c: Context<HonoEnv>): Promise<MemoryContext> {
   const services = c.get("services");

@@ -1,15 +1,14 @@
 /**
  * @module
- * Runs ingestion jobs: the upload's own background run, cron ticks, the Node
- * scheduler and the CLI all come through here. A failure that more attempts
- * cannot fix (a corrupt file, bad options) fails the job at once; anything
- * else is retried with exponential backoff until `max_attempts`, then the
- * document's status shows the failed step and a readable error.
+ * Runs ingestion jobs: the upload's own background run (through the context's
+ * `startJob` hook), cron ticks, the Node scheduler and the CLI all come through
+ * here. This is the job edge of the error mapping: a permanent `AppError` (a
+ * corrupt file, bad options) fails the job at once; anything else is retried
+ * with exponential backoff until `max_attempts`. The runner writes only queue
+ * state; the pipeline is the one writer of the document's status.
  */
 
-import { withIngestSlot } from "../ingest/slots.js";
 import { log } from "../log/logger.js";
-import { type PipelineOutcome, processDocument } from "../memory/pipeline.js";
 import type { MemoryContext } from "../memory/types.js";
 import {
   claimDueJobs,
@@ -20,28 +19,8 @@ import {
   type Job,
   retryJobLater,
 } from "../store/job-store.js";
-import { markFailed } from "../store/memory-store.js";
-
-/** Errors whose cause is the input itself: retrying cannot help. */
-const PERMANENT = new Set([
-  "ExtractionFailed",
-  "UnsupportedContentType",
-  "ValidationError",
-  "InvalidPartitionOptions",
-  "EmbeddingSpaceMismatch",
-  "AiConfigError",
-  "FetchRefused",
-  "LimitExceeded",
-]);
-
-/** A page that answered 4xx (but not 408/429) will answer the same next time. */
-function permanent(error: unknown): boolean {
-  const e = error as { name?: string; status?: number } | null;
-  if (PERMANENT.has(e?.name ?? "")) return true;
-  return (
-    e?.name === "FetchFailed" && !!e.status && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429
-  );
-}
+import { processDocument } from "./pipeline.js";
+import { withIngestSlot } from "./slots.js";
 
 export type JobResult = "completed" | "superseded" | "retry" | "failed";
 
@@ -61,22 +40,14 @@ export function newOwner(prefix = "run"): string {
 }
 
 export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promise<JobResult> {
-  let outcome: PipelineOutcome;
-  try {
-    outcome = await processDocument(ctx, job);
-  } catch (error) {
-    // Loading the document failed (database unavailable): the job stays claimable.
-    outcome = { status: "failed", step: "extract", error };
-  }
+  const outcome = await processDocument(ctx, job);
   if (outcome.status !== "failed") {
     await completeJob(ctx.db, job, owner, outcome.status === "completed" ? undefined : outcome.status);
     log.info("job.done", { jobId: job.id, index: job.index, documentId: job.documentId, ...outcome });
     return outcome.status === "completed" ? "completed" : "superseded";
   }
-  const message = readable(outcome.error);
-  const final = permanent(outcome.error) || job.attempts >= job.maxAttempts;
-  if (final) {
-    await markFailed(ctx.db, job.index, job.documentId, job.generation, { step: outcome.step, message });
+  const message = outcome.message;
+  if (outcome.final) {
     await failJob(ctx.db, job, owner, message);
     log.warn("job.failed", {
       jobId: job.id,
@@ -157,9 +128,4 @@ export async function runDueJobs(
 function backoffSeconds(base: number, attempts: number): number {
   const ceiling = Math.min(600, base * 2 ** Math.max(0, attempts - 1));
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-function readable(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.length > 500 ? `${message.slice(0, 500)}…` : message;
 }

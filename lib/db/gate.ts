@@ -5,8 +5,21 @@
  * a connection within `maxWaitMs` fails with `PoolBusy`, which the API answers 503 + Retry-After, and the
  * requests that did get one keep their latency. It holds exactly as many permits as the pool has connections,
  * so the pool itself never queues.
+ *
+ * The bound sheds requests, not accepted work: ingestion jobs and source syncs run inside `background()` and
+ * wait for their turn however long it takes (a job that failed with PoolBusy would wait out its lease before
+ * anyone retried it; a source's first sync would not be retried for minutes).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { PoolBusy } from "./errors.js";
+
+const backgroundWork = new AsyncLocalStorage<true>();
+
+/** Runs `work` so that its statements wait for a pool slot without the shedding bound. */
+export function background<T>(work: () => Promise<T>): Promise<T> {
+  return backgroundWork.run(true, work);
+}
+
 import type { Db } from "./types.js";
 
 export function gated(db: Db, options: { slots: number; maxWaitMs: number }): Db {
@@ -19,13 +32,18 @@ export function gated(db: Db, options: { slots: number; maxWaitMs: number }): Db
       return Promise.resolve();
     }
     return new Promise<void>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       const waiter = {
         grant: () => {
           clearTimeout(timer);
           resolve();
         },
       };
-      const timer = setTimeout(() => {
+      if (backgroundWork.getStore()) {
+        waiting.push(waiter);
+        return;
+      }
+      timer = setTimeout(() => {
         waiting.splice(waiting.indexOf(waiter), 1);
         reject(new PoolBusy(Math.max(1, Math.ceil(options.maxWaitMs / 1000))));
       }, options.maxWaitMs);

@@ -7,6 +7,7 @@
 export type { DbConfig } from "./config.js";
 export { isWorkersRuntime } from "./config.js";
 export { DatabaseConfigError, DatabaseError, DatabaseUnavailable, PoolBusy } from "./errors.js";
+export { background } from "./gate.js";
 export { closeAllHandles, getDb, handlesCreated } from "./handle.js";
 export { useLocalNeonProxy } from "./local-proxy.js";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";

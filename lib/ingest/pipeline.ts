@@ -11,7 +11,7 @@
  */
 
 import { toSql } from "pgvector";
-import { AppError, ValidationError } from "../errors.js";
+import { AppError } from "../errors.js";
 import { ExtractionFailed, limitsFromConfig } from "../extract/index.js";
 import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext, PipelineStep } from "../memory/types.js";

@@ -8,6 +8,7 @@
  * state; the pipeline is the one writer of the document's status.
  */
 
+import { background } from "../db/index.js";
 import { log } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import {
@@ -75,10 +76,13 @@ export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promi
 export async function runUploadedJob(ctx: MemoryContext, jobId: string): Promise<JobResult | "taken"> {
   const owner = newOwner("upload");
   // A slot before the claim: waiting holds no lease and no file in memory.
-  return withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
-    const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
-    return job ? runJob(ctx, job, owner) : "taken";
-  });
+  // Accepted work: its statements wait for a pool slot rather than being shed like a request.
+  return background(() =>
+    withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+      const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
+      return job ? runJob(ctx, job, owner) : "taken";
+    }),
+  );
 }
 
 /** Claims and runs due jobs until none are left, the time budget is spent, or `maxJobs` ran. */

@@ -67,10 +67,17 @@ afterAll(async () => {
 async function poolEnv(prefix: string): Promise<Record<string, string>> {
   const database = await createTestDatabase(prefix);
   databases.push(database);
-  return { DATABASE_URL: database.url, DB_TRANSPORT: "pool", NEON_LOCAL_PROXY: proxy.address, ...LIMITS };
+  return { DATABASE_URL: database.url, DB_TRANSPORT: "pool", NEON_LOCAL_PROXY: proxy.address };
 }
 
-type Attack = { documentId: string; fileName: string; bytes: Uint8Array; expect: RegExp | "completed" };
+/** `expect`: the cap its failure must name, or "completed"; `orCompleted`: finishing within every cap also passes. */
+type Attack = {
+  documentId: string;
+  fileName: string;
+  bytes: Uint8Array;
+  expect: RegExp | "completed";
+  orCompleted?: boolean;
+};
 
 async function attackDocuments(): Promise<Attack[]> {
   return [
@@ -79,7 +86,10 @@ async function attackDocuments(): Promise<Attack[]> {
       documentId: "expanding-pdf",
       fileName: "expanding.pdf",
       bytes: pdfExpandingStream(60_000_000),
-      expect: /MAX_EXTRACTED_CHARS|EXTRACT_MEMORY_MB|EXTRACT_TIMEOUT_MS/,
+      // 60 MB is under MAX_DECOMPRESSED_BYTES; pdf.js then either yields its text within the caps, or crosses the
+      // character cap, the thread's heap or its deadline, depending on how fast this machine parses it.
+      expect: /MAX_EXTRACTED_CHARS|MAX_DECOMPRESSED_BYTES|EXTRACT_MEMORY_MB|EXTRACT_TIMEOUT_MS/,
+      orCompleted: true,
     },
     {
       documentId: "docx-bomb",
@@ -231,6 +241,7 @@ async function replayAttacks(server: ServerProcess, label: string): Promise<void
   for (const a of attacks) {
     const s = settled.get(a.documentId)!;
     if (a.expect === "completed") expect(s.completed, `${a.documentId}: ${JSON.stringify(s.error)}`).toBe(true);
+    else if (a.orCompleted && s.completed) continue;
     else {
       expect(s.failed, a.documentId).toBe(true);
       expect(s.error?.message, a.documentId).toMatch(a.expect);
@@ -253,50 +264,32 @@ async function waitSourceError(url: string, id: string): Promise<{ lastError?: s
   return {};
 }
 
+/** The Node server on `databaseEnv`, with the same limits and scheduler for both databases, under every attack. */
+async function attackServer(label: string, databaseEnv: Record<string, string>): Promise<void> {
+  const server = await startServerProcess({
+    entry: "functions/node.ts",
+    port: await freePort(),
+    env: { ...databaseEnv, ...LIMITS, JOBS_INTERVAL_MS: "1000", SOURCE_ALLOW_PRIVATE: "true", LOG_LEVEL: "error" },
+  });
+  try {
+    await replayAttacks(server, label);
+  } catch (error) {
+    console.log(`server output (tail):\n${server.output().slice(-5000)}`);
+    throw error;
+  } finally {
+    expect(await server.stop()).toBe(0);
+  }
+}
+
 describe("every attack, replayed against the Node server", () => {
   it("on PostgreSQL (pool transport): nothing dies, stalls the loop past 1 s, or passes 1 GiB", async () => {
-    const server = await startServerProcess({
-      entry: "functions/node.ts",
-      port: await freePort(),
-      env: {
-        ...(await poolEnv("smattack")),
-        JOBS_INTERVAL_MS: "1000",
-        SOURCE_ALLOW_PRIVATE: "true",
-        LOG_LEVEL: "error",
-      },
-    });
-    try {
-      await replayAttacks(server, "pool");
-    } catch (error) {
-      console.log(`server output (tail):\n${server.output().slice(-5000)}`);
-      throw error;
-    } finally {
-      expect(await server.stop()).toBe(0);
-    }
+    await attackServer("pool", await poolEnv("smattack"));
   }, 400_000);
 
   it.skipIf(!PGLITE_OFF_THREAD)(
     "on the embedded default (PGlite, no DATABASE_URL): the same",
     async () => {
-      const server = await startServerProcess({
-        entry: "functions/node.ts",
-        port: await freePort(),
-        env: {
-          PGLITE_DIR: path.join(dataRoot, "pglite"),
-          ...LIMITS,
-          JOBS_INTERVAL_MS: "1000",
-          SOURCE_ALLOW_PRIVATE: "true",
-          LOG_LEVEL: "error",
-        },
-      });
-      try {
-        await replayAttacks(server, "embedded");
-      } catch (error) {
-        console.log(`server output (tail):\n${server.output().slice(-5000)}`);
-        throw error;
-      } finally {
-        expect(await server.stop()).toBe(0);
-      }
+      await attackServer("embedded", { PGLITE_DIR: path.join(dataRoot, "pglite") });
     },
     400_000,
   );

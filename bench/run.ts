@@ -19,11 +19,13 @@ import type { Bench } from "./lib/bench-env.js";
 import { describeMachine, machineFacts } from "./lib/machine.js";
 import { startProxyProcess } from "./lib/processes.js";
 import { renderSection, writeSection } from "./lib/report.js";
+import { pooler } from "./pooler.js";
 import { queue } from "./queue.js";
+import { replica } from "./replica.js";
 import { search } from "./search.js";
 import { vectors } from "./vectors.js";
 
-const BENCHES: Bench[] = [fanout, instances, search, ingest, queue, vectors, coldstart];
+const BENCHES: Bench[] = [fanout, instances, pooler, replica, search, ingest, queue, vectors, coldstart];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
 setLogLevel("warn");

@@ -16,6 +16,8 @@
 export type ErrorKind =
   /** The request or its options are malformed or out of range. */
   | "invalid"
+  /** The caller is known but its key's scope does not allow this (a read-only key asked to write). */
+  | "forbidden"
   | "not_found"
   | "conflict"
   | "too_large"
@@ -33,6 +35,7 @@ export type ErrorKind =
 /** Kinds that say the input (or the configuration) itself is wrong: repeating it cannot succeed. */
 const PERMANENT_KINDS: ReadonlySet<ErrorKind> = new Set([
   "invalid",
+  "forbidden",
   "not_found",
   "conflict",
   "too_large",
@@ -81,4 +84,12 @@ export class ConflictError extends AppError {
 /** The CLI edge: 0 success, 1 the operation failed, 2 the invocation or its input was wrong. */
 export function exitCodeFor(error: unknown): 1 | 2 {
   return error instanceof AppError && (error.kind === "invalid" || error.kind === "misconfigured") ? 2 : 1;
+}
+
+/** The caller is known but not allowed to do this (a read-only key asked to write). */
+export class ForbiddenError extends AppError {
+  override readonly name = "ForbiddenError";
+  constructor(message: string) {
+    super("forbidden", message);
+  }
 }

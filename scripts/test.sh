@@ -8,6 +8,7 @@ export WRANGLER_SEND_METRICS=false WRANGLER_HIDE_BANNER=true CLOUDFLARE_CF_FETCH
 export NODE_OPTIONS="${NODE_OPTIONS:-} --no-warnings=ExperimentalWarning"
 
 bash scripts/setup-postgres.sh
+bash scripts/setup-scale-out.sh
 bash scripts/setup-chromium.sh
 echo "== typecheck"; npx tsc --noEmit
 echo "== lint"; npx biome check .

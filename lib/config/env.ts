@@ -25,6 +25,15 @@ const flag = (fallback: boolean) =>
 
 export const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
+  /**
+   * A read replica (Neon read replica, hot standby): search, ask, listings and health read there, never
+   * seeing less than the primary had committed when the read began. Same transport as DATABASE_URL.
+   */
+  DATABASE_READ_URL: z.string().min(1).optional(),
+  /** How long a read waits for the replica to catch up with the primary before reading from the primary. */
+  DB_READ_MAX_WAIT_MS: int(0, 60_000, 1_000),
+  /** After the replica fails, reads go to the primary for this long before the replica is tried again. */
+  DB_READ_COOLDOWN_MS: int(0, 3_600_000, 5_000),
   DB_TRANSPORT: z.enum(["pool", "http", "pglite"]).optional(),
   DB_POOL_MAX: int(1, 1000, 5),
   DB_IDLE_TIMEOUT_MS: int(0, 3_600_000, 10_000),

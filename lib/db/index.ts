@@ -10,6 +10,7 @@ export { DatabaseConfigError, DatabaseError, DatabaseUnavailable, PoolBusy } fro
 export { background } from "./gate.js";
 export { closeAllHandles, getDb, handlesCreated } from "./handle.js";
 export { useLocalNeonProxy } from "./local-proxy.js";
+export { createReadDb, type ReadRouting } from "./read-replica.js";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export { isTransient, sqlStateOf } from "./transient.js";
-export type { Db, DbStats, PoolStats, Row, Statement, Transport } from "./types.js";
+export type { Db, DbStats, PoolStats, ReadStats, Row, Statement, Transport } from "./types.js";

@@ -13,7 +13,19 @@ export type Statement = { text: string; params?: readonly unknown[] };
 
 export type PoolStats = { max: number; total: number; idle: number; waiting: number };
 
-export type DbStats = { transport: Transport; pool?: PoolStats };
+/** How an instance's reads were served when a read replica is configured (`read-replica.ts`). */
+export type ReadStats = {
+  replica: number;
+  primary: number;
+  /** Reads sent to the primary because the replica had not replayed the primary's position in time. */
+  lagged: number;
+  /** Reads the replica failed and the primary answered. */
+  failedOver: number;
+  replicaDown: boolean;
+  replicaPool?: PoolStats;
+};
+
+export type DbStats = { transport: Transport; pool?: PoolStats; reads?: ReadStats };
 
 export interface Db {
   readonly transport: Transport;

@@ -18,6 +18,9 @@ import { playgroundRoutes } from "./playground/route.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
+import { keyRoutes } from "./routes/keys/index.js";
+import { scopeGuard } from "./routes/keys/scope.js";
+import { mcpRoutes } from "./routes/mcp.js";
 import { memoryRoutes } from "./routes/memory/index.js";
 import { sourceRoutes } from "./routes/sources/index.js";
 
@@ -54,13 +57,17 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   app.use("*", corsFromConfig());
   // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.
   app.use("*", apiKeyAuth());
+  // Read keys may not write, only admin keys manage keys; decided by method and path, before any body is read.
+  app.use("*", scopeGuard());
   app.route("/", healthRoutes());
   const api = memoryRoutes();
   // Mounted on the memory API (not beside it) so /openapi.json documents /sources too.
   api.route("/", sourceRoutes());
+  api.route("/", keyRoutes());
   app.route("/", api);
   app.route("/", playgroundRoutes());
   app.route("/", jobRoutes());
+  app.route("/", mcpRoutes());
   options.extend?.(app);
 
   app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));

@@ -11,14 +11,28 @@
  * against every configured key, so neither the position of the first wrong byte
  * nor which key matched shows in the timing. `crypto.subtle` exists on Workers
  * and Node alike. Keys are never logged.
+ *
+ * Every request leaves here with a `principal`: an `API_KEYS` key is an
+ * unrestricted admin; any other presented key is looked up among the stored,
+ * scoped keys (`lib/keys`, cached per instance); with no `API_KEYS` and no key
+ * the open service treats the caller as admin. A stored key presented to an
+ * open service is still honoured with its scope, so tenants can be tried
+ * locally; an unknown one is ignored there, as any key is on an open service.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config/env.js";
+import { resolveStoredKey } from "../keys/resolver.js";
+import { looksLikeStoredKey } from "../keys/secret.js";
+import { ADMIN, OPEN, type Principal } from "../keys/types.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
+import { waitUntilFor } from "./route-helpers/context.js";
 
 /** Routes a load balancer or orchestrator must reach without a key, and the playground page (it holds no data). */
 const OPEN_ROUTES = new Set(["GET /health", "HEAD /health", "GET /playground", "HEAD /playground"]);
+
+/** Open routes hold no tenant data; their principal may touch nothing. */
+const NOBODY: Principal = Object.freeze({ kind: "open", scope: "read", patterns: Object.freeze([]) });
 
 const digestsByConfig = new WeakMap<Config, Promise<Uint8Array[]>>();
 const encoder = new TextEncoder();
@@ -32,10 +46,19 @@ export function parseApiKeys(raw: string | undefined): string[] {
 
 export function apiKeyAuth(): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
-    const { config } = c.get("services");
-    if (config.API_KEYS === undefined || OPEN_ROUTES.has(`${c.req.method} ${c.req.path}`)) return next();
+    const services = c.get("services");
+    const open = services.config.API_KEYS === undefined;
+    if (OPEN_ROUTES.has(`${c.req.method} ${c.req.path}`)) {
+      c.set("principal", open ? OPEN : NOBODY);
+      return next();
+    }
     const presented = presentedKey(c.req.header("authorization"));
-    if (presented !== undefined && (await matchesAny(presented, config))) return next();
+    const principal = await principalFor(c, presented, open);
+    if (principal) {
+      c.set("principal", principal);
+      if (principal.keyId) c.get("wide").keyId = principal.keyId;
+      return next();
+    }
     c.get("wide").auth = presented === undefined ? "missing" : "rejected";
     return problemResponse(
       c,
@@ -55,6 +78,22 @@ export async function holdsValidKey(c: Context<HonoEnv>): Promise<boolean> {
   if (config.API_KEYS === undefined) return true;
   const presented = presentedKey(c.req.header("authorization"));
   return presented !== undefined && (await matchesAny(presented, config));
+}
+
+async function principalFor(
+  c: Context<HonoEnv>,
+  presented: string | undefined,
+  open: boolean,
+): Promise<Principal | null> {
+  if (presented === undefined) return open ? OPEN : null;
+  const services = c.get("services");
+  if (!open && (await matchesAny(presented, services.config))) return ADMIN;
+  // Garbage never costs a database round trip (nor waits on a database that is down).
+  if (!looksLikeStoredKey(presented)) return open ? OPEN : null;
+  // Stored keys live in the database: migrations must have run (once per instance).
+  await services.ready();
+  const stored = await resolveStoredKey(services.db, presented, waitUntilFor(c));
+  return stored ?? (open ? OPEN : null);
 }
 
 function presentedKey(header: string | undefined): string | undefined {

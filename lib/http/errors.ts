@@ -20,6 +20,7 @@ import { problemResponse } from "./problem.js";
  */
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
   invalid: 400,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,

@@ -227,6 +227,7 @@ export function problems(...statuses: number[]) {
   const descriptions: Record<number, string> = {
     400: "Invalid input",
     401: "Missing or invalid API key",
+    403: "The API key's scope does not allow this",
     404: "Not found",
     413: "Upload too large",
     415: "Unsupported content type",

@@ -12,7 +12,7 @@ export async function listDocuments(
   index: string,
   page: { cursor?: string; limit: number },
 ): Promise<{ documents: DocumentSummary[]; nextCursor: string | null }> {
-  const rows = await listDocumentPage(ctx.db, index, { after: page.cursor, limit: page.limit + 1 });
+  const rows = await listDocumentPage(ctx.reader ?? ctx.db, index, { after: page.cursor, limit: page.limit + 1 });
   const documents = rows.slice(0, page.limit);
   return { documents, nextCursor: rows.length > page.limit ? documents[documents.length - 1]!.documentId : null };
 }

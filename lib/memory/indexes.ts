@@ -3,7 +3,7 @@ import { deleteIndexNamed, listIndexNames } from "../store/memory-store.js";
 import type { MemoryContext } from "./types.js";
 
 export async function listIndexes(ctx: MemoryContext): Promise<Array<{ name: string }>> {
-  return (await listIndexNames(ctx.db)).map((name) => ({ name }));
+  return (await listIndexNames(ctx.reader ?? ctx.db)).map((name) => ({ name }));
 }
 
 export async function deleteIndex(ctx: MemoryContext, index: string): Promise<void> {

@@ -6,20 +6,21 @@
  * partitions ordered by relevance. A missing index simply has no results.
  */
 import { type ChunkHit, searchChunks } from "../store/chunk-search.js";
+import { candidateCount, rerankHits } from "./rerank.js";
 import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
 
 export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {
   const [vector] = await ctx.embedder.embed([input.query]);
-  const hits = await searchChunks(ctx.db, {
+  const hits = await searchChunks(ctx.reader ?? ctx.db, {
     index: input.index,
     vector: vector!,
     dimensions: ctx.embedder.dimensions,
     text: hybridEnabled(input.args) ? input.query : undefined,
     filters: input.filters,
     minRelevance: input.minRelevance,
-    limit: input.limit,
+    limit: candidateCount(ctx, input),
     efSearch: ctx.config.SEARCH_EF_SEARCH,
-  });
+  }).then((fused) => rerankHits(ctx, input, fused));
   return { query: input.query, noResult: hits.length === 0, results: toCitations(input.index, hits) };
 }
 

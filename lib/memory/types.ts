@@ -5,6 +5,7 @@
  * search/ask, snake_case for the pipeline status.
  */
 
+import type { Reranker } from "../ai/reranker.js";
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
@@ -114,9 +115,17 @@ export type DocumentSummary = DocumentRecord;
 /** Everything a memory verb needs, passed as one object. */
 export type MemoryContext = {
   db: Db;
+  /**
+   * For reads that need not see the caller's own writes of this request (search, ask, listings): the read
+   * replica when one is configured, never behind what the primary had committed when the read began.
+   * Absent = `db`.
+   */
+  reader?: Db;
   config: Config;
   embedder: Embedder;
   generator?: TextGenerator;
+  /** Reorders the top fused search candidates; absent = off (the default). */
+  reranker?: Reranker;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
   /**

@@ -42,5 +42,13 @@ export const MIGRATIONS: readonly Migration[] = [
       "create index memory_sources_index on memory_sources (index_name, id)",
       "-- One row per URL a source tracks (a page source has exactly one: itself).\ncreate table memory_source_items (\n  source_id text not null references memory_sources (id) on delete cascade,\n  url text not null,\n  document_id text not null,\n  etag text,\n  last_modified text,\n  content_hash text,\n  last_error text,\n  -- Least recently checked first, so a run cut short by its budget resumes where it stopped.\n  checked_at timestamptz,\n  primary key (source_id, url)\n)"
     ]
+  },
+  {
+    "id": "0010_api_keys",
+    "checksum": "dfbe5cd11d680487",
+    "statements": [
+      "-- Scoped API keys: each sees only the indexes its patterns match, with a scope\n-- (read < write < admin). Only a SHA-256 digest of the key is stored; the key\n-- itself is shown once, when it is created. API_KEYS from the environment stay\n-- admin keys and are not stored here.\ncreate table memory_api_keys (\n  id text primary key,\n  name text not null,\n  -- hex SHA-256 of the whole key: the lookup is by digest, so the key never touches the database.\n  key_hash text not null unique,\n  -- The first characters of the key, so a person can tell their keys apart in a listing.\n  key_prefix text not null,\n  scope text not null check (scope in ('read', 'write', 'admin')),\n  -- Glob patterns over normalised index names, `*` = any run of characters (`acme-*`).\n  index_patterns text[] not null check (cardinality(index_patterns) between 1 and 50),\n  created_at timestamptz not null default now(),\n  last_used_at timestamptz,\n  revoked_at timestamptz\n)",
+      "create index memory_api_keys_created on memory_api_keys (created_at, id)"
+    ]
   }
 ];

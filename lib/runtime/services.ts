@@ -5,8 +5,18 @@
  * at module scope, so warm invocations reuse everything.
  */
 import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+import type { Reranker } from "../ai/reranker.js";
+import { createRerankerFromEnv } from "../ai/reranker-config.js";
 import { type Config, parseConfig } from "../config/env.js";
-import { type Db, type DbConfig, getDb, isWorkersRuntime, useLocalNeonProxy } from "../db/index.js";
+import {
+  createReadDb,
+  DatabaseConfigError,
+  type Db,
+  type DbConfig,
+  getDb,
+  isWorkersRuntime,
+  useLocalNeonProxy,
+} from "../db/index.js";
 import { runUploadedJob } from "../ingest/runner.js";
 import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
@@ -16,9 +26,13 @@ import { ensureEmbeddingSpace } from "../store/embedding-space.js";
 export type Services = {
   config: Config;
   db: Db;
+  /** Reads that may be served by the read replica (`DATABASE_READ_URL`); `db` itself without one. */
+  reader: Db;
   embedder: Embedder;
   /** Absent when no model is configured: answers are then extractive. */
   generator?: TextGenerator;
+  /** Off unless RERANK_PROVIDER is set. */
+  reranker?: Reranker;
   /**
    * Resolves once migrations have run and the stored vector space matches the
    * embedder (at most once per instance; a failure is retried by the next call).
@@ -63,8 +77,10 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
   const services: Services = {
     config,
     db,
+    reader: config.DATABASE_READ_URL ? readerFor(config, db) : db,
     embedder,
     generator: createGeneratorFromEnv(rawEnv),
+    reranker: createRerankerFromEnv(rawEnv),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         if (config.AUTO_MIGRATE) await migrate(db);
@@ -80,12 +96,26 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
 export function memoryContextOf(services: Services, waitUntil: (promise: Promise<unknown>) => void): MemoryContext {
   return {
     db: services.db,
+    reader: services.reader,
     config: services.config,
     embedder: services.embedder,
     ...(services.generator ? { generator: services.generator } : {}),
+    ...(services.reranker ? { reranker: services.reranker } : {}),
     waitUntil,
     startJob: runUploadedJob,
   };
+}
+
+/** The replica's own handle (one per instance, like the primary's) behind the read routing. */
+function readerFor(config: Config, primary: Db): Db {
+  const base = dbConfigFrom(config);
+  if (base.transport === "pglite") throw new DatabaseConfigError("DATABASE_READ_URL needs DATABASE_URL");
+  // No retries on the replica: a read it cannot serve goes to the primary at once.
+  const replica = getDb({ ...base, url: config.DATABASE_READ_URL, retry: { ...base.retry, budgetMs: 0 } });
+  return createReadDb(primary, replica, {
+    maxWaitMs: config.DB_READ_MAX_WAIT_MS,
+    cooldownMs: config.DB_READ_COOLDOWN_MS,
+  });
 }
 
 function once(db: Db, key: string, run: () => Promise<void>): Promise<void> {

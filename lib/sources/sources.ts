@@ -41,7 +41,11 @@ export async function listSources(
   ctx: MemoryContext,
   page: { index?: string; cursor?: string; limit: number },
 ): Promise<{ sources: Source[]; nextCursor: string | null }> {
-  const rows = await listSourceRecords(ctx.db, { index: page.index, after: page.cursor, limit: page.limit + 1 });
+  const rows = await listSourceRecords(ctx.reader ?? ctx.db, {
+    index: page.index,
+    after: page.cursor,
+    limit: page.limit + 1,
+  });
   const sources = rows.slice(0, page.limit).map(publicView);
   return { sources, nextCursor: rows.length > page.limit ? sources[sources.length - 1]!.id : null };
 }

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 /** Wrong arguments: exit code 2, with the message and a pointer to `--help`. */
 export class UsageError extends Error {}
 
-export const COMMANDS = ["ingest", "search", "ask", "status", "indexes"] as const;
+export const COMMANDS = ["ingest", "search", "ask", "status", "indexes", "keys"] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 type OptionSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
@@ -38,6 +38,7 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   ask: { index, filter, stream: { type: "boolean" }, "min-relevance": minRelevance, json },
   status: { index, json },
   indexes: { json },
+  keys: { scope: { type: "string" }, pattern: { type: "string", short: "p", multiple: true }, json },
 };
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS));

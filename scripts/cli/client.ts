@@ -28,6 +28,16 @@ export type MemoryQuery = {
   filters: Array<Record<string, string[]>>;
   minRelevance?: number;
 };
+export type ApiKey = {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: string;
+  indexes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+};
 export type UploadAccepted = { index: string; documentId: string; message: string };
 export type UploadForm = {
   index: string | undefined;
@@ -105,6 +115,19 @@ export function createClient(options: { url: string; key: string | undefined }) 
 
     async indexes(): Promise<{ results: Array<{ name: string }> }> {
       return json(await send("GET", "indexes", {}, TIMEOUT_MS.quick), url);
+    },
+
+    /** Admin routes: the created record carries the key itself, shown this once. */
+    async createKey(input: { name: string; scope: string; indexes: string[] }): Promise<ApiKey & { key: string }> {
+      return json(await postJson("keys", input, TIMEOUT_MS.quick), url);
+    },
+
+    async listKeys(): Promise<{ results: ApiKey[] }> {
+      return json(await send("GET", "keys", {}, TIMEOUT_MS.quick), url);
+    },
+
+    async revokeKey(id: string): Promise<ApiKey> {
+      return json(await send("DELETE", `keys/${encodeURIComponent(id)}`, {}, TIMEOUT_MS.quick), url);
     },
   };
 }

@@ -1,4 +1,4 @@
-/** @module The `--help` text: one page for every command, since there are only five. */
+/** @module The `--help` text: one page for every command, since there are only six. */
 import { DEFAULT_URL } from "./args.js";
 
 export const HELP = `serverless-memory — command-line client for a serverless-memory (Kernel Memory compatible) service
@@ -42,6 +42,14 @@ Commands:
 
   indexes                        List the indexes.
     --json                         print the server's JSON response
+
+  keys create <name>             Create a scoped API key (needs an admin key); prints the key ONCE.
+    --scope <read|write|admin>     read: search/ask/list; write: also upload/delete; admin: everything
+    -p, --pattern <pattern>        an index name or pattern it may touch, e.g. "acme-*" (repeatable;
+                                   default "*", every index)
+  keys list                      List the keys (name, scope, patterns, last use, revocation; never the key).
+  keys revoke <id>               Revoke a key (at once on the instance that answers; elsewhere within 30 s).
+    --json                         print the server's JSON response (create, list, revoke)
 
 Global options:
   --url <url>      the service (default: $SERVERLESS_MEMORY_URL or ${DEFAULT_URL})

@@ -9,12 +9,13 @@ import { createClient, OperationError } from "./client.js";
 import { ask } from "./commands/ask.js";
 import { indexes } from "./commands/indexes.js";
 import { ingest } from "./commands/ingest.js";
+import { keys } from "./commands/keys.js";
 import { search } from "./commands/search.js";
 import { status } from "./commands/status.js";
 import { HELP } from "./help.js";
 import { type Io, processIo } from "./io.js";
 
-const COMMANDS = { ingest, search, ask, status, indexes } as const;
+const COMMANDS = { ingest, search, ask, status, indexes, keys } as const;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   try {

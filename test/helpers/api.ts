@@ -11,6 +11,8 @@ import { createTestDatabase, uniqueAppName } from "./database.js";
 
 export type ApiServer = {
   url: string;
+  /** The server's own database, for tests that must look behind the API. */
+  databaseUrl: string;
   /** `fetch` against the server, with the API key (if any) already set. */
   call(path: string, init?: RequestInit): Promise<Response>;
   postJson(path: string, body: unknown, init?: RequestInit): Promise<Response>;
@@ -49,6 +51,7 @@ export async function startApiServer(env: Record<string, string> = {}, apiKey?: 
   });
   return {
     url: server.url,
+    databaseUrl: database.url,
     ...apiClient(server.url, apiKey),
     close: async () => {
       await server.close();
@@ -131,7 +134,11 @@ export type PipelineStatus = {
 };
 
 /** Polls `/upload-status` (≤ 100 × 100 ms) until the pipeline completes or fails. */
-export async function waitForIngestion(api: ApiServer, index: string, documentId: string): Promise<PipelineStatus> {
+export async function waitForIngestion(
+  api: Pick<ApiServer, "call">,
+  index: string,
+  documentId: string,
+): Promise<PipelineStatus> {
   let last: unknown;
   for (let i = 0; i < 100; i++) {
     const res = await api.call(
@@ -190,6 +197,10 @@ export const PROTECTED_ROUTES: Array<{ method: string; path: string; json?: unkn
   { method: "POST", path: "/sources/1/sync" },
   { method: "POST", path: "/jobs/run" },
   { method: "GET", path: "/jobs/run" },
+  { method: "POST", path: "/mcp", json: { jsonrpc: "2.0", id: 1, method: "tools/list" } },
+  { method: "GET", path: "/keys" },
+  { method: "POST", path: "/keys", json: { name: "k", scope: "read", indexes: ["a-*"] } },
+  { method: "DELETE", path: "/keys/key_0000000000000000" },
   { method: "GET", path: "/openapi.json" },
   { method: "GET", path: "/docs" },
   { method: "GET", path: "/no-such-route" },

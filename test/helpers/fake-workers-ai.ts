@@ -91,6 +91,17 @@ export async function startFakeWorkersAI(opts: FakeWorkersAIOptions = {}): Promi
     const failure = failures.shift();
     if (failure) return envelope(res, failure.status, null, [{ code: failure.code, message: failure.message }]);
 
+    if (typeof inputs.query === "string" && Array.isArray(inputs.contexts)) {
+      // bge-reranker-base: `{ query, contexts: [{ text }], top_k }` → `{ response: [{ id, score }] }`, best first.
+      const contexts = inputs.contexts as Array<{ text?: unknown }>;
+      if (!contexts.every((c) => typeof c?.text === "string")) {
+        return envelope(res, 400, null, [{ code: 5006, message: "Type mismatch of '/contexts'" }]);
+      }
+      const scored = contexts.map((c, id) => ({ id, score: overlapScore(inputs.query as string, c.text as string) }));
+      scored.sort((a, b) => b.score - a.score);
+      const topK = typeof inputs.top_k === "number" ? inputs.top_k : scored.length;
+      return envelope(res, 200, { response: scored.slice(0, topK) });
+    }
     if ("text" in inputs) {
       const texts = typeof inputs.text === "string" ? [inputs.text] : inputs.text;
       if (!Array.isArray(texts) || !texts.every((t) => typeof t === "string")) {
@@ -182,6 +193,17 @@ export function createFakeAiBinding(server: Pick<FakeWorkersAI, "baseURL" | "acc
       return body.result;
     },
   };
+}
+
+/** A stand-in relevance in [0, 1]: the share of the query's words the passage contains. */
+export function overlapScore(query: string, passage: string): number {
+  const words = (t: string) => new Set(t.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  const q = words(query);
+  const p = words(passage);
+  if (q.size === 0) return 0;
+  let hits = 0;
+  for (const w of q) if (p.has(w)) hits++;
+  return hits / q.size;
 }
 
 function echoLastUser(messages: ChatMessage[]): string {

@@ -80,6 +80,8 @@ describe("the API reference", () => {
         "/ask",
         "/documents",
         "/indexes",
+        "/keys",
+        "/keys/{id}",
         "/search",
         "/sources",
         "/sources/{id}",

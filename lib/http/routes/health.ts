@@ -20,7 +20,8 @@ export const VERSION = "0.1.0";
 export function healthRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
   const health = async (c: import("hono").Context<HonoEnv>) => {
-    const { db } = c.get("services");
+    // Through the reader: with a read replica, probes and their counts are reads it serves.
+    const { reader: db } = c.get("services");
     if (!(await holdsValidKey(c))) {
       // A failed ping throws: the edge answers 503, which is "down".
       if (c.req.query("check") === "db") await db.query("select 1");
@@ -35,6 +36,7 @@ export function healthRoutes(): Hono<HonoEnv> {
         transport: stats.transport,
         handles: handlesCreated(),
         ...(stats.pool ? { pool: stats.pool } : {}),
+        ...(stats.reads ? { reads: stats.reads } : {}),
       },
       ...(await backgroundCounts(db)),
     };

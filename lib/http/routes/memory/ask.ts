@@ -12,13 +12,14 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { log } from "../../../log/logger.js";
 import { askMemory, streamAnswer } from "../../../memory/index.js";
-import type { AskInput, MemoryAnswer } from "../../../memory/types.js";
-import { normalizeIndexName, validateFilters } from "../../../memory/validate.js";
+import type { MemoryAnswer } from "../../../memory/types.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { askInput } from "../../inputs.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
 import { register, valid } from "../../route-helpers/register.js";
 import { MemoryAnswerSchema, MemoryQuery, problems } from "../../schemas.js";
+import { allowIndex } from "../keys/scope.js";
 
 const askRoute = createRoute({
   method: "post",
@@ -41,15 +42,10 @@ const askRoute = createRoute({
 export function askRoutes(app: OpenAPIHono<HonoEnv>): void {
   register(app, askRoute, async (c) => {
     const body = valid(c, "json", MemoryQuery);
-    const input: AskInput = {
-      index: normalizeIndexName(body.index),
-      question: body.question,
-      filters: validateFilters(body.filters),
-      minRelevance: body.minRelevance ?? 0,
-      ...(body.args ? { args: body.args } : {}),
-    };
+    const input = askInput(body);
     const wide = c.get("wide");
     Object.assign(wide, { index: input.index, stream: body.stream === true });
+    allowIndex(c, input.index);
     const ctx = await memoryContext(c);
     if (body.stream !== true) return c.json(await askMemory(ctx, input));
     return streamAnswerAsSse(c, streamAnswer(ctx, input), input.question);

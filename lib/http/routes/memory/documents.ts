@@ -11,6 +11,7 @@ import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { register, valid } from "../../route-helpers/register.js";
 import { DeleteAccepted, DocumentList, DocumentQuery, ListDocumentsQuery, problems } from "../../schemas.js";
+import { allowIndex } from "../keys/scope.js";
 
 const listRoute = createRoute({
   method: "get",
@@ -38,6 +39,7 @@ export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
   register(app, listRoute, async (c) => {
     const query = valid(c, "query", ListDocumentsQuery);
     const index = normalizeIndexName(query.index);
+    allowIndex(c, index);
     // The cursor is the last document id of the previous page, so it obeys the same rule.
     const cursor = query.cursor ? validateDocumentId(query.cursor) : undefined;
     const page = await listDocuments(await memoryContext(c), index, {
@@ -50,6 +52,7 @@ export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
     const query = valid(c, "query", DocumentQuery);
     const index = normalizeIndexName(query.index);
     const documentId = validateDocumentId(query.documentId);
+    allowIndex(c, index, "write");
     await deleteDocument(await memoryContext(c), index, documentId);
     return c.json({ index, documentId, message: "Document deleted" }, 202);
   });

@@ -4,12 +4,14 @@
  * not an error (202, as Kernel Memory answers) and creates nothing.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { canSeeIndex } from "../../../keys/access.js";
 import { deleteIndex, listIndexes } from "../../../memory/index.js";
 import { normalizeIndexName } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { register, valid } from "../../route-helpers/register.js";
 import { DeleteAccepted, IndexCollection, IndexQuery, problems } from "../../schemas.js";
+import { allowIndex } from "../keys/scope.js";
 
 const listRoute = createRoute({
   method: "get",
@@ -33,9 +35,14 @@ const deleteRoute = createRoute({
 });
 
 export function indexRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, listRoute, async (c) => c.json({ results: await listIndexes(await memoryContext(c)) }));
+  register(app, listRoute, async (c) => {
+    const all = await listIndexes(await memoryContext(c));
+    const principal = c.get("principal");
+    return c.json({ results: all.filter(({ name }) => canSeeIndex(principal, name)) });
+  });
   register(app, deleteRoute, async (c) => {
     const index = normalizeIndexName(valid(c, "query", IndexQuery).index);
+    allowIndex(c, index, "write");
     await deleteIndex(await memoryContext(c), index);
     return c.json({ index, documentId: "", message: "Index deleted" }, 202);
   });

@@ -6,12 +6,13 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { searchMemory } from "../../../memory/index.js";
-import { checkText, normalizeIndexName, validateFilters } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { searchInput } from "../../inputs.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
 import { register, valid } from "../../route-helpers/register.js";
 import { problems, SearchQuery, SearchResultSchema } from "../../schemas.js";
+import { allowIndex } from "../keys/scope.js";
 
 const searchRoute = createRoute({
   method: "post",
@@ -31,17 +32,9 @@ const searchRoute = createRoute({
 export function searchRoutes(app: OpenAPIHono<HonoEnv>): void {
   register(app, searchRoute, async (c) => {
     const body = valid(c, "json", SearchQuery);
-    const max = c.get("services").config.SEARCH_MAX_LIMIT;
-    const limit = body.limit === null || body.limit === undefined || body.limit <= 0 ? max : Math.min(body.limit, max);
-    const input = {
-      index: normalizeIndexName(body.index),
-      query: checkText(body.query ?? "", "query"),
-      filters: validateFilters(body.filters),
-      minRelevance: body.minRelevance ?? 0,
-      limit,
-      ...(body.args ? { args: body.args } : {}),
-    };
+    const input = searchInput(body, c.get("services").config.SEARCH_MAX_LIMIT);
     c.get("wide").index = input.index;
+    allowIndex(c, input.index);
     return c.json(await searchMemory(await memoryContext(c), input));
   });
 }

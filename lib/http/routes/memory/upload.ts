@@ -14,19 +14,15 @@ import { ValidationError } from "../../../errors.js";
 import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
 import { checkJsonShape } from "../../../memory/json-shape.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
-import {
-  normalizeIndexName,
-  parseSteps,
-  tagsFromPairs,
-  validateDocumentId,
-  validateTags,
-} from "../../../memory/validate.js";
+import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
+import { documentIdOrNew, textUploadInput } from "../../inputs.js";
 import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";
 import { problemResponse } from "../../problem.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { register, valid } from "../../route-helpers/register.js";
 import { DataPipelineStatusSchema, DocumentQuery, problems, TextUpload, UploadAccepted } from "../../schemas.js";
+import { allowIndex } from "../keys/scope.js";
 
 const ACCEPTED_MESSAGE = "Document upload completed, ingestion pipeline started";
 
@@ -81,6 +77,7 @@ export function uploadRoutes(app: OpenAPIHono<HonoEnv>): void {
     const query = valid(c, "query", DocumentQuery);
     const index = normalizeIndexName(query.index);
     const documentId = validateDocumentId(query.documentId);
+    allowIndex(c, index);
     const status = await getUploadStatus(await memoryContext(c), index, documentId);
     return c.json(status);
   });
@@ -112,6 +109,7 @@ async function upload(c: Context<HonoEnv>): Promise<Response> {
   const total = input.files.reduce((n, f) => n + f.bytes.byteLength, 0);
   if (total > maxSize) return tooLarge(c, maxSize);
   Object.assign(c.get("wide"), { index: input.index, documentId: input.documentId, files: input.files.length });
+  allowIndex(c, input.index, "write");
 
   const stored = await uploadDocument(await memoryContext(c), input);
   return c.json({ index: stored.index, documentId: stored.documentId, message: ACCEPTED_MESSAGE }, 202);
@@ -148,25 +146,7 @@ function fromJson(raw: unknown): UploadInput {
     const issue = parsed.error.issues[0]!;
     throw new ValidationError(`${issue.path.map(String).join(".") || "body"}: ${issue.message}`);
   }
-  const body = parsed.data;
-  const hasUrl = body.url !== undefined && body.url !== null;
-  const hasText = body.text !== undefined && body.text !== null;
-  if (hasUrl === hasText) {
-    throw new ValidationError("send exactly one of text or url (or send files as multipart/form-data)");
-  }
-  // Kernel Memory's clients import text as a file called content.txt and a web page as
-  // content.url holding the URL; so do we (to keep a page in sync, use POST /sources).
-  const file = hasUrl
-    ? { name: "content.url", bytes: new TextEncoder().encode(body.url!) }
-    : { name: "content.txt", bytes: new TextEncoder().encode(body.text!), contentType: "text/plain" };
-  return {
-    index: normalizeIndexName(body.index),
-    documentId: documentIdOrNew(body.documentId),
-    files: [file],
-    tags: validateTags(body.tags),
-    steps: parseSteps(body.steps ?? []),
-    ...(body.args ? { args: body.args } : {}),
-  };
+  return textUploadInput(parsed.data);
 }
 
 async function jsonBody(c: Context<HonoEnv>): Promise<unknown> {
@@ -189,15 +169,6 @@ function parseArgs(text: string): Record<string, unknown> {
   }
   checkJsonShape(args, "args");
   return args as Record<string, unknown>;
-}
-
-/** A blank id means "pick one", as in Kernel Memory; ours is 32 hex chars + a UTC timestamp, like its client's. */
-function documentIdOrNew(raw: string | null | undefined): string {
-  if (raw === undefined || raw === null || raw.trim() === "") {
-    const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-    return `${crypto.randomUUID().replace(/-/g, "")}${stamp}`;
-  }
-  return validateDocumentId(raw);
 }
 
 /**

@@ -1,0 +1,66 @@
+/**
+ * @module
+ * `POST /mcp`: the Model Context Protocol over streamable HTTP (`@hono/mcp`'s
+ * transport, the SDK's server), behind the same API-key middleware as every
+ * other route; the tools see only what the key may touch.
+ *
+ * Stateless: each POST builds a server and a transport for itself and answers
+ * with one JSON body. A serverless instance cannot promise that the next
+ * request of a "session" reaches it (Workers isolates and Lambda environments
+ * come and go, and many run side by side), so session state in memory would
+ * be lost or split between instances; the protocol allows servers without
+ * sessions, and nothing here needs one (no server-initiated messages). For the
+ * same reason `GET` (a standalone event stream that would pin an instance) and
+ * `DELETE` (ending a session) answer 405.
+ */
+import { StreamableHTTPTransport } from "@hono/mcp";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMcpServer } from "../../mcp/server.js";
+import type { HonoEnv } from "../hono-env.js";
+import { problemResponse } from "../problem.js";
+import { memoryContext } from "../route-helpers/context.js";
+
+export function mcpRoutes(): Hono<HonoEnv> {
+  const app = new Hono<HonoEnv>();
+  app.post(
+    "/mcp",
+    // Uploads travel inside the JSON-RPC body, so the upload limit bounds it.
+    (c, next) => {
+      const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
+      return bodyLimit({
+        maxSize,
+        onError: (c) =>
+          problemResponse(
+            c,
+            413,
+            `The request is larger than ${maxSize} bytes (MAX_UPLOAD_BYTES).`,
+            {},
+            {
+              connection: "close",
+            },
+          ),
+      })(c, next);
+    },
+    async (c) => {
+      const server = createMcpServer({
+        ctx: await memoryContext(c),
+        principal: c.get("principal"),
+        requestId: c.get("requestId"),
+      });
+      const transport = new StreamableHTTPTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      await server.connect(transport);
+      try {
+        return (await transport.handleRequest(c)) ?? c.body(null, 202);
+      } finally {
+        // The answer is complete (JSON mode); nothing of this server may outlive the request.
+        await server.close();
+      }
+    },
+  );
+  const notAllowed = (c: import("hono").Context<HonoEnv>) =>
+    problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });
+  app.get("/mcp", notAllowed);
+  app.delete("/mcp", notAllowed);
+  return app;
+}

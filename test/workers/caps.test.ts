@@ -25,7 +25,7 @@ async function settled(
   documentId: string,
 ): Promise<{ completed: boolean; failed: boolean; error?: { message: string } }> {
   let last = "";
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 1200; i++) {
     const res = await worker().fetch(`${BASE}/upload-status?index=${INDEX}&documentId=${documentId}`);
     last = await res.text();
     if (res.status === 200) {
@@ -34,7 +34,7 @@ async function settled(
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${documentId} not settled after 30 s: ${last}`);
+  throw new Error(`${documentId} not settled after 120 s: ${last}`);
 }
 
 describe("workerd: the ingestion caps", () => {
@@ -54,7 +54,8 @@ describe("workerd: the ingestion caps", () => {
     expect(nestedStatus.failed).toBe(true);
     expect(nestedStatus.error?.message).toMatch(/MAX_NESTING_DEPTH/);
     expect((await settled("wk-normal")).completed).toBe(true);
-  });
+    // Inflating 64 MiB to find the bomb took 58 s inside workerd on a machine at load 20 (7 s at load 13).
+  }, 180_000);
 
   it("refuses nested and reserved-key arguments with 400 ProblemDetails, storing nothing", async () => {
     const multipart = await upload("wk-nested-args", "a.txt", new TextEncoder().encode("x"), nestedJson(5_000));

@@ -11,6 +11,9 @@ import { parseConfig } from "../lib/config/env.js";
 import { closeAllHandles } from "../lib/db/index.js";
 import { exitCodeFor } from "../lib/errors.js";
 import { runScheduled } from "../lib/jobs/scheduled.js";
+import { useExtractionThreads } from "../lib/runtime/node-extraction.js";
+
+useExtractionThreads(process.env);
 
 const once = process.argv.includes("--once");
 const cron = process.argv.find((a) => a.startsWith("--cron="))?.slice("--cron=".length) ?? "cli";

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { AppError } from "../errors.js";
+import { RELIABILITY_ENV } from "./reliability-env.js";
 
 const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
@@ -109,6 +110,7 @@ export const EnvSchema = z.object({
   /** How long a claimed source is ours before another run may take it over. */
   SOURCE_LEASE_SECONDS: int(10, 3600, 300),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  ...RELIABILITY_ENV,
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -17,6 +17,8 @@ export type DbConfig = {
   retry: RetryPolicy;
   /** Folder for the embedded database; memory when absent. */
   pgliteDir?: string;
+  /** Pool: longest wait for a free connection before `PoolBusy` (unbounded when absent). */
+  queueWaitMs?: number;
 };
 
 export function dbConfigKey(config: DbConfig): string {
@@ -29,6 +31,7 @@ export function dbConfigKey(config: DbConfig): string {
     config.applicationName,
     config.retry,
     config.pgliteDir ?? "",
+    config.queueWaitMs ?? 0,
   ]);
 }
 

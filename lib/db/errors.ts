@@ -37,3 +37,11 @@ export class DatabaseConfigError extends AppError {
     super("misconfigured", message);
   }
 }
+
+/** Every pooled connection stayed busy for the longest allowed wait (`DB_QUEUE_WAIT_MS`): shed, retry later. */
+export class PoolBusy extends AppError {
+  override readonly name = "PoolBusy";
+  constructor(readonly retryAfterSeconds: number) {
+    super("unavailable", "every database connection of this instance is busy; retry later");
+  }
+}

@@ -8,6 +8,7 @@ import { neonConfig, Pool, type PoolClient } from "@neondatabase/serverless";
 import { log } from "../log/logger.js";
 import type { DbConfig } from "./config.js";
 import { DatabaseConfigError } from "./errors.js";
+import { gated } from "./gate.js";
 import { withRetry } from "./retry.js";
 import { isTransient } from "./transient.js";
 import type { Db, Row, Statement } from "./types.js";
@@ -48,7 +49,7 @@ export function createPoolDb(config: DbConfig): Db {
     return results;
   };
 
-  return {
+  const db: Db = {
     transport: "pool",
     query: <T extends Row = Row>(text: string, params?: readonly unknown[]) =>
       withRetry(async () => (await pool.query(text, params as unknown[])).rows as T[], config.retry),
@@ -81,6 +82,7 @@ export function createPoolDb(config: DbConfig): Db {
     }),
     close: () => pool.end(),
   };
+  return config.queueWaitMs ? gated(db, { slots: config.poolMax, maxWaitMs: config.queueWaitMs }) : db;
 }
 
 /**

@@ -101,7 +101,16 @@ function looksBinary(text: string): boolean {
   return controls > text.length / 100;
 }
 
+// Detection runs on the request path: past this size a whole-body JSON.parse would hold the event loop, so a
+// large body counts as JSON when it is bracketed like JSON (extraction keeps it as text if it does not parse).
+const JSON_PARSE_MAX = 1024 * 1024;
+
 function parsesAsJson(bytes: Uint8Array): boolean {
+  if (bytes.length > JSON_PARSE_MAX) {
+    let end = bytes.length - 1;
+    while (end > 0 && (bytes[end] === 0x20 || bytes[end] === 0x0a || bytes[end] === 0x0d || bytes[end] === 0x09)) end--;
+    return bytes[end] === 0x7d || bytes[end] === 0x5d;
+  }
   try {
     JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
     return true;

@@ -1,6 +1,7 @@
 /**
  * @module
- * The one entry point the pipeline calls: detect the type, run its extractor, return cleaned sections.
+ * The one entry point the pipeline calls: detect the type, run its extractor, return cleaned sections. Every
+ * extractor is bounded by the caps in `limits.ts`, and every pattern applied to the input is linear in its size.
  */
 
 import { csvToText } from "./csv.js";
@@ -10,6 +11,8 @@ import { UnsupportedContentType } from "./errors.js";
 import { stripFurnitureLines } from "./furniture.js";
 import { htmlToText } from "./html.js";
 import { jsonToText } from "./json.js";
+import { checkLimit, DEFAULT_LIMITS, type ExtractLimits } from "./limits.js";
+import { markdownTitle } from "./markdown.js";
 import { extractPdf } from "./pdf.js";
 import { cleanText, decodeUtf8, singleSection } from "./text.js";
 import { type Extracted, MIME } from "./types.js";
@@ -20,13 +23,13 @@ import { type Extracted, MIME } from "./types.js";
  * // → { mimeType: "text/plain", sections: [{ text: "…", sectionNumber: 1 }] }
  * @throws UnsupportedContentType when the file is not a supported type
  * @throws ExtractionFailed when a supported file is corrupt
+ * @throws LimitExceeded when the file is past one of the caps
  */
-export async function extract(input: {
-  bytes: Uint8Array;
-  fileName?: string;
-  contentType?: string;
-}): Promise<Extracted> {
-  const extracted = await extractByType(input);
+export async function extract(
+  input: { bytes: Uint8Array; fileName?: string; contentType?: string },
+  limits: ExtractLimits = DEFAULT_LIMITS,
+): Promise<Extracted> {
+  const extracted = await extractByType(input, limits);
   // Furniture out before chunking: link bars, dot-leader contents pages, contents link lists (furniture.ts).
   if (extracted.mimeType === MIME.json || extracted.mimeType === MIME.csv) return extracted;
   return {
@@ -35,36 +38,44 @@ export async function extract(input: {
   };
 }
 
-async function extractByType(input: {
-  bytes: Uint8Array;
-  fileName?: string;
-  contentType?: string;
-}): Promise<Extracted> {
+async function extractByType(
+  input: { bytes: Uint8Array; fileName?: string; contentType?: string },
+  limits: ExtractLimits,
+): Promise<Extracted> {
   const mimeType = detectContentType(input);
+  const text = () => {
+    const decoded = decodeUtf8(input.bytes);
+    checkLimit(limits, "maxChars", decoded.length, `the file holds ${decoded.length} characters of text`);
+    return cleanText(decoded);
+  };
+  const bounded = (out: string) => {
+    checkLimit(limits, "maxChars", out.length, `the file yields ${out.length} characters of text`);
+    return out;
+  };
   switch (mimeType) {
     case MIME.pdf:
-      return extractPdf(input.bytes, input.fileName);
+      return extractPdf(input.bytes, input.fileName, limits);
     case MIME.docx:
-      return extractDocx(input.bytes, input.fileName);
+      return extractDocx(input.bytes, input.fileName, limits);
     case MIME.html: {
-      const { text, title } = htmlToText(decodeUtf8(input.bytes));
-      const sections = singleSection(text);
+      const { text: body, title } = htmlToText(text(), limits);
+      const sections = singleSection(bounded(body));
       return title ? { mimeType, sections, title } : { mimeType, sections };
     }
     case MIME.json: {
-      const raw = cleanText(decodeUtf8(input.bytes));
-      return { mimeType, sections: singleSection(jsonToText(raw) ?? raw.trim()) };
+      const raw = text();
+      return { mimeType, sections: singleSection(jsonToText(raw, limits) ?? raw.trim()) };
     }
     case MIME.csv:
-      return { mimeType, sections: singleSection(csvToText(cleanText(decodeUtf8(input.bytes)))) };
+      return { mimeType, sections: singleSection(csvToText(text(), limits)) };
     case MIME.markdown: {
-      const text = cleanText(decodeUtf8(input.bytes)).trim();
-      const title = /^#[ \t]+(.+?)[ \t#]*$/m.exec(text)?.[1];
-      const sections = singleSection(text);
+      const body = text().trim();
+      const title = markdownTitle(body);
+      const sections = singleSection(body);
       return title ? { mimeType, sections, title } : { mimeType, sections };
     }
     case MIME.text:
-      return { mimeType, sections: singleSection(cleanText(decodeUtf8(input.bytes)).trim()) };
+      return { mimeType, sections: singleSection(text().trim()) };
     default:
       throw new UnsupportedContentType(input);
   }

@@ -7,6 +7,7 @@
 
 import { Parser } from "htmlparser2";
 import { createFurnitureFilter } from "./furniture.js";
+import { checkLimit, DEFAULT_LIMITS, type ExtractLimits } from "./limits.js";
 import { cleanText } from "./text.js";
 
 // Elements whose content is never readable text.
@@ -73,8 +74,13 @@ const CELLS = new Set(["td", "th"]);
 const LINE_BREAK = "\uE000";
 const PARAGRAPH_BREAK = "\uE001";
 
-export function htmlToText(html: string): { text: string; title?: string } {
+/**
+ * @throws LimitExceeded when elements nest deeper than `maxDepth`: htmlparser2 keeps its open-element stack in an
+ * array it shifts at the front, so unbounded nesting costs quadratic time (250k nested `<b>` took 38 s).
+ */
+export function htmlToText(html: string, limits: ExtractLimits = DEFAULT_LIMITS): { text: string; title?: string } {
   const out: string[] = [];
+  let depth = 0;
   const skipStack: string[] = [];
   let preDepth = 0;
   let title: string | undefined;
@@ -84,6 +90,8 @@ export function htmlToText(html: string): { text: string; title?: string } {
   const parser = new Parser(
     {
       onopentag(name, attributes) {
+        depth++;
+        checkLimit(limits, "maxDepth", depth, `the HTML nests elements more than ${limits.maxDepth} deep`);
         // A page that never closes <head> would otherwise lose its whole body.
         if (name === "body") removeAll(skipStack, "head");
         if (name === "title" && skipStack.every((s) => s === "head") && title === undefined) titleParts = [];
@@ -102,6 +110,7 @@ export function htmlToText(html: string): { text: string; title?: string } {
         out.push(preDepth > 0 ? data.replace(/\r?\n/g, "\u2028") : data.replace(/\s+/g, " "));
       },
       onclosetag(name) {
+        depth = Math.max(0, depth - 1);
         if (name === "title" && titleParts) {
           title = collapse(cleanText(titleParts.join(""))) || undefined;
           titleParts = undefined;
@@ -131,16 +140,24 @@ export function htmlToText(html: string): { text: string; title?: string } {
  * structure produced, and restores <pre> line breaks, which were parked as U+2028 so collapsing cannot eat them.
  */
 function layout(raw: string): string {
-  const withBreaks = cleanText(raw).replace(
-    /[^\S\u2028]*[\uE000\uE001][^\S\u2028\uE000\uE001]*(?:[\uE000\uE001][^\S\u2028\uE000\uE001]*)*/g,
-    (run) => (run.includes(PARAGRAPH_BREAK) ? "\n\n" : "\n"),
-  );
-  return withBreaks
+  return resolveBreaks(cleanText(raw))
     .split("\n")
     .map((line) => collapse(line).replace(/\u2028/g, "\n"))
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
+}
+
+/**
+ * Each run of whitespace and break markers that holds a marker becomes "\n\n" (any paragraph break in it) or
+ * "\n"; runs without a marker stay. One pass over the runs: the regular expression this replaces rescanned a
+ * marker-less run of spaces from each of its positions, quadratic on 1 MB of `<i> </i>`.
+ */
+function resolveBreaks(text: string): string {
+  return text.replace(/(?:[^\S\u2028]|[\uE000\uE001])+/g, (run) => {
+    if (!/[\uE000\uE001]/.test(run)) return run;
+    return run.includes(PARAGRAPH_BREAK) ? "\n\n" : "\n";
+  });
 }
 
 function collapse(text: string): string {

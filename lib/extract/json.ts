@@ -5,10 +5,15 @@
  * lines so chunking can keep each record together.
  */
 
+import { checkLimit, type ExtractLimits } from "./limits.js";
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-/** Undefined when the text is not JSON; the caller then keeps it as plain text rather than failing. */
-export function jsonToText(text: string): string | undefined {
+/**
+ * Undefined when the text is not JSON, or nests deeper than `maxDepth` (every line repeats its key path, so
+ * flattening deep nesting costs quadratic output); the caller then keeps it as plain text rather than failing.
+ */
+export function jsonToText(text: string, limits: ExtractLimits): string | undefined {
   let value: Json;
   try {
     value = JSON.parse(text) as Json;
@@ -17,29 +22,42 @@ export function jsonToText(text: string): string | undefined {
   }
   if (!isContainer(value)) return scalar(value);
 
-  const blocks = entries(value).map(([key, child]) => flatten(child, key));
+  // Every line repeats its key path, so depth and output are bounded while flattening, not after.
+  const budget = { chars: 0 };
+  const blocks: string[][] = [];
+  for (const [key, child] of entries(value)) {
+    const lines = flatten(child, key, limits, budget);
+    if (lines === undefined) return undefined;
+    blocks.push(lines);
+  }
   const separator = blocks.some((lines) => lines.length > 1) ? "\n\n" : "\n";
   return blocks.map((lines) => lines.join("\n")).join(separator);
 }
 
 // Iterative so a deeply nested document cannot overflow the stack.
-function flatten(root: Json, rootPath: string): string[] {
+function flatten(root: Json, rootPath: string, limits: ExtractLimits, budget: { chars: number }): string[] | undefined {
   const lines: string[] = [];
-  const stack: Array<[string, Json]> = [[rootPath, root]];
+  const stack: Array<[string, Json, number]> = [[rootPath, root, 2]];
+  const push = (line: string) => {
+    budget.chars += line.length + 1;
+    checkLimit(limits, "maxChars", budget.chars, `the JSON's key paths and values pass ${budget.chars} characters`);
+    lines.push(line);
+  };
   while (stack.length > 0) {
-    const [path, value] = stack.pop()!;
+    const [path, value, depth] = stack.pop()!;
     if (!isContainer(value)) {
-      lines.push(`${path}: ${scalar(value)}`);
+      push(`${path}: ${scalar(value)}`);
       continue;
     }
+    if (depth > limits.maxDepth) return undefined;
     const children = entries(value);
     if (children.length === 0) {
-      lines.push(`${path}: ${Array.isArray(value) ? "[]" : "{}"}`);
+      push(`${path}: ${Array.isArray(value) ? "[]" : "{}"}`);
       continue;
     }
     for (let i = children.length - 1; i >= 0; i--) {
       const [key, child] = children[i]!;
-      stack.push([Array.isArray(value) ? `${path}${key}` : `${path}.${key}`, child]);
+      stack.push([Array.isArray(value) ? `${path}${key}` : `${path}.${key}`, child, depth + 1]);
     }
   }
   return lines;

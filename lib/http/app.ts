@@ -13,6 +13,7 @@ import { apiKeyAuth } from "./auth.js";
 import { corsFromConfig } from "./cors.js";
 import { handleError } from "./errors.js";
 import type { HonoEnv } from "./hono-env.js";
+import { shedOverload } from "./overload.js";
 import { problemResponse } from "./problem.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
@@ -51,6 +52,8 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
     }
   });
 
+  // Before CORS, auth and body parsing: a shed request costs next to nothing.
+  app.use("*", shedOverload());
   // Preflights carry no key: CORS answers them before the key check (and only when configured).
   app.use("*", corsFromConfig());
   // Static pages hold no data (they call the API with the key the user types), so they need no key.

@@ -72,6 +72,14 @@ export function apiKeyAuth(): MiddlewareHandler<HonoEnv> {
   };
 }
 
+/** Whether this request may see more than public data: the service is open, or it carries a valid key. */
+export async function holdsValidKey(c: Context<HonoEnv>): Promise<boolean> {
+  const { config } = c.get("services");
+  if (config.API_KEYS === undefined) return true;
+  const presented = presentedKey(c.req.header("authorization"));
+  return presented !== undefined && (await matchesAny(presented, config));
+}
+
 async function principalFor(
   c: Context<HonoEnv>,
   presented: string | undefined,

@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { DatabaseUnavailable } from "../db/index.js";
+import { DatabaseUnavailable, PoolBusy } from "../db/index.js";
 import { AppError, type ErrorKind } from "../errors.js";
 import { log } from "../log/logger.js";
 import type { HonoEnv } from "./hono-env.js";
@@ -42,6 +42,19 @@ export function handleError(err: Error, c: Context<HonoEnv>): Response {
 }
 
 function appErrorResponse(err: AppError, c: Context<HonoEnv>): Response {
+  if (err instanceof PoolBusy) {
+    const wide = c.get("wide");
+    if (wide) wide.shed = "pool";
+    return problemResponse(
+      c,
+      503,
+      "The service is at capacity; retry after the indicated delay.",
+      {},
+      {
+        "retry-after": String(err.retryAfterSeconds),
+      },
+    );
+  }
   if (err.kind === "unavailable") {
     const wide = c.get("wide");
     const code = err instanceof DatabaseUnavailable ? err.code : undefined;

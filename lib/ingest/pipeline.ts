@@ -11,16 +11,17 @@
  */
 
 import { toSql } from "pgvector";
-import { AppError, ValidationError } from "../errors.js";
-import { ExtractionFailed, extract } from "../extract/index.js";
-import { chunkContext, embeddingText } from "../memory/chunk-context.js";
+import { AppError } from "../errors.js";
+import { ExtractionFailed, limitsFromConfig } from "../extract/index.js";
+import { embeddingText } from "../memory/chunk-context.js";
 import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext, PipelineStep } from "../memory/types.js";
 import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
-import { countTokens, partition, partitionOptionsFromArgs } from "../partition/index.js";
 import { type ChunkRecord, replaceChunks } from "../store/chunk-store.js";
 import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
 import { loadForProcessing, markFailed } from "../store/memory-store.js";
+import { prepareIsolated } from "./isolation.js";
+import { type Prepared, stageOf } from "./prepare.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
@@ -62,7 +63,10 @@ async function runSteps(
   if (doc.completedSteps.includes("save_records")) return { status: "completed", chunks: 0, embedded: 0, reused: 0 };
   let step: PipelineStep = "extract";
   try {
-    const extracted = [];
+    // Extraction and chunking of untrusted bytes run isolated (a worker thread on Node) and within the caps.
+    const limits = limitsFromConfig(ctx.config);
+    const prepared: Array<{ file: (typeof doc.files)[number] } & Prepared> = [];
+    let chunkCount = 0;
     for (const file of doc.files) {
       if (file.content === null) {
         throw new ExtractionFailed({
@@ -75,19 +79,27 @@ async function runSteps(
         file.contentType === WEB_PAGE_TYPE && file.sourceUrl
           ? await webPageInput(ctx, file.sourceUrl)
           : { bytes: file.content, fileName: file.name, contentType: file.contentType };
-      const result = await extract(input);
-      extracted.push({ file, sections: result.sections, mimeType: result.mimeType, title: result.title });
+      try {
+        const result = await prepareIsolated({
+          ...input,
+          documentName: file.name,
+          args: doc.args,
+          maxTokens: ctx.embedder.maxTokens,
+          limits,
+          chunksBefore: chunkCount,
+        });
+        chunkCount += result.chunks.length;
+        prepared.push({ file, ...result });
+      } catch (error) {
+        if (stageOf(error) === "partition") step = "partition";
+        throw error;
+      }
     }
 
     step = "partition";
-    const parsed = partitionOptionsFromArgs(doc.args ?? undefined);
-    if ("error" in parsed) throw new ValidationError(parsed.error);
     const drafts: ChunkRecord[] = [];
-    for (const { file, sections, mimeType, title } of extracted) {
-      const context = chunkContext({ name: file.name, ...(title ? { title } : {}) });
-      // The header travels with every chunk to the embedder, so it comes out of the embedder's token budget.
-      const maxTokens = Math.max(64, ctx.embedder.maxTokens - countTokens(embeddingText(context, "")));
-      for (const chunk of partition(sections, parsed.options, { maxTokens })) {
+    for (const { file, chunks, mimeType, context } of prepared) {
+      for (const chunk of chunks) {
         const contentHash = await sha256Hex(`${ctx.embedder.id}\n${embeddingText(context, chunk.text)}`);
         const id = await sha256Hex(`${index}\n${documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`);
         drafts.push({

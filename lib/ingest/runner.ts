@@ -7,10 +7,21 @@
  * with exponential backoff until `max_attempts`. The runner writes only queue
  * state; the pipeline is the one writer of the document's status.
  */
+
+import { background } from "../db/index.js";
 import { log } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
-import { claimDueJobs, claimJob, completeJob, failJob, type Job, retryJobLater } from "../store/job-store.js";
+import {
+  claimDueJobs,
+  claimJob,
+  completeJob,
+  failExhaustedJobs,
+  failJob,
+  type Job,
+  retryJobLater,
+} from "../store/job-store.js";
 import { processDocument } from "./pipeline.js";
+import { withIngestSlot } from "./slots.js";
 
 export type JobResult = "completed" | "superseded" | "retry" | "failed";
 
@@ -64,8 +75,14 @@ export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promi
 /** The upload's own run, right after the 202. If cron got there first, there is nothing to do. */
 export async function runUploadedJob(ctx: MemoryContext, jobId: string): Promise<JobResult | "taken"> {
   const owner = newOwner("upload");
-  const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
-  return job ? runJob(ctx, job, owner) : "taken";
+  // A slot before the claim: waiting holds no lease and no file in memory.
+  // Accepted work: its statements wait for a pool slot rather than being shed like a request.
+  return background(() =>
+    withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+      const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
+      return job ? runJob(ctx, job, owner) : "taken";
+    }),
+  );
 }
 
 /** Claims and runs due jobs until none are left, the time budget is spent, or `maxJobs` ran. */
@@ -86,6 +103,7 @@ export async function runDueJobs(
     durationMs: 0,
     stoppedBy: "empty",
   };
+  report.failed += await failExhaustedJobs(ctx.db);
   for (;;) {
     if (Date.now() - started >= budgetMs) {
       report.stoppedBy = "budget";
@@ -96,10 +114,12 @@ export async function runDueJobs(
       break;
     }
     // One at a time: a claimed job is always one this run has time to start.
-    const [job] = await claimDueJobs(ctx.db, report.owner, 1, ctx.config.JOB_LEASE_SECONDS);
-    if (!job) break;
+    const result = await withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+      const [job] = await claimDueJobs(ctx.db, report.owner, 1, ctx.config.JOB_LEASE_SECONDS);
+      return job ? runJob(ctx, job, report.owner) : undefined;
+    });
+    if (!result) break;
     report.claimed++;
-    const result = await runJob(ctx, job, report.owner);
     if (result === "completed") report.completed++;
     else if (result === "superseded") report.superseded++;
     else if (result === "retry") report.retried++;

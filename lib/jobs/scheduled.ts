@@ -5,6 +5,7 @@
  * functions, and reports what it did in one structured log line.
  */
 
+import { background } from "../db/index.js";
 import { type RunReport, runDueJobs } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
 import { memoryContextOf, type Services, servicesFor } from "../runtime/services.js";
@@ -32,7 +33,8 @@ export type TickInput = {
 
 /** A tick for an environment (cron handlers, the Node scheduler, the CLI). */
 export function runScheduled(input: TickInput & { env: Record<string, unknown> }): Promise<ScheduledRun> {
-  return runTick(servicesFor(input.env), input);
+  // Background work: waits for pool slots instead of being shed like a request.
+  return background(() => runTick(servicesFor(input.env), input));
 }
 
 /** A tick on services already at hand (the HTTP trigger for hosts whose cron calls a URL). */

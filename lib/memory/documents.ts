@@ -1,5 +1,6 @@
 /** @module Document verbs: delete one (idempotent) and list an index's documents, keyset-paginated. */
-import { deleteDocumentById, listDocumentPage } from "../store/memory-store.js";
+import { deleteDocumentById } from "../store/document-delete.js";
+import { listDocumentPage } from "../store/memory-store.js";
 import type { DocumentSummary, MemoryContext } from "./types.js";
 
 export async function deleteDocument(ctx: MemoryContext, index: string, documentId: string): Promise<void> {

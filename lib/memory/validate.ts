@@ -11,6 +11,7 @@
  * parseTag("user:ann:smith")      // ["user", "ann:smith"]
  */
 import { ValidationError } from "../errors.js";
+import { RESERVED_KEYS } from "./json-shape.js";
 import { DEFAULT_STEPS, type MemoryFilter, type PipelineStep, type Tags } from "./types.js";
 
 export const DEFAULT_INDEX = "default";
@@ -249,6 +250,7 @@ function checkTagKey(key: string, path: string): void {
   if (key.includes("=") || key.includes(":")) {
     throw new ValidationError(`${path}: tag key '${clip(key)}' must not contain '=' or ':'`);
   }
+  if (RESERVED_KEYS.has(key)) throw new ValidationError(`${path}: tag key '${key}' is reserved`);
   if (key.startsWith("__")) {
     throw new ValidationError(`${path}: tag key '${clip(key)}' uses the prefix '__', reserved for system tags`);
   }

@@ -9,6 +9,7 @@ import { serve } from "@hono/node-server";
 import { closeAllHandles } from "../db/index.js";
 import { type AppOptions, createApp } from "../http/app.js";
 import { drainBackground } from "../runtime/background.js";
+import { useExtractionThreads } from "../runtime/node-extraction.js";
 import { nodeStaticAssets } from "./static.js";
 
 export type NodeServer = { port: number; url: string; close(): Promise<void> };
@@ -17,6 +18,7 @@ export async function startNodeServer(
   options: AppOptions & { port?: number; hostname?: string } = {},
 ): Promise<NodeServer> {
   const app = createApp({ env: () => process.env, assets: nodeStaticAssets(), ...options });
+  useExtractionThreads((options.env ?? (() => process.env))());
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname }, () => resolve(s));

@@ -12,16 +12,17 @@
  * // { kind: "urlset", locs: ["https://x.test/a"] }
  */
 import { Parser } from "htmlparser2";
+import { checkLimit, DEFAULT_LIMITS, type ExtractLimits } from "../extract/index.js";
 
 export type SitemapListing = { kind: "urlset" | "sitemapindex" | "unknown"; locs: string[] };
 
 /** One feed entry. `content` is the full text the feed carries, when it carries one. */
 export type FeedEntry = { url: string; content?: { body: string; type: "html" | "text" } };
 
-export function parseSitemap(xml: string, base: string): SitemapListing {
+export function parseSitemap(xml: string, base: string, limits: ExtractLimits = DEFAULT_LIMITS): SitemapListing {
   let kind: SitemapListing["kind"] = "unknown";
   const locs: string[] = [];
-  walk(xml, {
+  walk(xml, limits, {
     open(name, _attrs, stack) {
       if (stack.length === 1)
         kind = name === "urlset" ? "urlset" : name === "sitemapindex" ? "sitemapindex" : "unknown";
@@ -34,12 +35,16 @@ export function parseSitemap(xml: string, base: string): SitemapListing {
   return { kind, locs: [...new Set(locs)] };
 }
 
-export function parseFeed(xml: string, base: string): { entries: FeedEntry[]; isFeed: boolean } {
+export function parseFeed(
+  xml: string,
+  base: string,
+  limits: ExtractLimits = DEFAULT_LIMITS,
+): { entries: FeedEntry[]; isFeed: boolean } {
   const entries: FeedEntry[] = [];
   let isFeed = false;
   let entry: { link?: string; guid?: string; id?: string; content?: FeedEntry["content"] } | undefined;
   let contentType: "html" | "text" = "html";
-  walk(xml, {
+  walk(xml, limits, {
     open(name, attrs, stack) {
       if (stack.length === 1) isFeed = name === "rss" || name === "feed" || name === "rdf";
       if (name === "item" || name === "entry") {
@@ -98,7 +103,11 @@ type Walker = {
   close?(name: string): void;
 };
 
-function walk(xml: string, walker: Walker): void {
+/**
+ * @throws LimitExceeded past `maxDepth` nested elements: htmlparser2 shifts its open-element stack at the front,
+ * so unbounded nesting is quadratic (200k nested elements took 24 s).
+ */
+function walk(xml: string, limits: ExtractLimits, walker: Walker): void {
   const stack: string[] = [];
   let capture: { depth: number; name: string; mode: "text" | "markup"; buf: string } | undefined;
   const parser = new Parser(
@@ -106,6 +115,7 @@ function walk(xml: string, walker: Walker): void {
       onopentag(raw, attribs) {
         const name = localName(raw);
         stack.push(name);
+        checkLimit(limits, "maxDepth", stack.length, `the listing nests elements more than ${limits.maxDepth} deep`);
         if (capture) {
           if (capture.mode === "markup") capture.buf += `<${raw}${attributes(attribs)}>`;
           return;

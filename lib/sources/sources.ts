@@ -4,6 +4,7 @@
  * in the background, as an upload's job does), read, list, delete. A source
  * owns the documents it created: deleting it deletes them.
  */
+import { background } from "../db/index.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { log } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
@@ -23,7 +24,7 @@ export async function createSource(ctx: MemoryContext, input: NewSource): Promis
   if (!record) throw new ConflictError(`index '${input.index}' already has a source for ${input.url}`);
   // Due at once; this run only makes the first sync fast. If it dies, cron takes over.
   ctx.waitUntil(
-    syncSource(ctx, record.id).catch((error: unknown) =>
+    background(() => syncSource(ctx, record.id)).catch((error: unknown) =>
       log.error("source.first_sync_failed", { id: record.id, error }),
     ),
   );

@@ -57,14 +57,19 @@ export function enqueueJobStatements(index: string, documentId: string, maxAttem
 
 const CLAIMED = "returning id::text as id, index_name, document_id, generation, attempts, max_attempts";
 
-/** Claims up to `limit` due jobs: queued and due, or running with an expired lease. */
+/**
+ * Claims up to `limit` due jobs: queued and due, or running with an expired lease. The claim itself counts as
+ * an attempt, before any work starts, so a run that kills the process still used one; a job with no attempts
+ * left is never claimed (`failExhaustedJobs` ends it).
+ */
 export async function claimDueJobs(db: Db, owner: string, limit: number, leaseSeconds: number): Promise<Job[]> {
   const rows = await db.query<JobRow>(
     `update memory_jobs j
         set state = 'running', attempts = j.attempts + 1, lease_owner = $1,
             lease_until = now() + make_interval(secs => $3), updated_at = now()
       where j.id in (select id from memory_jobs
-                      where (state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now())
+                      where ((state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now()))
+                        and attempts < max_attempts
                       order by run_after, id
                       limit $2
                       for update skip locked)
@@ -83,11 +88,52 @@ export async function claimJob(db: Db, id: string, owner: string, leaseSeconds: 
       where j.id = (select id from memory_jobs
                      where id = $1::bigint
                        and ((state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now()))
+                       and attempts < max_attempts
                      for update skip locked)
       ${CLAIMED}`,
     [id, owner, leaseSeconds],
   );
   return rows[0] && toJob(rows[0]);
+}
+
+/**
+ * Fails the jobs whose every attempt ended with the process gone (the run never recorded an outcome) and whose
+ * last lease expired, with the step it was in, so one poisoned upload cannot crash-loop every instance. One
+ * statement: the document shows the failure in the same commit that ends the job.
+ */
+export async function failExhaustedJobs(db: Db): Promise<number> {
+  const rows = await db.query(
+    `with dead as (
+       select j.id, j.index_name, j.document_id, j.generation, j.attempts,
+              coalesce(d.remaining_steps[1], 'extract') as step,
+              (select string_agg(f.name, ', ' order by f.file_id) from memory_files f
+                where f.index_name = j.index_name and f.document_id = j.document_id) as files
+         from memory_jobs j
+         join memory_documents d on d.index_name = j.index_name and d.document_id = j.document_id
+        where ((j.state = 'queued' and j.run_after <= now()) or (j.state = 'running' and j.lease_until < now()))
+          and j.attempts >= j.max_attempts
+        for update of j skip locked
+     ), described as (
+       select dead.*, 'the ingestion process stopped while ' ||
+              case step when 'extract' then 'extracting' when 'partition' then 'partitioning'
+                        when 'gen_embeddings' then 'generating embeddings for' else 'saving' end ||
+              coalesce(' ' || left(files, 300), ' the document') || ' in each of its ' || attempts ||
+              ' attempts; attempts exhausted' as message
+         from dead
+     ), ended as (
+       update memory_jobs j set state = 'failed', lease_until = null, last_error = described.message, updated_at = now()
+         from described where j.id = described.id
+       returning j.id
+     )
+     update memory_documents d
+        set failed = true, error = jsonb_build_object('step', described.step, 'message', described.message),
+            last_update = now()
+       from described
+      where d.index_name = described.index_name and d.document_id = described.document_id
+        and d.generation = described.generation
+     returning 1`,
+  );
+  return rows.length;
 }
 
 /** Only the lease holder may settle a job: a run that lost its lease changes nothing. */

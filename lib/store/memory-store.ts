@@ -200,10 +200,6 @@ export async function deleteIndexNamed(db: Db, index: string): Promise<void> {
   await db.query("delete from memory_indexes where name = $1", [index]);
 }
 
-export async function deleteDocumentById(db: Db, index: string, documentId: string): Promise<void> {
-  await db.query("delete from memory_documents where index_name = $1 and document_id = $2", [index, documentId]);
-}
-
 export async function listDocumentPage(
   db: Db,
   index: string,

@@ -12,6 +12,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ValidationError } from "../../../errors.js";
 import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
+import { checkJsonShape } from "../../../memory/json-shape.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
 import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
@@ -139,6 +140,7 @@ function fromMultipart(form: MultipartForm): UploadInput {
 }
 
 function fromJson(raw: unknown): UploadInput {
+  checkJsonShape(raw, "body");
   const parsed = TextUpload.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -165,6 +167,7 @@ function parseArgs(text: string): Record<string, unknown> {
   if (args === null || typeof args !== "object" || Array.isArray(args)) {
     throw new ValidationError("args must be a JSON object");
   }
+  checkJsonShape(args, "args");
   return args as Record<string, unknown>;
 }
 

@@ -1,0 +1,72 @@
+/**
+ * @module
+ * The caps that bound what one untrusted document may cost, on every runtime: pages, extracted characters,
+ * decompressed bytes, markup nesting depth and chunks. A document past a cap fails with `LimitExceeded`, whose
+ * message names the cap and the variable that sets it, so the upload status tells the user what to change.
+ * On Workers (no threads) these caps are what keeps a document inside the isolate's 128 MB; on Node they are
+ * applied inside the extraction thread, whose own memory and time limits catch anything they miss.
+ */
+import { AppError } from "../errors.js";
+
+export type ExtractLimits = {
+  /** Most pages a PDF may have (`MAX_PDF_PAGES`). */
+  maxPages: number;
+  /** Most characters of text one document may yield (`MAX_EXTRACTED_CHARS`). */
+  maxChars: number;
+  /** Most bytes the compressed parts of one file (PDF streams, DOCX XML) may inflate to (`MAX_DECOMPRESSED_BYTES`). */
+  maxDecompressedBytes: number;
+  /** Deepest element nesting in HTML and XML (`MAX_NESTING_DEPTH`). */
+  maxDepth: number;
+  /** Most chunks one document may become (`MAX_CHUNKS_PER_DOCUMENT`). */
+  maxChunks: number;
+};
+
+export const DEFAULT_LIMITS: ExtractLimits = Object.freeze({
+  maxPages: 2_000,
+  maxChars: 5_000_000,
+  maxDecompressedBytes: 64 * 1024 * 1024,
+  maxDepth: 512,
+  maxChunks: 10_000,
+});
+
+/** A document is larger or deeper than the service accepts; retrying cannot help. */
+export class LimitExceeded extends AppError {
+  override readonly name = "LimitExceeded";
+  constructor(message: string) {
+    super("unprocessable", message);
+  }
+}
+
+const VARIABLE: Record<keyof ExtractLimits, string> = {
+  maxPages: "MAX_PDF_PAGES",
+  maxChars: "MAX_EXTRACTED_CHARS",
+  maxDecompressedBytes: "MAX_DECOMPRESSED_BYTES",
+  maxDepth: "MAX_NESTING_DEPTH",
+  maxChunks: "MAX_CHUNKS_PER_DOCUMENT",
+};
+
+/** Throws when `value` is over the cap; `what` reads like "the PDF has 30000 pages". */
+export function checkLimit(limits: ExtractLimits, cap: keyof ExtractLimits, value: number, what: string): void {
+  if (value > limits[cap]) throw limitError(limits, cap, what);
+}
+
+export function limitError(limits: ExtractLimits, cap: keyof ExtractLimits, what: string): LimitExceeded {
+  return new LimitExceeded(`${what}; the limit is ${limits[cap]} (${VARIABLE[cap]})`);
+}
+
+/** The caps from parsed configuration (see lib/config/env.ts). */
+export function limitsFromConfig(config: {
+  MAX_PDF_PAGES?: number;
+  MAX_EXTRACTED_CHARS?: number;
+  MAX_DECOMPRESSED_BYTES?: number;
+  MAX_NESTING_DEPTH?: number;
+  MAX_CHUNKS_PER_DOCUMENT?: number;
+}): ExtractLimits {
+  return {
+    maxPages: config.MAX_PDF_PAGES ?? DEFAULT_LIMITS.maxPages,
+    maxChars: config.MAX_EXTRACTED_CHARS ?? DEFAULT_LIMITS.maxChars,
+    maxDecompressedBytes: config.MAX_DECOMPRESSED_BYTES ?? DEFAULT_LIMITS.maxDecompressedBytes,
+    maxDepth: config.MAX_NESTING_DEPTH ?? DEFAULT_LIMITS.maxDepth,
+    maxChunks: config.MAX_CHUNKS_PER_DOCUMENT ?? DEFAULT_LIMITS.maxChunks,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * @module
+ * Node only: runs `prepareFile` in worker threads, so a hostile file can neither block the HTTP event loop nor
+ * take the process down. Each thread has a V8 heap limit (`EXTRACT_MEMORY_MB`) and each task a deadline
+ * (`EXTRACT_TIMEOUT_MS`); a thread that crosses either is terminated and the task fails with `LimitExceeded`,
+ * which fails the job at once (the same file would do the same again). Threads start lazily, are reused, and
+ * never keep the process alive.
+ *
+ * @example
+ * usePrepareRunner(createThreadRunner({ threads: 1, memoryMb: 256, timeoutMs: 60_000 }));
+ */
+import { Worker } from "node:worker_threads";
+import { AppError, type ErrorKind } from "../errors.js";
+import { LimitExceeded } from "../extract/index.js";
+import { log } from "../log/logger.js";
+import type { PrepareRunner } from "./isolation.js";
+import type { Prepared, PrepareInput } from "./prepare.js";
+
+export type ThreadOptions = { threads: number; memoryMb: number; timeoutMs: number };
+
+type Task = { id: number; input: PrepareInput; resolve(p: Prepared): void; reject(e: unknown): void };
+type Slot = { worker: Worker; task?: Task; timer?: ReturnType<typeof setTimeout> };
+type Described = { name: string; message: string; stage: string; kind?: ErrorKind; permanent?: boolean };
+type Reply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; error: Described };
+
+const ENTRY = new URL(`./thread-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
+const BOOTSTRAP = new URL("./thread-bootstrap.mjs", import.meta.url);
+
+export function createThreadRunner(options: ThreadOptions): PrepareRunner {
+  const queue: Task[] = [];
+  const slots = new Set<Slot>();
+  let nextId = 1;
+
+  const settle = (slot: Slot, outcome: { result?: Prepared; error?: unknown }) => {
+    const task = slot.task;
+    clearTimeout(slot.timer);
+    slot.task = undefined;
+    if (task) {
+      if ("error" in outcome) task.reject(outcome.error);
+      else task.resolve(outcome.result!);
+    }
+  };
+
+  const retire = (slot: Slot, error: unknown) => {
+    if (!slots.delete(slot)) return;
+    settle(slot, { error });
+    void slot.worker.terminate().catch(() => {});
+    pump();
+  };
+
+  const spawn = (): Slot => {
+    const worker = new Worker(BOOTSTRAP, {
+      workerData: { entry: ENTRY.href },
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      stdout: false,
+      stderr: false,
+    });
+    worker.unref();
+    const slot: Slot = { worker };
+    worker.on("message", (reply: Reply | { ready: true }) => {
+      if (!("id" in reply) || reply.id !== slot.task?.id) return;
+      settle(slot, reply.ok ? { result: reply.result } : { error: revive(reply.error) });
+      pump();
+    });
+    worker.on("error", (err: Error & { code?: string }) => {
+      const outOfMemory = err.code === "ERR_WORKER_OUT_OF_MEMORY";
+      log.warn("extract.thread_failed", { code: err.code, error: err.message });
+      retire(
+        slot,
+        outOfMemory
+          ? new LimitExceeded(
+              `extracting the file needed more than ${options.memoryMb} MB of memory; the limit is ${options.memoryMb} (EXTRACT_MEMORY_MB)`,
+            )
+          : new Error(`the extraction thread failed: ${err.message}`),
+      );
+    });
+    worker.on("exit", () => retire(slot, new Error("the extraction thread stopped unexpectedly")));
+    slots.add(slot);
+    return slot;
+  };
+
+  const start = (slot: Slot, task: Task) => {
+    slot.task = task;
+    slot.timer = setTimeout(() => {
+      log.warn("extract.deadline", { fileName: task.input.fileName, timeoutMs: options.timeoutMs });
+      retire(
+        slot,
+        new LimitExceeded(
+          `extracting the file took longer than ${options.timeoutMs} ms; the limit is ${options.timeoutMs} (EXTRACT_TIMEOUT_MS)`,
+        ),
+      );
+    }, options.timeoutMs);
+    slot.timer.unref?.();
+    slot.worker.postMessage({ id: task.id, input: task.input });
+  };
+
+  function pump(): void {
+    while (queue.length > 0) {
+      const idle = [...slots].find((s) => !s.task);
+      const slot = idle ?? (slots.size < options.threads ? spawn() : undefined);
+      if (!slot) return;
+      start(slot, queue.shift()!);
+    }
+  }
+
+  // One thread starts now, so the first upload does not wait for it to load its modules.
+  spawn();
+  return (input) =>
+    new Promise<Prepared>((resolve, reject) => {
+      queue.push({ id: nextId++, input, resolve, reject });
+      pump();
+    });
+}
+
+/** The error a thread described, with its name (what the job runner and the HTTP edge match on) and stage. */
+function revive(described: Described): Error {
+  const error = described.kind
+    ? new AppError(described.kind, described.message, { permanent: described.permanent ?? false })
+    : new Error(described.message);
+  return Object.assign(error, { name: described.name, stage: described.stage });
+}

@@ -1,0 +1,26 @@
+/**
+ * @module
+ * The worker-thread side of `node-threads.ts`: runs `prepareFile` for each task it is sent and answers with the
+ * chunks or a plain description of the error (name, message, stage), which the host turns back into an error.
+ */
+import { parentPort } from "node:worker_threads";
+import { AppError } from "../errors.js";
+import { type PrepareInput, prepareFile, stageOf } from "./prepare.js";
+
+type Task = { id: number; input: PrepareInput };
+
+parentPort?.on("message", async ({ id, input }: Task) => {
+  try {
+    const result = await prepareFile(input);
+    parentPort?.postMessage({ id, ok: true, result });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const app = error instanceof AppError ? { kind: error.kind, permanent: error.permanent } : {};
+    parentPort?.postMessage({
+      id,
+      ok: false,
+      error: { name: e.name, message: e.message, stage: stageOf(error), ...app },
+    });
+  }
+});
+parentPort?.postMessage({ ready: true });

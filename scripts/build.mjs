@@ -13,7 +13,13 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DIST = join(ROOT, "dist");
-export const ENTRIES = { node: "functions/node.ts", lambda: "functions/lambda.ts", vercel: "functions/vercel.ts" };
+export const ENTRIES = {
+  node: "functions/node.ts",
+  lambda: "functions/lambda.ts",
+  vercel: "functions/vercel.ts",
+  // The extraction worker thread's entry (lib/ingest/node-threads.ts starts it from beside the bundle).
+  "thread-entry": "lib/ingest/thread-entry.ts",
+};
 /** What the bundle is made from: any of these newer than the bundle makes it stale. */
 const SOURCES = ["functions", "lib", "package.json", "package-lock.json", "scripts/build.mjs"];
 

@@ -23,8 +23,11 @@ type Slot = { worker: Worker; task?: Task; timer?: ReturnType<typeof setTimeout>
 type Described = { name: string; message: string; stage: string; kind?: ErrorKind; permanent?: boolean };
 type Reply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; error: Described };
 
-const ENTRY = new URL(`./thread-entry${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-const BOOTSTRAP = new URL("./thread-bootstrap.mjs", import.meta.url);
+const FROM_SOURCES = import.meta.url.endsWith(".ts");
+// Inside `npm start`'s bundle (dist/node.mjs) the thread's entry is bundled beside it as dist/thread-entry.mjs
+// (scripts/build.mjs) and starts directly; from TypeScript sources it is loaded through the tsx bootstrap.
+const ENTRY = new URL(FROM_SOURCES ? "./thread-entry.ts" : "./thread-entry.mjs", import.meta.url);
+const THREAD_SCRIPT = FROM_SOURCES ? new URL("./thread-bootstrap.mjs", import.meta.url) : ENTRY;
 
 export function createThreadRunner(options: ThreadOptions): PrepareRunner {
   const queue: Task[] = [];
@@ -49,7 +52,7 @@ export function createThreadRunner(options: ThreadOptions): PrepareRunner {
   };
 
   const spawn = (): Slot => {
-    const worker = new Worker(BOOTSTRAP, {
+    const worker = new Worker(THREAD_SCRIPT, {
       workerData: { entry: ENTRY.href },
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
       stdout: false,

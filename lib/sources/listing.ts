@@ -12,7 +12,7 @@
  * // { kind: "urlset", locs: ["https://x.test/a"] }
  */
 import { Parser } from "htmlparser2";
-import { checkLimit, DEFAULT_LIMITS, type ExtractLimits } from "../extract/index.js";
+import { checkLimit, DEFAULT_LIMITS, type ExtractLimits } from "../extract/limits.js";
 
 export type SitemapListing = { kind: "urlset" | "sitemapindex" | "unknown"; locs: string[] };
 

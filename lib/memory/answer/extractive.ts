@@ -20,7 +20,8 @@
  * // [1] incident.md (doc-42)
  */
 
-import { furnitureWeight } from "../../extract/index.js";
+// furniture.ts directly: the extract barrel would pull pdf.js and mammoth into the API Worker.
+import { furnitureWeight } from "../../extract/furniture.js";
 import type { Citation } from "../types.js";
 import { type Fact, sourceLabel, sourcesOf } from "./facts.js";
 

@@ -21,17 +21,19 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import type { Context, MiddlewareHandler } from "hono";
 import { type HeaderRule, headersFor, parseHeadersFile } from "./static-headers.js";
 
-// From the sources this module is lib/node-host/static.ts; inside `npm start`'s bundle it is dist/node.mjs.
-const PUBLIC_DIR = ["../../public/", "../public/"]
-  .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
-  .find((dir) => existsSync(join(dir, "_headers"))) as string;
+// From the sources this module is lib/node-host/static.ts; inside `npm start`'s bundle it is dist/node.mjs; a
+// bundle built elsewhere finds the files from the working directory.
+const PUBLIC_DIR =
+  [fileURLToPath(new URL("../../public/", import.meta.url)), fileURLToPath(new URL("../public/", import.meta.url))]
+    .concat(join(process.cwd(), "public"))
+    .find((dir) => existsSync(join(dir, "_headers"))) ?? join(process.cwd(), "public");
 const VENDOR_PREFIX = "/docs/vendor/";
 /** What public/docs.html loads; the same list scripts/copy-docs-assets.mjs copies for Workers. */
 const VENDOR_FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
 
 export function nodeStaticAssets(publicDir: string = PUBLIC_DIR): MiddlewareHandler {
   const rules = parseHeadersFile(readFileSync(join(publicDir, "_headers"), "utf8"));
-  const vendorDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  const vendorDir = dirname(createRequire(join(publicDir, "..", "package.json")).resolve("swagger-ui-dist/package.json"));
   const onFound = (_path: string, c: Context) => applyHeaders(rules, c);
   // URL path → file path relative to the root it is served from.
   const files = new Map<string, { root: "public" | "vendor"; file: string }>();

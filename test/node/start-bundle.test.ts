@@ -23,7 +23,7 @@ let base = "";
 
 beforeAll(async () => {
   outdir = await mkdtemp(path.join(tmpdir(), "sm-bundle-"));
-  await build(bundleOptions({ node: ENTRIES.node }, outdir));
+  await build(bundleOptions({ node: ENTRIES.node, "thread-entry": ENTRIES["thread-entry"] }, outdir));
   database = await createTestDatabase("smbundle");
   proxy = await startNeonProxy();
 }, 120_000);

@@ -33,7 +33,9 @@ const VENDOR_FILES = ["swagger-ui-bundle.js", "swagger-ui.css"];
 
 export function nodeStaticAssets(publicDir: string = PUBLIC_DIR): MiddlewareHandler {
   const rules = parseHeadersFile(readFileSync(join(publicDir, "_headers"), "utf8"));
-  const vendorDir = dirname(createRequire(join(publicDir, "..", "package.json")).resolve("swagger-ui-dist/package.json"));
+  const vendorDir = dirname(
+    createRequire(join(publicDir, "..", "package.json")).resolve("swagger-ui-dist/package.json"),
+  );
   const onFound = (_path: string, c: Context) => applyHeaders(rules, c);
   // URL path → file path relative to the root it is served from.
   const files = new Map<string, { root: "public" | "vendor"; file: string }>();

@@ -93,8 +93,14 @@ export function isDotLeaderLine(line: string): boolean {
 }
 
 /** Drops link bars, dot-leader contents lines and Markdown contents link lists (with their heading). */
+/** Furniture lines (link bars, contents entries, headings) are short; longer ones are never tested by a pattern. */
+const MAX_FURNITURE_LINE = 400;
+
 export function stripFurnitureLines(text: string): string {
-  const lines = text.split("\n");
+  // Lines too long to be furniture are masked as blank for the patterns (their backtracking is super-linear on
+  // adversarial lines such as 150,000 `#`), and kept as they are.
+  const original = text.split("\n");
+  const lines = original.map((l) => (l.length > MAX_FURNITURE_LINE ? "" : l));
   const drop = new Array<boolean>(lines.length).fill(false);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -124,7 +130,7 @@ export function stripFurnitureLines(text: string): string {
     }
   }
   if (!drop.includes(true)) return text;
-  return lines
+  return original
     .filter((_, i) => !drop[i])
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
@@ -136,6 +142,7 @@ export function stripFurnitureLines(text: string): string {
  * chunks (link bars, contents lines, link lists, lines that are mostly links or URLs).
  */
 export function furnitureWeight(sentence: string): number {
+  if (sentence.length > MAX_FURNITURE_LINE) return 1;
   if (isLinkBar(sentence) || isDotLeaderLine(sentence) || CONTENTS_HEADING.test(sentence)) return 0.1;
   const links = (sentence.match(/\]\([^)]*\)|https?:\/\/\S+/g) ?? []).length;
   if (links >= 3 || (links >= 1 && sentence.replace(/\[[^\]]*\]\([^)]*\)|https?:\/\/\S+/g, "").trim().length < 20)) {

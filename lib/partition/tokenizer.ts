@@ -75,7 +75,8 @@ export function pieceCounter(): (piece: string) => number {
   return (piece) => {
     let count = cache.get(piece);
     if (count === undefined) {
-      count = countTokens(piece);
+      // A very long piece (1 MB of `#`) is counted in bounded slices: BPE on it whole is super-linear.
+      count = piece.length > MAX_BPE_PIECE ? countTokensBounded(piece) : countTokens(piece);
       // Long pieces rarely repeat; caching them would only hold memory.
       if (piece.length <= 64) cache.set(piece, count);
     }

@@ -60,8 +60,11 @@ export const workerdProjects = [
   workerdProject("workers", "./wrangler.toml", ["test/workers/api/**/*.test.ts"], {
     MAX_UPLOAD_BYTES: String(1024 * 1024),
   }),
+  // 300 concurrent searches reach one isolate here: the in-flight bound (MAX_IN_FLIGHT, 256, shed with 503) is
+  // raised so this suite proves the socket-per-request bounds; shedding itself is proven by the Node suites.
   workerdProject("workers-hyperdrive", "./wrangler.toml", ["test/workers/hyperdrive/**/*.test.ts"], {
     DB_TRANSPORT: "hyperdrive",
+    MAX_IN_FLIGHT: "1000",
   }),
   // Short leases so a delivery that died is redelivered within the test, not after two minutes.
   workerdProject("workers-ingest", "./wrangler.ingest.toml", ["test/workers/ingest/**/*.test.ts"], {

@@ -85,6 +85,14 @@ export const EnvSchema = z.object({
   /** BM25 term-frequency saturation and length normalisation (Robertson's standard values). */
   SEARCH_BM25_K1: z.coerce.number().min(0).max(10).default(1.2),
   SEARCH_BM25_B: z.coerce.number().min(0).max(1).default(0.75),
+  /**
+   * Query expansion by pseudo-relevance feedback (RM3, Lavrenko & Croft; the defaults are Anserini's published
+   * ones): the best `DOCS` chunks of a first ranking lend their `TERMS` most likely lexemes to the query, which
+   * keeps `ORIGINAL_WEIGHT` of its weight. `SEARCH_FEEDBACK_DOCS=0` turns it off; per request `args.query_expansion`.
+   */
+  SEARCH_FEEDBACK_DOCS: int(0, 50, 10),
+  SEARCH_FEEDBACK_TERMS: int(1, 50, 10),
+  SEARCH_FEEDBACK_ORIGINAL_WEIGHT: z.coerce.number().min(0).max(1).default(0.5),
   /** How long a claimed ingestion job is ours before another run may take it over. */
   JOB_LEASE_SECONDS: int(1, 3600, 120),
   JOB_MAX_ATTEMPTS: int(1, 50, 5),

@@ -2,7 +2,8 @@
  * @module
  * `searchMemory`: embeds the query, retrieves chunks (hybrid BM25 + vector by
  * default; `args.hybrid: false` or `args.search_mode: "vector"` for vector
- * only, `args.search_mode: "text"` for BM25 only) and groups them into Kernel
+ * only, `args.search_mode: "text"` for BM25 only; `args.query_expansion: false`
+ * skips pseudo-relevance feedback) and groups them into Kernel
  * Memory Citations, one per document file, in the order of their best
  * partition's relevance. A missing index simply has no results.
  */
@@ -21,7 +22,7 @@ export async function searchMemory(ctx: MemoryContext, input: SearchInput): Prom
     dimensions: ctx.embedder.dimensions,
     text: input.query,
     mode,
-    ranking: rankingOf(ctx.config),
+    ranking: { ...rankingOf(ctx.config), ...(expansionWanted(input.args) ? {} : { feedbackDocs: 0 }) },
     filters: input.filters,
     minRelevance: input.minRelevance,
     limit: candidateCount(ctx, input),
@@ -36,12 +37,20 @@ function searchMode(args: Record<string, unknown> | undefined): SearchMode {
   return args.search_mode === "text" ? "text" : "hybrid";
 }
 
+function expansionWanted(args: Record<string, unknown> | undefined): boolean {
+  const flag = args?.query_expansion;
+  return flag !== false && flag !== "false";
+}
+
 export function rankingOf(config: Config): Ranking {
   return {
     ...DEFAULT_RANKING,
     textWeight: config.SEARCH_TEXT_WEIGHT,
     k1: config.SEARCH_BM25_K1,
     b: config.SEARCH_BM25_B,
+    feedbackDocs: config.SEARCH_FEEDBACK_DOCS,
+    feedbackTerms: config.SEARCH_FEEDBACK_TERMS,
+    originalWeight: config.SEARCH_FEEDBACK_ORIGINAL_WEIGHT,
   };
 }
 

@@ -8,7 +8,13 @@ import { toSql } from "pgvector";
 import type { Db } from "../db/index.js";
 import { dims, indexedDistance } from "./embedding-space.js";
 import { compileFilters } from "./filters.js";
-import { DEFAULT_HEADER_WEIGHT, DEFAULT_POSTINGS_BUDGET, hybridSql, type Ranking } from "./hybrid-search.js";
+import {
+  DEFAULT_FEEDBACK,
+  DEFAULT_HEADER_WEIGHT,
+  DEFAULT_POSTINGS_BUDGET,
+  hybridSql,
+  type Ranking,
+} from "./hybrid-search.js";
 import type { MemoryFilter, Tags } from "./records.js";
 
 export type SearchMode = "hybrid" | "vector" | "text";
@@ -19,6 +25,7 @@ export const DEFAULT_RANKING: Ranking = {
   b: 0.75,
   headerWeight: DEFAULT_HEADER_WEIGHT,
   postingsBudget: DEFAULT_POSTINGS_BUDGET,
+  ...DEFAULT_FEEDBACK,
 };
 
 export type ChunkHit = {

@@ -9,6 +9,10 @@
  * terms is therefore ranked exactly as BM25 ranks it; one whose terms are all common reads a bounded AND.
  * The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each candidate carries
  * both signals and no leg can push a chunk up merely because the other leg missed it.
+ *
+ * Pseudo-relevance feedback (RM3), in the same statement: the best chunks of that first ranking lend their most
+ * likely lexemes to the query, and the first ranking's top `candidates` are scored again with the expanded query.
+ * The extra work is bounded by the feedback chunks and the rescored candidates, never by the index size.
  */
 import { dims } from "./embedding-space.js";
 
@@ -25,10 +29,21 @@ export type Ranking = {
    * only: document frequencies and BM25 itself stay exact.
    */
   postingsBudget: number;
+  /**
+   * Pseudo-relevance feedback (RM3): the `feedbackDocs` best chunks of the first ranking lend their most likely
+   * `feedbackTerms` lexemes to the query, which keeps `originalWeight` of the query model; candidates are then
+   * rescored with the expanded query (the first ranking's top `candidates`, as many as one leg brings). 0 feedback
+   * chunks = off. Candidates are not widened, so the cost is one more scoring pass over a bounded set, in the same
+   * statement.
+   */
+  feedbackDocs: number;
+  feedbackTerms: number;
+  originalWeight: number;
 };
 
 export const DEFAULT_HEADER_WEIGHT = 2;
 export const DEFAULT_POSTINGS_BUDGET = 250;
+export const DEFAULT_FEEDBACK = { feedbackDocs: 10, feedbackTerms: 10, originalWeight: 0.5 } as const;
 
 /** A tsquery operand for one already-normalised lexeme (quoted, so no character of it is syntax). */
 const QUOTED = `'''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '\\''') || ''''`;
@@ -64,20 +79,56 @@ export function hybridSql(
     ? `select id from (select c.id from memory_chunks c where ${q.vectorLeg.where}
                           order by ${q.vectorLeg.order} limit ${q.candidates}) v`
     : "select null::text as id where false";
-  // BM25 with Lucene's non-negative idf; tf counts header occurrences headerWeight times.
-  const bm25 = `coalesce((
-      select sum(w.idf * t.tf * (${k1} + 1) / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
+  // BM25 with Lucene's non-negative idf, each term weighted by the query model (qw); tf counts header occurrences
+  // headerWeight times. `terms` holds (lexeme, idf, qw); `lexemes` is the array of its lexemes.
+  const bm25 = (terms: string, lexemes: string) => `coalesce((
+      select sum(w.qw * w.idf * t.tf * (${k1} + 1) / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
         from (select a.lexeme, coalesce(array_length(a.positions, 1), 1) + (${hw} - 1) * coalesce(h.n, 0) as tf
-                from unnest(ts_filter(setweight(c.fts, 'B', plan.lexemes), '{B}')) a
+                from unnest(ts_filter(setweight(c.fts, 'B', ${lexemes}), '{B}')) a
                 left join (select lexeme, array_length(positions, 1) as n from unnest(ts_filter(c.fts, '{A}'))) h
                   using (lexeme)) t
-        join weighted w using (lexeme)), 0)`;
+        join ${terms} w using (lexeme)), 0)`;
+  const fuse = (bm: string, best: string) =>
+    `case when ${best} > 0 then (1 - ${w}) * greatest(s.cos, 0) + ${w} * ${bm} / ${best} else s.cos end`;
+  const feedback = q.ranking.feedbackDocs >= 1 && q.ranking.feedbackTerms >= 1;
+  const fbDocs = feedback ? p(Math.min(50, Math.round(q.ranking.feedbackDocs))) : "";
+  const fbTerms = feedback ? p(Math.min(50, Math.round(q.ranking.feedbackTerms))) : "";
+  const lambda = feedback ? `${p(Math.min(1, Math.max(0, q.ranking.originalWeight)))}::float8` : "";
+  // RM3: P(w|R) = Σ over feedback chunks of relevance · tf(w)/length, normalised over the kept terms, mixed with the
+  // query's own model (each term 1/|q|). Every candidate is scored again with it.
+  const expanded = `, feedback as materialized (
+      select f.id, f.relevance from fused f order by f.relevance desc, f.id limit ${fbDocs}::int
+    ), feedback_terms as materialized (
+      select a.lexeme, sum(f.relevance * coalesce(array_length(a.positions, 1), 1)::float8
+                           / greatest(c.fts_length, 1)) as p
+        from feedback f join memory_chunks c on c.id = f.id, unnest(c.fts) a
+       group by a.lexeme order by p desc, a.lexeme limit ${fbTerms}::int
+    ), expanded as materialized (
+      select x.lexeme, m.idf, sum(x.qw) as qw
+        from (select lexeme, ${lambda} / count(*) over () as qw from weighted
+              union all
+              select lexeme, (1 - ${lambda}) * p / nullif(sum(p) over (), 0) from feedback_terms) x
+        join (select t.lexeme, ln(1 + (cfg.n - m.chunks + 0.5) / (m.chunks + 0.5)) as idf
+                from cfg, memory_terms m, feedback_terms t
+               where m.index_name = $2 and m.lexeme = t.lexeme
+              union
+              select lexeme, idf from weighted) m using (lexeme)
+       where x.qw > 0
+       group by x.lexeme, m.idf
+    ), plan2 as materialized (
+      select array(select lexeme from expanded) as lexemes, (select sum(qw * idf) from expanded) * (${k1} + 1) as best
+    ), refused as materialized (
+      select s.id, ${fuse(bm25("expanded", "plan2.lexemes"), "plan2.best")} as relevance
+        from (select s.id, s.cos from scored s join fused f using (id)
+               order by f.relevance desc, s.id limit ${q.candidates}) s
+        join memory_chunks c on c.id = s.id, cfg, plan2
+    )`;
   return `with cfg as materialized (
       select i.text_config as config, coalesce(s.chunks, 0)::float8 as n,
              greatest(coalesce(s.lexemes::float8 / nullif(s.chunks, 0), 1), 1) as avgdl
         from memory_indexes i left join memory_text_stats s on s.index_name = i.name where i.name = $2
     ), weighted as materialized (
-      select t.lexeme, ${QUOTED} as operand, ln(1 + (cfg.n - m.chunks + 0.5) / (m.chunks + 0.5)) as idf,
+      select t.lexeme, ${QUOTED} as operand, 1::float8 as qw, ln(1 + (cfg.n - m.chunks + 0.5) / (m.chunks + 0.5)) as idf,
              sum(m.chunks) over (order by m.chunks, t.lexeme) as postings
         from cfg, unnest(tsvector_to_array(to_tsvector(cfg.config, ${text}))) as t(lexeme)
         join memory_terms m on m.index_name = $2 and m.lexeme = t.lexeme
@@ -93,15 +144,16 @@ export function hybridSql(
       (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.common limit ${budget})
       union
       ${vec}
-    ), scored as (
-      select c.id, ${bm25} as bm, 1 - ${distance} as cos from cand join memory_chunks c on c.id = cand.id, cfg, plan
+    ), scored as materialized (
+      select c.id, ${bm25("weighted", "plan.lexemes")} as bm, 1 - ${distance} as cos
+        from cand join memory_chunks c on c.id = cand.id, cfg, plan
     ), fused as (
-      select s.id, case when plan.best > 0 then (1 - ${w}) * greatest(s.cos, 0) + ${w} * s.bm / plan.best
-                        else s.cos end as relevance
-        from scored s, plan
+      select s.id, ${fuse("s.bm", "plan.best")} as relevance from scored s, plan
+    )${feedback ? expanded : ""}, ranked as materialized (
+      select r.id, r.relevance from ${feedback ? "refused" : "fused"} r
+       where r.relevance >= $4 order by r.relevance desc, r.id limit $3
     )
-    select ${columns.replace(`1 - ${distance} as relevance`, "fused.relevance")}
-      from fused join memory_chunks c on c.id = fused.id ${files}
-     where fused.relevance >= $4
-     order by fused.relevance desc, c.id limit $3`;
+    select ${columns.replace(`1 - ${distance} as relevance`, "r.relevance")}
+      from ranked r join memory_chunks c on c.id = r.id ${files}
+     order by r.relevance desc, c.id`;
 }

@@ -119,10 +119,11 @@ describe("searchChunks", () => {
     expect(after.ef).not.toBe("333");
   });
 
-  it("hybrid search is one statement too", async () => {
+  it("hybrid search, query expansion included, is one statement too", async () => {
     const { db, calls } = countingDb(client);
     const hits = await searchChunks(db, { ...query(10, 100), text: "chunk 42" });
     expect(calls).toHaveLength(1);
+    expect(calls[0]!.text).toContain("feedback_terms");
     expect(hits.length).toBeGreaterThan(0);
   });
 });

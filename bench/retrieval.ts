@@ -231,8 +231,12 @@ async function sensitivity(
 ): Promise<Array<[string, number]>> {
   const vectors = await embedder.embed(collection.queries.map((q) => q.text));
   const settings: Array<[string, Partial<Ranking>, SearchMode?]> = [
-    ["defaults*: text weight 0.7, k1 1.2, b 0.75, header ×2, budget 250", {}],
-    ...[0.3, 0.5, 0.6, 0.8, 0.9].map((w): [string, Partial<Ranking>] => [`text weight ${w}`, { textWeight: w }]),
+    ["defaults*: text weight 0.9, k1 1.2, b 0.75, header ×2, budget 250, RM3 10 chunks / 10 terms / 0.5", {}],
+    ["query expansion off (args.query_expansion: false)", { feedbackDocs: 0 }],
+    ...[5, 20].map((n): [string, Partial<Ranking>] => [`feedback chunks ${n}`, { feedbackDocs: n }]),
+    ...[5, 20].map((n): [string, Partial<Ranking>] => [`feedback terms ${n}`, { feedbackTerms: n }]),
+    ...[0.3, 0.7].map((x): [string, Partial<Ranking>] => [`original query weight ${x}`, { originalWeight: x }]),
+    ...[0.5, 0.7, 0.8, 0.95].map((w): [string, Partial<Ranking>] => [`text weight ${w}`, { textWeight: w }]),
     ...[0.9, 1.5].map((k1): [string, Partial<Ranking>] => [`k1 ${k1}`, { k1 }]),
     ...[0.5, 0.9].map((b): [string, Partial<Ranking>] => [`b ${b}`, { b }]),
     ...[1, 3].map((h): [string, Partial<Ranking>] => [`header ×${h}`, { headerWeight: h }]),

@@ -78,10 +78,11 @@ export const EnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a text-search configuration name, e.g. english or simple")
     .default("english"),
   /**
-   * Hybrid search: the text leg's share of the fused relevance (the vector leg gets the rest). 0.7 because the
-   * default (offline, lexical) embedder is the weaker leg; with a semantic embedding model try 0.3–0.5.
+   * Hybrid search: the text leg's share of the fused relevance (the vector leg gets the rest). 0.9 because the
+   * default (offline, lexical) embedder is the weaker leg, more so once the text leg expands the query
+   * (docs/adr/0004-query-expansion.md); with a semantic embedding model try 0.3–0.5.
    */
-  SEARCH_TEXT_WEIGHT: z.coerce.number().min(0).max(1).default(0.7),
+  SEARCH_TEXT_WEIGHT: z.coerce.number().min(0).max(1).default(0.9),
   /** BM25 term-frequency saturation and length normalisation (Robertson's standard values). */
   SEARCH_BM25_K1: z.coerce.number().min(0).max(10).default(1.2),
   SEARCH_BM25_B: z.coerce.number().min(0).max(1).default(0.75),

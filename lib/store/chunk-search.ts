@@ -20,7 +20,7 @@ import type { MemoryFilter, Tags } from "./records.js";
 export type SearchMode = "hybrid" | "vector" | "text";
 
 export const DEFAULT_RANKING: Ranking = {
-  textWeight: 0.7,
+  textWeight: 0.9,
   k1: 1.2,
   b: 0.75,
   headerWeight: DEFAULT_HEADER_WEIGHT,

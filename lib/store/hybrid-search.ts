@@ -79,15 +79,18 @@ export function hybridSql(
     ? `select id from (select c.id from memory_chunks c where ${q.vectorLeg.where}
                           order by ${q.vectorLeg.order} limit ${q.candidates}) v`
     : "select null::text as id where false";
-  // BM25 with Lucene's non-negative idf, each term weighted by the query model (qw); tf counts header occurrences
-  // headerWeight times. `terms` holds (lexeme, idf, qw); `lexemes` is the array of its lexemes.
-  const bm25 = (terms: string, lexemes: string) => `coalesce((
-      select sum(w.qw * w.idf * t.tf * (${k1} + 1) / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
-        from (select a.lexeme, coalesce(array_length(a.positions, 1), 1) + (${hw} - 1) * coalesce(h.n, 0) as tf
-                from unnest(ts_filter(setweight(c.fts, 'B', ${lexemes}), '{B}')) a
-                left join (select lexeme, array_length(positions, 1) as n from unnest(ts_filter(c.fts, '{A}'))) h
-                  using (lexeme)) t
-        join ${terms} w using (lexeme)), 0)`;
+  // BM25 with Lucene's non-negative idf, each term weighted by the query model (qw), over the chunk's matching
+  // lexemes only: the setweight/ts_filter pair keeps those lexemes (a binary search each, in C), and their header
+  // positions are appended once more as weight A, so one unnest gives tf = all positions + header positions
+  // (headerWeight − 2 adds or removes the rest). `plan` holds `lexemes` and their `weights` (qw · idf), aligned.
+  const bm25 = (plan: string) => `coalesce((
+      select sum(${plan}.weights[array_position(${plan}.lexemes, t.lexeme)] * t.tf * (${k1} + 1)
+                 / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
+        from (select a.lexeme, coalesce(cardinality(a.positions), 1)
+                               + (${hw} - 2) * coalesce(cardinality(array_positions(a.weights, 'A')), 0) as tf
+                from unnest(ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}')
+                            || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B', ${plan}.lexemes), '{B}'),
+                                         'A')) a) t), 0)`;
   const fuse = (bm: string, best: string) =>
     `case when ${best} > 0 then (1 - ${w}) * greatest(s.cos, 0) + ${w} * ${bm} / ${best} else s.cos end`;
   const feedback = q.ranking.feedbackDocs >= 1 && q.ranking.feedbackTerms >= 1;
@@ -116,9 +119,11 @@ export function hybridSql(
        where x.qw > 0
        group by x.lexeme, m.idf
     ), plan2 as materialized (
-      select array(select lexeme from expanded) as lexemes, (select sum(qw * idf) from expanded) * (${k1} + 1) as best
+      select array(select lexeme from expanded order by lexeme) as lexemes,
+             array(select qw * idf from expanded order by lexeme) as weights,
+             (select sum(qw * idf) from expanded) * (${k1} + 1) as best
     ), refused as materialized (
-      select s.id, ${fuse(bm25("expanded", "plan2.lexemes"), "plan2.best")} as relevance
+      select s.id, ${fuse(bm25("plan2"), "plan2.best")} as relevance
         from (select s.id, s.cos from scored s join fused f using (id)
                order by f.relevance desc, s.id limit ${q.candidates}) s
         join memory_chunks c on c.id = s.id, cfg, plan2
@@ -135,7 +140,8 @@ export function hybridSql(
     ), plan as materialized (
       select (select string_agg(operand, ' | ') from weighted where postings <= ${budget})::tsquery as rare,
              (select string_agg(operand, ' & ') from weighted where postings > ${budget})::tsquery as common,
-             array(select lexeme from weighted) as lexemes,
+             array(select lexeme from weighted order by lexeme) as lexemes,
+             array(select qw * idf from weighted order by lexeme) as weights,
              -- BM25's ceiling for this query (every term saturated): divides the text score into [0, 1).
              (select sum(idf) from weighted) * (${k1} + 1) as best
     ), cand as (
@@ -145,7 +151,7 @@ export function hybridSql(
       union
       ${vec}
     ), scored as materialized (
-      select c.id, ${bm25("weighted", "plan.lexemes")} as bm, 1 - ${distance} as cos
+      select c.id, ${bm25("plan")} as bm, 1 - ${distance} as cos
         from cand join memory_chunks c on c.id = cand.id, cfg, plan
     ), fused as (
       select s.id, ${fuse("s.bm", "plan.best")} as relevance from scored s, plan

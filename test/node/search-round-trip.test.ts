@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, Row } from "../../lib/db/types.js";
 import { migrate } from "../../lib/migrate/migrate.js";
 import { MIGRATIONS } from "../../lib/migrate/migrations.gen.js";
-import { searchChunks } from "../../lib/store/chunk-search.js";
+import { DEFAULT_RANKING, searchChunks } from "../../lib/store/chunk-search.js";
 import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 
@@ -125,6 +125,55 @@ describe("searchChunks", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.text).toContain("feedback_terms");
     expect(hits.length).toBeGreaterThan(0);
+  });
+});
+
+describe("query expansion stays bounded", () => {
+  const query = (limit: number, efSearch: number) => ({
+    index: "rt",
+    vector: vector(ROWS + 7),
+    dimensions: D,
+    filters: [],
+    minRelevance: -1,
+    limit,
+    efSearch,
+  });
+  /** Actual rows of each named CTE in an EXPLAIN ANALYZE (JSON) plan. */
+  const cteRows = (plan: unknown): Map<string, number> => {
+    const rows = new Map<string, number>();
+    const walk = (node: Record<string, unknown>) => {
+      if (node["Subplan Name"]?.toString().startsWith("CTE "))
+        rows.set(String(node["Subplan Name"]).slice(4), Number(node["Actual Rows"]) * Number(node["Actual Loops"]));
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+    };
+    walk((plan as Array<{ Plan: Record<string, unknown> }>)[0]!.Plan);
+    return rows;
+  };
+
+  it("reads at most the feedback chunks, adds at most the feedback terms, rescores at most the candidates", async () => {
+    const { db, calls } = countingDb(client);
+    // Every one of the 2,000 chunks holds "chunk": a first pass has far more to offer than the bounds allow.
+    await searchChunks(db, {
+      ...query(10, 100),
+      text: "chunk 42",
+      ranking: { ...DEFAULT_RANKING, feedbackDocs: 4, feedbackTerms: 3 },
+    });
+    const { rows } = await client.query(
+      `explain (analyze, format json) ${calls[0]!.text}`,
+      calls[0]!.params as unknown[],
+    );
+    const ctes = cteRows(rows[0]["QUERY PLAN"]);
+    expect(ctes.get("scored")).toBeGreaterThan(40);
+    expect(ctes.get("feedback")).toBe(4);
+    expect(ctes.get("feedback_terms")).toBe(3);
+    expect(ctes.get("refused")).toBe(40);
+  });
+
+  it("is left out of the statement when switched off", async () => {
+    const { db, calls } = countingDb(client);
+    await searchChunks(db, { ...query(10, 100), text: "chunk 42", ranking: { ...DEFAULT_RANKING, feedbackDocs: 0 } });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.text).not.toContain("feedback");
   });
 });
 

@@ -43,6 +43,9 @@ function surviveSocketResets(): () => void {
 }
 
 export default async function setup(project: TestProject) {
+  // Swagger UI's files for /docs (public/docs/vendor/, not committed): wrangler's [build] command makes them
+  // before `wrangler dev`/`deploy`, but the pool reads wrangler.toml without running it.
+  await import("../../scripts/copy-docs-assets.mjs");
   const stopSurviving = surviveSocketResets();
   const database = await createTestDatabase("smworkerd");
   const proxy = await startNeonProxy();

@@ -10,6 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import JSZip from "jszip";
 import { Miniflare } from "miniflare";
 import { buildPdf } from "../test/fixtures/pdf.js";
 import { docxWithText } from "../test/helpers/attack-files.js";
@@ -34,7 +35,7 @@ function wranglerVar(config: string, name: string): number {
   return Number(match[1]);
 }
 
-type Limits = { upload: number; chars: number; decompressed: number; pages: number };
+type Limits = { upload: number; chars: number; decompressed: number; pages: number; elements: number };
 
 type Upload = {
   label: string;
@@ -53,19 +54,21 @@ async function uploads(limits: Limits): Promise<Upload[]> {
   const room = limits.upload - 4096; // the multipart envelope
   const enc = new TextEncoder();
   const most = limits.chars - 50_000;
-  // pdf.js: as many pages as MAX_PDF_PAGES allows (2,000), lines of 90 characters up to the character limit.
-  const perPage = Math.floor(most / 2_000 / 91);
+  // pdf.js: as many pages as MAX_PDF_PAGES allows, lines of 90 characters up to the character limit.
+  const perPage = Math.floor(most / limits.pages / 91);
   const lines =
-    prose(2_000 * perPage * 91, 3)
+    prose(limits.pages * perPage * 91, 3)
       .replace(/\n+/g, " ")
       .match(/.{1,90}/g) ?? [];
   const pages: string[][] = [];
-  for (let i = 0; i < 2_000; i++) pages.push(lines.slice(i * perPage, (i + 1) * perPage));
+  for (let i = 0; i < limits.pages; i++) pages.push(lines.slice(i * perPage, (i + 1) * perPage));
   const pdf = buildPdf(pages);
   const paragraph = prose(900, 4);
-  // Markup-dense: an empty paragraph (<w:p><w:r><w:t></w:t></w:r></w:p>, 34 bytes) is four nodes for mammoth; the
-  // XML fills MAX_DECOMPRESSED_BYTES.
-  const markupParagraphs = Math.floor((limits.decompressed - 4096) / 34);
+  // As many 900-character paragraphs (934 bytes of XML each) as both the character and the XML limits allow.
+  const docxParagraphs = Math.min(Math.floor(most / 901), Math.floor((limits.decompressed - 8192) / 934));
+  // The densest markup: empty paragraphs written `<w:p/>`, one `<` (what MAX_XML_ELEMENTS counts) per element,
+  // as many as the cap allows (the parts' own few tags aside).
+  const markupParagraphs = limits.elements - 100;
   const all: Upload[] = [
     {
       label: `text filling the upload limit (over MAX_EXTRACTED_CHARS: read, decoded, refused)`,
@@ -89,23 +92,42 @@ async function uploads(limits: Limits): Promise<Upload[]> {
       expect: "ready",
     },
     {
-      label: `DOCX of ${millions(Math.floor(most / 901) * 900)} characters`,
+      label: `DOCX of ${millions(docxParagraphs * 900)} characters`,
       name: "long.docx",
       contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-      bytes: await docxWithText(paragraph, Math.floor(most / 901)),
+      bytes: await docxWithText(paragraph, docxParagraphs),
       expect: "ready",
     },
     {
-      label: `DOCX whose XML fills MAX_DECOMPRESSED_BYTES (${num(limits.decompressed / MiB, 1)} MiB) with ${num(markupParagraphs)} empty paragraphs`,
+      label: `DOCX of ${num(markupParagraphs)} empty paragraphs \`<w:p/>\` (MAX_XML_ELEMENTS ${num(limits.elements)})`,
       name: "markup.docx",
       contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-      bytes: await docxWithText("", markupParagraphs),
+      bytes: await docxOfBody("<w:p/>".repeat(markupParagraphs)),
       // No text: the document may fail for holding none; what matters is that the isolate survives the parse.
       expect: "either",
     },
   ];
   for (const u of all) if (u.bytes.byteLength > room) throw new Error(`${u.name} is larger than the upload limit`);
   return all;
+}
+
+/** A minimal DOCX whose body is `body` (WordprocessingML). */
+async function docxOfBody(body: string): Promise<Uint8Array> {
+  const zip = new JSZip();
+  const ns = "http://schemas.openxmlformats.org";
+  zip.file(
+    "[Content_Types].xml",
+    `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="${ns}/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
+  );
+  zip.file(
+    "_rels/.rels",
+    `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="${ns}/package/2006/relationships"><Relationship Id="rId1" Type="${ns}/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`,
+  );
+  zip.file(
+    "word/document.xml",
+    `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="${ns}/wordprocessingml/2006/main"><w:body>${body}</w:body></w:document>`,
+  );
+  return zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
 }
 
 function workerdPids(): Set<number> {
@@ -176,6 +198,7 @@ export const workersMemory: Bench = {
       chars: wranglerVar("wrangler.ingest.toml", "MAX_EXTRACTED_CHARS"),
       decompressed: wranglerVar("wrangler.ingest.toml", "MAX_DECOMPRESSED_BYTES"),
       pages: wranglerVar("wrangler.ingest.toml", "MAX_PDF_PAGES"),
+      elements: wranglerVar("wrangler.ingest.toml", "MAX_XML_ELEMENTS"),
     };
     const limit = limits.upload;
     const files = await uploads(limits);
@@ -196,6 +219,7 @@ export const workersMemory: Bench = {
             MAX_EXTRACTED_CHARS: String(limits.chars),
             MAX_DECOMPRESSED_BYTES: String(limits.decompressed),
             MAX_PDF_PAGES: String(limits.pages),
+            MAX_XML_ELEMENTS: String(limits.elements),
           });
           try {
             const send = async (documentId: string, f: Pick<Upload, "name" | "bytes" | "contentType">) => {
@@ -263,8 +287,8 @@ export const workersMemory: Bench = {
       notes: [
         "Each Worker is its `wrangler deploy --dry-run` bundle in its own workerd process (Miniflare), over the `http` transport to a fresh database; the API Worker accepts a Kernel-Memory multipart upload (`POST /upload`), then one cron tick of the ingestion Worker claims and runs the job (extract → partition → embed with the offline embedder → save).",
         "Peak Δ: the workerd process's peak resident set (`VmHWM`, reset by writing 5 to `/proc/<pid>/clear_refs` after a warm-up document) minus its resident set just before the request. workerd exposes no per-isolate heap figure; this bound also counts workerd's own buffers, and V8 collects lazily when memory is plentiful, so it overstates the isolate's need.",
-        "mammoth holds a DOCX's XML as a tree of objects, several hundred bytes per element: with the 16 MiB first tried, 372,736 two-letter paragraphs peaked at 1,094 MiB, so on Workers the XML is bounded to what its densest markup can cost.",
-        `Limits as deployed: the API Worker's \`MAX_UPLOAD_BYTES\` ${num(limits.upload)} (wrangler.toml); the ingestion Worker's \`MAX_EXTRACTED_CHARS\` ${num(limits.chars)}, \`MAX_PDF_PAGES\` ${num(limits.pages)} and \`MAX_DECOMPRESSED_BYTES\` ${num(limits.decompressed)} (wrangler.ingest.toml). Text filling the upload limit is over the character limit: it is read and decoded, then refused with a failed job, as the limit means it to be.`,
+        "mammoth holds a DOCX's XML as a tree of objects, several hundred bytes per element, about 100× the bytes of dense markup: under a 16 MiB byte cap alone, 372,736 two-letter paragraphs peaked at 1,094 MiB, and 1.5 MiB of empty paragraphs at 152 MiB. So the elements are capped (`MAX_XML_ELEMENTS`, counted while the parts inflate, before mammoth parses).",
+        `Limits as deployed: the API Worker's \`MAX_UPLOAD_BYTES\` ${num(limits.upload)} (wrangler.toml); the ingestion Worker's \`MAX_EXTRACTED_CHARS\` ${num(limits.chars)}, \`MAX_PDF_PAGES\` ${num(limits.pages)}, \`MAX_DECOMPRESSED_BYTES\` ${num(limits.decompressed)} and \`MAX_XML_ELEMENTS\` ${num(limits.elements)} (wrangler.ingest.toml). Text filling the upload limit is over the character limit: it is read and decoded, then refused with a failed job, as the limit means it to be.`,
       ],
     };
   },

@@ -16,7 +16,7 @@ export type ExtractLimits = {
   /** Most bytes the compressed parts of one file (PDF streams, DOCX XML) may inflate to (`MAX_DECOMPRESSED_BYTES`). */
   maxDecompressedBytes: number;
   /**
-   * Most elements (counted as `<`) a DOCX's XML parts may hold (`MAX_XML_ELEMENTS`): mammoth keeps a tree of objects
+   * Most elements (each `<`, so a closing tag counts too) a DOCX's XML parts may hold (`MAX_XML_ELEMENTS`): mammoth keeps a tree of objects
    * per element, several hundred bytes each, so dense markup costs ~100× its bytes; bytes alone cannot bound it.
    */
   maxXmlElements: number;

@@ -12,7 +12,7 @@ import { docxWithText } from "../helpers/attack-files.js";
 const limits = { ...DEFAULT_LIMITS, maxXmlElements: 10_000 };
 
 describe("XML element cap (DOCX)", () => {
-  it("refuses 5,000 empty paragraphs (20,000 elements) under a 10,000 cap, naming the variable", async () => {
+  it("refuses 5,000 empty paragraphs (30,000 tags) under a 10,000 cap, naming the variable", async () => {
     const dense = await docxWithText("", 5_000);
     await expect(checkZipParts(dense, limits)).rejects.toThrow(/elements; the limit is 10000 \(MAX_XML_ELEMENTS\)/);
     await expect(extract({ bytes: dense, fileName: "dense.docx" }, limits)).rejects.toThrow(/MAX_XML_ELEMENTS/);

@@ -5,7 +5,7 @@
  * through both Workers against the isolate's 128 MB (BENCHMARKS.md, README "Limits on Workers").
  */
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { servicesFor } from "../../../lib/runtime/services.js";
 import { kmMultipart } from "../../helpers/km-multipart.js";
 import { checkProblem } from "../../helpers/suite-checks.js";
@@ -32,6 +32,8 @@ const stored = async (documentId: string) =>
 
 describe("workerd: the API Worker's deployed upload limit", () => {
   beforeAll(() => services().ready());
+  // The project's files share one database; the bad-input suite checks what it holds.
+  afterAll(() => services().db.query("delete from memory_documents where index_name = 'limit'"));
 
   it("is 10 MiB or less, the size measured within the isolate's 128 MB", () => {
     expect(LIMIT).toBeGreaterThan(0);

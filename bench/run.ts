@@ -27,6 +27,7 @@ import { retrieval } from "./retrieval.js";
 import { search } from "./search.js";
 import { vectors } from "./vectors.js";
 import { workers } from "./workers.js";
+import { workersMemory } from "./workers-memory.js";
 
 const BENCHES: Bench[] = [
   fanout,
@@ -41,6 +42,7 @@ const BENCHES: Bench[] = [
   retrieval,
   hybridScale,
   workers,
+  workersMemory,
 ];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 

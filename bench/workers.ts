@@ -5,11 +5,15 @@
  * cloudflare:sockets, a socket per request, to a PgBouncer in transaction mode standing in for Hyperdrive's edge
  * pool), requests interleaved so machine load hits both alike; plus the API/ingestion Worker split in bundle size.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Miniflare } from "miniflare";
 import { startPgBouncer } from "../test/helpers/pgbouncer.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
+import { REPO_ROOT } from "./lib/processes.js";
 import { ms, num, ratio, summarize } from "./lib/stats.js";
 import { type WorkerBundle, withWorkerBundle } from "./lib/worker-bundle.js";
 
@@ -21,7 +25,8 @@ export const workers: Bench = {
   summary: "search p50 in workerd over hyperdrive vs http; API and ingestion Worker bundle sizes",
   async run(env: BenchEnv) {
     const ingest = await withWorkerBundle("wrangler.ingest.toml", (b) => b);
-    env.log("ingestion Worker built; building the API Worker");
+    const exact = await withExactTokenizer((config) => withWorkerBundle(config, (b) => b));
+    env.log("ingestion Worker and the exact-tokenizer variant built; building the API Worker");
     const database = await corpusDatabase("smbworkers", generateCorpus({ bytes: 200_000, documents: 10 }));
     const bouncer = await startPgBouncer({ poolSize: 5 });
     try {
@@ -90,6 +95,12 @@ export const workers: Bench = {
                     "HTTP API, search/ask, both transports",
                   ],
                   [
+                    "API, counting tokens exactly (for comparison)",
+                    `${num(exact.rawKiB, 0)} KiB`,
+                    `${num(exact.gzipKiB, 0)} KiB`,
+                    "the same with `#count-tokens` aliased to the cl100k tokenizer, as before the estimate",
+                  ],
+                  [
                     "ingestion (wrangler.ingest.toml)",
                     `${num(ingest.rawKiB, 0)} KiB`,
                     `${num(ingest.gzipKiB, 0)} KiB`,
@@ -101,7 +112,8 @@ export const workers: Bench = {
             notes: [
               `${SEARCHES} sequential \`POST /search\` per transport (after ${WARMUP} warm-up each), one request to each in turn, through Miniflare's \`dispatchFetch\` into the bundle wrangler would upload; a 10-document corpus ingested by the offline embedder.`,
               "Locally Hyperdrive is miniflare's TCP pass-through, so each request pays a full Postgres connection setup (startup + auth) through PgBouncer; Cloudflare's Hyperdrive keeps that connection warm at the edge. `http` pays one HTTP round trip per statement to the local Neon-compatible proxy.",
-              "Bundles: every emitted .js file, gzip by node:zlib level 9. The API Worker leaves extraction and chunking to the ingestion Worker (package.json `#ingestion` resolves to a queue hand-over under the `workerd` condition).",
+              "Bundles: every emitted .js file, gzip by node:zlib level 9. The API Worker leaves extraction and chunking to the ingestion Worker (package.json `#ingestion` resolves to a queue hand-over under the `workerd` condition), and counts an answer's tokens with an estimate (`#count-tokens` → lib/partition/token-estimate.ts under `workerd`): the cl100k ranks are what the comparison row adds.",
+              "What else weighs in the API Worker (esbuild metafile, raw): the AI SDK and its providers ~690 KiB, zod ~880 KiB of which its v4 locales 364 KiB, the MCP SDK with ajv ~510 KiB. Dropping zod's locales (an experiment: its `locales/index.js` cut to `en`) saved 40 KiB gzipped; zod reaches them through a relative `export * as locales`, which wrangler's `[alias]` cannot redirect, so they stay rather than bringing in a custom build.",
             ],
           };
         } finally {
@@ -115,6 +127,32 @@ export const workers: Bench = {
     }
   },
 };
+
+/**
+ * A throw-away wrangler config for the API Worker with `#count-tokens` aliased to the exact tokenizer: the
+ * bundle as it was before the estimate, built the same way, so the cut is measured in the same run.
+ */
+async function withExactTokenizer<T>(use: (config: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "smb-exact-"));
+  try {
+    const config = join(dir, "wrangler.toml");
+    await writeFile(
+      config,
+      [
+        'name = "serverless-memory-exact-tokens"',
+        `main = ${JSON.stringify(join(REPO_ROOT, "functions/worker.ts"))}`,
+        'compatibility_date = "2026-04-20"',
+        'compatibility_flags = ["nodejs_compat"]',
+        "[alias]",
+        `"#count-tokens" = ${JSON.stringify(join(REPO_ROOT, "lib/partition/tokenizer.ts"))}`,
+        "",
+      ].join("\n"),
+    );
+    return await use(config);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 function worker(api: WorkerBundle, transport: string, bindings: Record<string, string>) {
   return {

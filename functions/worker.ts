@@ -10,8 +10,9 @@
 import "../lib/db/workers.js";
 import { inRequestScope } from "../lib/db/request-scope.js";
 import { createApp } from "../lib/http/app.js";
+import { staticAssetsFromBinding } from "../lib/http/static-assets.js";
 
-const app = createApp();
+const app = createApp({ assets: staticAssetsFromBinding("ASSETS") });
 
 // wrangler requires the module's default export to be the handler object.
 export default {

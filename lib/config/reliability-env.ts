@@ -15,6 +15,8 @@ export const RELIABILITY_ENV = {
   MAX_EXTRACTED_CHARS: int(1_000, 500_000_000, 5_000_000),
   /** Most bytes the compressed parts of one file (PDF streams, DOCX XML parts) may inflate to. */
   MAX_DECOMPRESSED_BYTES: int(1_024, 4 * 1024 * 1024 * 1024, 64 * 1024 * 1024),
+  /** Most XML elements (counted as `<`) a DOCX's parts may hold: mammoth builds an object tree of them whole. */
+  MAX_XML_ELEMENTS: int(100, 100_000_000, 1_000_000),
   /** Deepest HTML/XML element nesting (also JSON documents). */
   MAX_NESTING_DEPTH: int(8, 100_000, 512),
   /** Most chunks one document may become. */

@@ -4,7 +4,7 @@
  * a parser inflates them whole: the streams of a PDF and the XML parts of a DOCX zip. Both scans are single
  * linear passes over the bytes.
  */
-import { inflatedSize } from "./inflate.js";
+import { inflatedSize, occurrences } from "./inflate.js";
 import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./limits.js";
 
 const STREAM = ascii("stream");
@@ -40,9 +40,10 @@ export async function checkPdfStreams(bytes: Uint8Array, limits: ExtractLimits):
 }
 
 /**
- * Fails when the XML parts of a zip (what mammoth parses) inflate past `maxDecompressedBytes`. The sizes are
- * measured, not read from the headers, which an attacker writes. A file that is not a readable zip passes:
- * mammoth then reports it as corrupt.
+ * Fails when the XML parts of a zip (what mammoth parses) inflate past `maxDecompressedBytes` or hold more than
+ * `maxXmlElements` elements (each `<`, counted while inflating: mammoth's tree costs per element, not per byte).
+ * The sizes are measured, not read from the headers, which an attacker writes. A file that is not a readable zip
+ * passes: mammoth then reports it as corrupt.
  */
 export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits): Promise<void> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -51,6 +52,8 @@ export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits): P
   const entries = view.getUint16(eocd + 10, true);
   let at = view.getUint32(eocd + 16, true);
   let total = 0;
+  let elements = 0;
+  const LT = 0x3c;
   for (let i = 0; i < entries; i++) {
     if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) return;
     const method = view.getUint16(at + 10, true);
@@ -67,14 +70,17 @@ export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits): P
     const part = bytes.subarray(data, Math.min(bytes.length, data + compressed));
     const budget = limits.maxDecompressedBytes - total;
     if (method === 8) {
-      const { bytes: n, over } = await inflatedSize(part, "deflate-raw", budget);
+      const { bytes: n, over, counted } = await inflatedSize(part, "deflate-raw", budget, LT);
       total += n;
+      elements += counted;
       if (over)
         throw limitError(limits, "maxDecompressedBytes", "the DOCX's XML parts expand to more bytes than allowed");
     } else {
       total += part.byteLength;
+      elements += occurrences(part, LT);
       checkLimit(limits, "maxDecompressedBytes", total, "the DOCX's XML parts hold more bytes than allowed");
     }
+    checkLimit(limits, "maxXmlElements", elements, `the DOCX's XML holds ${elements}+ elements`);
   }
 }
 

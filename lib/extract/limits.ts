@@ -15,6 +15,11 @@ export type ExtractLimits = {
   maxChars: number;
   /** Most bytes the compressed parts of one file (PDF streams, DOCX XML) may inflate to (`MAX_DECOMPRESSED_BYTES`). */
   maxDecompressedBytes: number;
+  /**
+   * Most elements (each `<`, so a closing tag counts too) a DOCX's XML parts may hold (`MAX_XML_ELEMENTS`): mammoth keeps a tree of objects
+   * per element, several hundred bytes each, so dense markup costs ~100× its bytes; bytes alone cannot bound it.
+   */
+  maxXmlElements: number;
   /** Deepest element nesting in HTML and XML (`MAX_NESTING_DEPTH`). */
   maxDepth: number;
   /** Most chunks one document may become (`MAX_CHUNKS_PER_DOCUMENT`). */
@@ -25,6 +30,7 @@ export const DEFAULT_LIMITS: ExtractLimits = Object.freeze({
   maxPages: 2_000,
   maxChars: 5_000_000,
   maxDecompressedBytes: 64 * 1024 * 1024,
+  maxXmlElements: 1_000_000,
   maxDepth: 512,
   maxChunks: 10_000,
 });
@@ -41,6 +47,7 @@ const VARIABLE: Record<keyof ExtractLimits, string> = {
   maxPages: "MAX_PDF_PAGES",
   maxChars: "MAX_EXTRACTED_CHARS",
   maxDecompressedBytes: "MAX_DECOMPRESSED_BYTES",
+  maxXmlElements: "MAX_XML_ELEMENTS",
   maxDepth: "MAX_NESTING_DEPTH",
   maxChunks: "MAX_CHUNKS_PER_DOCUMENT",
 };
@@ -59,6 +66,7 @@ export function limitsFromConfig(config: {
   MAX_PDF_PAGES?: number;
   MAX_EXTRACTED_CHARS?: number;
   MAX_DECOMPRESSED_BYTES?: number;
+  MAX_XML_ELEMENTS?: number;
   MAX_NESTING_DEPTH?: number;
   MAX_CHUNKS_PER_DOCUMENT?: number;
 }): ExtractLimits {
@@ -66,6 +74,7 @@ export function limitsFromConfig(config: {
     maxPages: config.MAX_PDF_PAGES ?? DEFAULT_LIMITS.maxPages,
     maxChars: config.MAX_EXTRACTED_CHARS ?? DEFAULT_LIMITS.maxChars,
     maxDecompressedBytes: config.MAX_DECOMPRESSED_BYTES ?? DEFAULT_LIMITS.maxDecompressedBytes,
+    maxXmlElements: config.MAX_XML_ELEMENTS ?? DEFAULT_LIMITS.maxXmlElements,
     maxDepth: config.MAX_NESTING_DEPTH ?? DEFAULT_LIMITS.maxDepth,
     maxChunks: config.MAX_CHUNKS_PER_DOCUMENT ?? DEFAULT_LIMITS.maxChunks,
   };

@@ -7,11 +7,11 @@
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { VERSION } from "../contract/version.js";
 import type { HonoEnv } from "./hono-env.js";
 import { withExamples } from "./openapi-examples.js";
 import { registerPlainOperations } from "./openapi-operations.js";
 import { problemResponse } from "./problem.js";
-import { VERSION } from "./routes/health.js";
 
 type Issue = { path: PropertyKey[]; message: string };
 type HookResult = { success: true } | { success: false; error: { issues: Issue[] }; target?: string };

@@ -9,7 +9,7 @@
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
-import { VERSION } from "../http/routes/health.js";
+import { VERSION } from "../contract/version.js";
 import { registerDocumentResources } from "./resources.js";
 import { type McpDeps, registerTools } from "./tools.js";
 

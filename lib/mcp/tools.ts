@@ -1,16 +1,16 @@
 /**
  * @module
  * The MCP tools, thin adapters over the memory verbs like the HTTP routes:
- * their input schemas ARE the HTTP API's zod schemas (`lib/http/schemas.ts`),
- * their inputs go through the same conversions (`lib/http/inputs.ts`), and
+ * their input schemas ARE the HTTP API's zod schemas (`lib/contract/requests.ts`),
+ * their inputs go through the same conversions (`lib/contract/inputs.ts`), and
  * the caller's key is checked the same way (`lib/keys/access.ts`): a foreign
  * index is "not found", a read key cannot write.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { askInput, searchInput, textUploadInput } from "../contract/inputs.js";
+import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../contract/requests.js";
 import { AppError } from "../errors.js";
-import { askInput, searchInput, textUploadInput } from "../http/inputs.js";
-import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../http/schemas.js";
 import { authorizeIndex, canSeeIndex } from "../keys/access.js";
 import type { Principal } from "../keys/types.js";
 import {

@@ -7,8 +7,8 @@
  */
 import { checkProblem } from "./suite-checks.js";
 
-/** Routes that must answer without a key: probes, and the playground page (static, holds no data). */
-export const OPEN = new Set(["GET /health", "GET /playground"]);
+/** Routes that must answer without a key: probes, and the static pages (the playground, /docs: they hold no data). */
+export const OPEN = new Set(["GET /health", "GET /playground", "GET /docs"]);
 
 export type Route = { method: string; path: string };
 

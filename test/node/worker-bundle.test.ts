@@ -16,10 +16,10 @@ import { describe, expect, it } from "vitest";
 const run = promisify(execFile);
 const FREE_PLAN_LIMIT = 3 * 1024 * 1024;
 /**
- * The split's goal was 1 MiB; the API Worker measured 944 KiB (zlib 9) when it landed, 1,073 KiB (zlib 6) after
- * the MCP endpoint (its SDK) joined it. The bound keeps it from growing unnoticed; see BENCHMARKS.md, workers.
+ * The split's goal: 1 MiB gzipped. The API Worker measured 1,073 KiB (zlib 6) with the MCP SDK and the cl100k
+ * ranks in it, then about 600 KiB once it counted tokens with an estimate; see BENCHMARKS.md, workers.
  */
-const API_WORKER_BOUND = 1.125 * 1024 * 1024;
+const API_WORKER_BOUND = 1024 * 1024;
 /** What only ingestion needs: none of it may reach the API Worker. */
 const INGESTION_ONLY = [
   "node_modules/unpdf/",
@@ -27,6 +27,8 @@ const INGESTION_ONLY = [
   "lib/ingest/runner.ts",
   "lib/ingest/pipeline.ts",
   "lib/extract/extract.ts",
+  // The cl100k ranks (1.3 MB raw): chunking counts exactly; the API Worker's answers use lib/partition/token-estimate.ts.
+  "node_modules/gpt-tokenizer/esm/encoding/",
 ];
 
 async function build(config: string): Promise<{ gzipped: number; inputs: string[] }> {
@@ -59,7 +61,7 @@ async function build(config: string): Promise<{ gzipped: number; inputs: string[
 }
 
 describe("worker bundles", () => {
-  it("builds the API Worker without ingestion, within 1.125 MiB gzipped", async () => {
+  it("builds the API Worker without ingestion, within 1 MiB gzipped", async () => {
     const { gzipped, inputs } = await build("wrangler.toml");
     console.log(`[measured] API worker bundle: ${(gzipped / 1024).toFixed(0)} KiB gzipped`);
     expect(inputs.some((f) => f.endsWith("functions/worker.ts"))).toBe(true);

@@ -5,6 +5,9 @@
  * transport's `localConnectionString` points at it), handed to the Worker's
  * bindings through `provide`.
  */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, PG_PORT, uniqueAppName } from "../helpers/database.js";
@@ -23,6 +26,8 @@ declare module "vitest" {
     postgresPort: number;
     bouncerPort: number;
     bouncerPoolSize: number;
+    /** `MAX_UPLOAD_BYTES` as wrangler.toml deploys the API Worker (the projects override it for their own needs). */
+    workerUploadLimit: number;
   }
 }
 
@@ -42,7 +47,18 @@ function surviveSocketResets(): () => void {
   return () => process.off("uncaughtException", onUncaught);
 }
 
+/** A top-level `[vars]` value of a wrangler config, as a number. */
+function wranglerVar(config: string, name: string): number {
+  const toml = readFileSync(fileURLToPath(new URL(`../../${config}`, import.meta.url)), "utf8");
+  const value = new RegExp(`^${name}\\s*=\\s*"(\\d+)"`, "m").exec(toml)?.[1];
+  if (!value) throw new Error(`${config} sets no ${name}`);
+  return Number(value);
+}
+
 export default async function setup(project: TestProject) {
+  // Swagger UI's files for /docs (public/docs/vendor/, not committed): wrangler's [build] command makes them
+  // before `wrangler dev`/`deploy`, but the pool reads wrangler.toml without running it.
+  execFileSync(process.execPath, [fileURLToPath(new URL("../../scripts/copy-docs-assets.mjs", import.meta.url))]);
   const stopSurviving = surviveSocketResets();
   const database = await createTestDatabase("smworkerd");
   const proxy = await startNeonProxy();
@@ -59,6 +75,7 @@ export default async function setup(project: TestProject) {
   project.provide("postgresPort", PG_PORT);
   project.provide("bouncerPort", bouncer.port);
   project.provide("bouncerPoolSize", BOUNCER_POOL_SIZE);
+  project.provide("workerUploadLimit", wranglerVar("wrangler.toml", "MAX_UPLOAD_BYTES"));
   return async () => {
     stopSurviving();
     await bouncer.close();

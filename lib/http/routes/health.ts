@@ -9,13 +9,12 @@
  * up or down.
  */
 import { Hono } from "hono";
+import { VERSION } from "../../contract/version.js";
 import { type Db, handlesCreated } from "../../db/index.js";
 import { countJobs, type JobCounts } from "../../store/job-store.js";
 import { countSources, type SourceCounts } from "../../store/source-store.js";
 import { holdsValidKey } from "../auth.js";
 import type { HonoEnv } from "../hono-env.js";
-
-export const VERSION = "0.1.0";
 
 export function healthRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();

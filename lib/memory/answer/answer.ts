@@ -17,11 +17,12 @@
  * const answer = await answerQuestion(ctx, { index: "default", question: "Why one pool?", filters: [], minRelevance: 0 }, searchMemory);
  * for await (const chunk of streamAnswerWith(ctx, input, searchMemory)) send(chunk);
  */
+
+import { countTokens } from "#count-tokens";
 import { GenerationFailed } from "../../ai/errors.js";
 import type { TokenUsage as GeneratorUsage, TextGenerator } from "../../ai/types.js";
 import { ValidationError } from "../../errors.js";
 import { log } from "../../log/logger.js";
-import { countTokens } from "../../partition/index.js";
 import type {
   AskInput,
   Citation,

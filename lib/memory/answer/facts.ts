@@ -9,7 +9,7 @@
  * const packed = packFacts(search.results, { budget: 4000, template: DEFAULT_FACT_TEMPLATE, includeDuplicates: false });
  * sourcesOf(packed.facts) // Citation[] with only the partitions used
  */
-import { countTokens } from "../../partition/index.js";
+import { countTokens } from "#count-tokens";
 import type { Citation, Partition } from "../types.js";
 
 export type Fact = {

@@ -10,11 +10,11 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import { askInput } from "../../../contract/inputs.js";
 import { log } from "../../../log/logger.js";
 import { askMemory, streamAnswer } from "../../../memory/index.js";
 import type { MemoryAnswer } from "../../../memory/types.js";
 import type { HonoEnv } from "../../hono-env.js";
-import { askInput } from "../../inputs.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
 import { register, valid } from "../../route-helpers/register.js";

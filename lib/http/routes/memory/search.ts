@@ -5,9 +5,9 @@
  * (`SEARCH_MAX_LIMIT`) and anything larger is capped to it.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { searchInput } from "../../../contract/inputs.js";
 import { searchMemory } from "../../../memory/index.js";
 import type { HonoEnv } from "../../hono-env.js";
-import { searchInput } from "../../inputs.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
 import { register, valid } from "../../route-helpers/register.js";

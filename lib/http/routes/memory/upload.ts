@@ -10,13 +10,13 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { documentIdOrNew, textUploadInput } from "../../../contract/inputs.js";
 import { ValidationError } from "../../../errors.js";
 import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
 import { checkJsonShape } from "../../../memory/json-shape.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
 import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
-import { documentIdOrNew, textUploadInput } from "../../inputs.js";
 import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";
 import { problemResponse } from "../../problem.js";
 import { memoryContext } from "../../route-helpers/context.js";

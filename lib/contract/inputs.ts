@@ -15,7 +15,7 @@ import {
   validateFilters,
   validateTags,
 } from "../memory/validate.js";
-import type { MemoryQuery, SearchQuery, TextUpload } from "./schemas.js";
+import type { MemoryQuery, SearchQuery, TextUpload } from "./requests.js";
 
 /** `limit` -1, 0 or missing means the configured maximum; anything larger is capped to it. */
 export function searchInput(body: z.output<typeof SearchQuery>, maxLimit: number): SearchInput {

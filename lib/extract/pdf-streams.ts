@@ -23,13 +23,11 @@ export async function checkPdfStreams(bytes: Uint8Array, limits: ExtractLimits):
   const objects = new PdfObjects(bytes);
   let total = 0;
   for (let at = indexOfBytes(bytes, STREAM, 0); at >= 0; ) {
-    let start = at + STREAM.length;
-    if (bytes[start] === 13) start++;
-    if (bytes[start] !== 10) {
-      at = indexOfBytes(bytes, STREAM, start);
+    const start = dataStart(bytes, at + STREAM.length);
+    if (start < 0) {
+      at = indexOfBytes(bytes, STREAM, at + STREAM.length);
       continue;
     }
-    start++;
     const scanEnd = indexOfBytes(bytes, END_STREAM, start);
     const stop = scanEnd < 0 ? bytes.length : scanEnd;
     const dict = objects.dictBefore(at);
@@ -57,6 +55,22 @@ export async function checkPdfStreams(bytes: Uint8Array, limits: ExtractLimits):
     const resume = length?.confirmed ? Math.max(length.end, scanEnd) : scanEnd;
     at = indexOfBytes(bytes, STREAM, resume + (resume === scanEnd ? END_STREAM.length : 0));
   }
+}
+
+/**
+ * Where a stream's data begins after the `stream` keyword ending at `after`, as pdf.js finds it: the keyword must
+ * end there (white space or a delimiter follows), then everything up to the next line break (CR, LF or CRLF) is
+ * skipped. -1 when this is no `stream` keyword.
+ */
+function dataStart(bytes: Uint8Array, after: number): number {
+  const next = bytes[after];
+  const endsKeyword = next === undefined || next <= 32 || "()<>[]{}/%".includes(String.fromCharCode(next));
+  if (!endsKeyword) return -1;
+  let p = after;
+  while (p < bytes.length && bytes[p] !== 13 && bytes[p] !== 10) p++;
+  if (bytes[p] === 13) p++;
+  if (bytes[p] === 10 && bytes[p - 1] !== 10) p++;
+  return p;
 }
 
 /** The decoding steps `/Filter` names, each with its `/DecodeParms` `EarlyChange` (LZW's only parameter). */

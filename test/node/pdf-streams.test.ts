@@ -45,6 +45,11 @@ describe("PDF streams are measured through every filter pdf.js decodes", () => {
     await expect(extract({ bytes: pdfWithContentStream("/LZWDecode", bomb), fileName: "b.pdf" })).rejects.toThrow(
       /the PDF's compressed streams expand to more bytes than allowed; the limit is 67108864 \(MAX_DECOMPRESSED_BYTES\)/,
     );
+    // pdf.js skips to the next line break after the keyword, a lone CR included: so does the scan.
+    const crOnly = pdfWithContentStream("/LZWDecode", bomb);
+    const keyword = Buffer.from(crOnly).indexOf(">>\nstream\n") + ">>\nstream".length;
+    crOnly[keyword] = 13;
+    await expect(checkPdfStreams(crOnly, DEFAULT_LIMITS)).rejects.toThrow(/MAX_DECOMPRESSED_BYTES/);
     const measured = await measureFilters(bomb, LZW, 8 * MB);
     expect(measured.over).toBe(true);
     // Bounded by the budget plus one 64 KiB output slice, not by the 160 MB the stream holds.

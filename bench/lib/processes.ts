@@ -4,25 +4,17 @@
  * functions/node.ts`), the baseline app, and the local Neon proxy. Each is ours to stop by its own pid.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../test/helpers/free-port.js";
+
+// One helper for tests and benches; re-exported for the benches that start services of their own.
+export { freePort };
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 export type Child = { proc: ChildProcess; output: () => string; stop(): Promise<void> };
 
 export type Service = Child & { port: number; url: string };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // Children still running when the bench process exits (even by a crash) are killed, never left orphaned.
 const running = new Set<ChildProcess>();

@@ -31,6 +31,12 @@ export const RELIABILITY_ENV = {
   INGEST_CONCURRENCY: int(1, 64, 2),
   /** Requests one instance serves at once; more are answered 503 + Retry-After at once (`/health` excepted). */
   MAX_IN_FLIGHT: int(1, 100_000, 256),
+  /**
+   * Bytes of upload bodies one instance holds at once (declared Content-Length, or MAX_UPLOAD_BYTES when a body
+   * does not declare one). An upload that would pass it is answered 503 + Retry-After before its body is read; one
+   * upload is always admitted when none is in flight, so a limit below MAX_UPLOAD_BYTES still takes every size.
+   */
+  UPLOAD_BUFFER_BYTES: int(1, 16 * 1024 * 1024 * 1024, 64 * 1024 * 1024),
   /** Longest wait for a free database connection before the request is answered 503 + Retry-After. */
   DB_QUEUE_WAIT_MS: int(1, 120_000, 5_000),
 };

@@ -44,7 +44,7 @@ export function createPoolDb(config: DbConfig): Db {
   const inTransaction = async (client: PoolClient, statements: readonly Statement[]) => {
     await client.query("BEGIN");
     const results: Row[][] = [];
-    for (const s of statements) results.push((await client.query(s.text, s.params as unknown[])).rows);
+    for (const s of statements) results.push((await sendStatement(client, s)).rows);
     await client.query("COMMIT");
     return results;
   };
@@ -83,6 +83,27 @@ export function createPoolDb(config: DbConfig): Db {
     close: () => pool.end(),
   };
   return config.queueWaitMs ? gated(db, { slots: config.poolMax, maxWaitMs: config.queueWaitMs }) : db;
+}
+
+/** A bytea parameter this large (an uploaded file) is sent without write coalescing, see `sendStatement`. */
+const LARGE_PARAM_BYTES = 256 * 1024;
+
+/**
+ * The driver coalesces the messages of one query (Parse, Bind, Describe, Execute, Sync) into one WebSocket frame
+ * by concatenating each onto the ones before: a Bind carrying a 25 MiB file was copied four more times, and the
+ * copies of ten concurrent uploads took the server past 1 GiB. For such a statement this client sends each
+ * message as its own frame (the client's own setting, `client.neonConfig`); small statements keep coalescing.
+ */
+async function sendStatement(client: PoolClient, s: Statement) {
+  const large = s.params?.some((p) => p instanceof Uint8Array && p.byteLength >= LARGE_PARAM_BYTES);
+  if (!large) return client.query(s.text, s.params as unknown[]);
+  const coalesce = client.neonConfig.coalesceWrites;
+  client.neonConfig.coalesceWrites = false;
+  try {
+    return await client.query(s.text, s.params as unknown[]);
+  } finally {
+    client.neonConfig.coalesceWrites = coalesce;
+  }
 }
 
 /**

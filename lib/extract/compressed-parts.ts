@@ -1,43 +1,10 @@
 /**
  * @module
- * Finds the compressed parts of the two container formats we read, so their inflated size can be bounded before
- * a parser inflates them whole: the streams of a PDF and the XML parts of a DOCX zip. Both scans are single
- * linear passes over the bytes.
+ * Finds the compressed XML parts of a DOCX zip, so their inflated size can be bounded before mammoth inflates
+ * them whole, in one linear pass over the central directory. (A PDF's streams: `pdf-streams.ts`.)
  */
 import { inflatedSize, occurrences } from "./inflate.js";
 import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./limits.js";
-
-const STREAM = ascii("stream");
-const END_STREAM = ascii("endstream");
-
-/** Fails when the PDF's zlib streams together inflate past `maxDecompressedBytes`. */
-export async function checkPdfStreams(bytes: Uint8Array, limits: ExtractLimits): Promise<void> {
-  let total = 0;
-  for (let at = find(bytes, STREAM, 0); at >= 0; ) {
-    let start = at + STREAM.length;
-    if (bytes[start] === 13) start++;
-    if (bytes[start] !== 10) {
-      at = find(bytes, STREAM, start);
-      continue;
-    }
-    start++;
-    const end = find(bytes, END_STREAM, start);
-    const stop = end < 0 ? bytes.length : end;
-    if (isZlibHeader(bytes[start], bytes[start + 1])) {
-      const budget = limits.maxDecompressedBytes - total;
-      const { bytes: n, over } = await inflatedSize(bytes.subarray(start, stop), "deflate", budget);
-      total += n;
-      if (over)
-        throw limitError(
-          limits,
-          "maxDecompressedBytes",
-          "the PDF's compressed streams expand to more bytes than allowed",
-        );
-    }
-    if (end < 0) break;
-    at = find(bytes, STREAM, end + END_STREAM.length);
-  }
-}
 
 /**
  * Fails when the XML parts of a zip (what mammoth parses) inflate past `maxDecompressedBytes` or hold more than
@@ -87,23 +54,5 @@ export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits): P
 function findEndOfCentralDirectory(view: DataView): number {
   const lowest = Math.max(0, view.byteLength - 22 - 0xffff);
   for (let i = view.byteLength - 22; i >= lowest; i--) if (view.getUint32(i, true) === 0x06054b50) return i;
-  return -1;
-}
-
-function isZlibHeader(cmf: number | undefined, flg: number | undefined): boolean {
-  return cmf !== undefined && flg !== undefined && (cmf & 0x0f) === 8 && (cmf * 256 + flg) % 31 === 0;
-}
-
-function ascii(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
-
-function find(bytes: Uint8Array, needle: Uint8Array, from: number): number {
-  const first = needle[0]!;
-  const last = bytes.length - needle.length;
-  outer: for (let i = bytes.indexOf(first, from); i >= 0 && i <= last; i = bytes.indexOf(first, i + 1)) {
-    for (let j = 1; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
-    return i;
-  }
   return -1;
 }

@@ -7,9 +7,9 @@
  */
 
 import type { getDocumentProxy } from "unpdf";
-import { checkPdfStreams } from "./compressed-parts.js";
 import { ExtractionFailed } from "./errors.js";
 import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./limits.js";
+import { checkPdfStreams } from "./pdf-streams.js";
 import { cleanText } from "./text.js";
 import { type Extracted, type ExtractedSection, MIME } from "./types.js";
 

@@ -44,12 +44,13 @@ export function parseMultipart(body: Uint8Array, contentType: string | undefined
   if (!boundary) throw new ValidationError("multipart/form-data needs a boundary parameter of 1 to 70 characters");
   const dash = new TextEncoder().encode(`--${boundary}`);
   const delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
+  const findDelimiter = delimiterFinder(delimiter);
 
   // The first delimiter may sit at the very start (no preamble) or after a preamble line.
   let pos: number;
   if (startsWith(body, dash, 0)) pos = dash.length;
   else {
-    const first = indexOf(body, delimiter, 0);
+    const first = findDelimiter(body, 0);
     if (first < 0) throw new ValidationError("malformed multipart body: the boundary never occurs");
     pos = first + delimiter.length;
   }
@@ -68,7 +69,7 @@ export function parseMultipart(body: Uint8Array, contentType: string | undefined
     }
     const headers = parseHeaders(lenientUtf8.decode(body.subarray(pos, headerEnd)));
     const contentStart = headerEnd === pos ? pos + 2 : headerEnd + 4;
-    const next = indexOf(body, delimiter, contentStart);
+    const next = findDelimiter(body, contentStart);
     if (next < 0) throw new ValidationError("malformed multipart body: missing closing boundary");
     addPart(form, headers, body.subarray(contentStart, next));
     pos = next + delimiter.length;
@@ -200,4 +201,25 @@ function indexOf(body: Uint8Array, needle: Uint8Array, from: number): number {
     if (startsWith(body, needle, i)) return i;
   }
   return -1;
+}
+
+/**
+ * Finds the delimiter with Boyer–Moore–Horspool: each step looks at the byte under the delimiter's end and skips
+ * as far as that byte allows (the whole delimiter, ~40 bytes, for a byte not in it). A 25 MiB file part is then
+ * crossed in under a million steps instead of a byte-by-byte scan that held the event loop for ~100 ms. A
+ * candidate is compared from the delimiter's CR, so a hostile body costs at most about one comparison per byte.
+ */
+function delimiterFinder(needle: Uint8Array): (body: Uint8Array, from: number) => number {
+  const m = needle.length;
+  const lastByte = needle[m - 1]!;
+  const shift = new Int32Array(256).fill(m);
+  for (let j = 0; j < m - 1; j++) shift[needle[j]!] = m - 1 - j;
+  return (body, from) => {
+    for (let i = from; i + m <= body.length; ) {
+      const b = body[i + m - 1]!;
+      if (b === lastByte && startsWith(body, needle, i)) return i;
+      i += shift[b]!;
+    }
+    return -1;
+  };
 }

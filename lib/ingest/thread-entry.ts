@@ -3,11 +3,19 @@
  * The worker-thread side of `node-threads.ts`: runs `prepareFile` for each task it is sent and answers with the
  * chunks or a plain description of the error (name, message, stage), which the host turns back into an error.
  */
+import { constants, setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { AppError } from "../errors.js";
 import { type PrepareInput, prepareFile, stageOf } from "./prepare.js";
 
 type Task = { id: number; input: PrepareInput };
+
+// On Linux a nice value belongs to a thread, and setpriority(0) names the calling one: this thread yields the CPU
+// to the HTTP thread whenever both want it, so a long extraction cannot starve requests on a busy machine. (Where
+// priorities are per process or cannot be lowered, nothing changes.)
+try {
+  setPriority(constants.priority.PRIORITY_LOW);
+} catch {}
 
 parentPort?.on("message", async ({ id, input }: Task) => {
   try {

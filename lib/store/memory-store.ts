@@ -7,6 +7,7 @@
  * run unchanged over Neon's HTTP transport.
  */
 import type { Db, Row, Statement } from "../db/index.js";
+import { readFileContent } from "./file-content.js";
 import { enqueueJobStatements } from "./job-store.js";
 import type { DocumentRecord, PipelineStep, StatusRecord, Tags } from "./records.js";
 
@@ -145,10 +146,11 @@ export async function loadForProcessing(
     name: string | null;
     content_type: string | null;
     source_url: string | null;
-    content: Uint8Array | null;
+    sha256: string | null;
+    content_size: number | null;
   }>(
     `select d.generation, d.tags, d.args, d.completed_steps, f.file_id, f.name, f.content_type, f.source_url,
-            f.content
+            f.sha256, length(f.content) as content_size
        from memory_documents d
        left join memory_files f on f.index_name = d.index_name and f.document_id = d.document_id
       where d.index_name = $1 and d.document_id = $2
@@ -157,21 +159,25 @@ export async function loadForProcessing(
   );
   const [first] = rows;
   if (!first) return undefined;
+  const files: DocumentToProcess["files"] = [];
+  for (const r of rows) {
+    if (r.file_id === null) continue;
+    const key = { index, documentId, fileId: r.file_id, sha256: r.sha256!, size: Number(r.content_size) };
+    files.push({
+      fileId: r.file_id,
+      name: r.name!,
+      contentType: r.content_type!,
+      sourceUrl: r.source_url,
+      // Read in slices into a plain Uint8Array of its own (pdf.js refuses the Node Buffer the pool hands back).
+      content: r.content_size === null ? null : await readFileContent(db, key),
+    });
+  }
   return {
     generation: Number(first.generation),
     tags: first.tags,
     args: first.args,
     completedSteps: first.completed_steps,
-    files: rows
-      .filter((r) => r.file_id !== null)
-      .map((r) => ({
-        fileId: r.file_id!,
-        name: r.name!,
-        contentType: r.content_type!,
-        sourceUrl: r.source_url,
-        // A plain Uint8Array of its own: the pool transports hand back a Node Buffer, which pdf.js refuses.
-        content: r.content === null ? null : new Uint8Array(r.content),
-      })),
+    files,
   };
 }
 

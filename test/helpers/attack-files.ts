@@ -165,3 +165,106 @@ export function nestedJson(depth: number): string {
 
 /** A file containing this kills the process that extracts it, under `test/helpers/poison-entry.ts` only. */
 export const POISON_MARKER = "KILL-THE-PROCESS";
+
+/** A one-page PDF whose content stream is `data` under `/Filter filter` (a name or an array, as PDF writes it). */
+export function pdfWithContentStream(filter: string, data: Uint8Array, extraDict = ""): Uint8Array {
+  const objects: Array<string | Uint8Array> = [];
+  objects[1] = "<< /Type /Catalog /Pages 2 0 R >>";
+  objects[2] = "<< /Type /Pages /Kids [4 0 R] /Count 1 >>";
+  objects[3] = FONT;
+  objects[4] =
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>";
+  const head = encoder.encode(`<< /Length ${data.length} /Filter ${filter}${extraDict} >>\nstream\n`);
+  const tail = encoder.encode("\nendstream");
+  const stream = new Uint8Array(head.length + data.length + tail.length);
+  stream.set(head, 0);
+  stream.set(data, head.length);
+  stream.set(tail, head.length + data.length);
+  objects[5] = stream;
+  return pdfOf(objects);
+}
+
+/** Writes codes MSB first with the code length a PDF LZW decoder (EarlyChange 1) expects at each point. */
+class LzwWriter {
+  private readonly out: number[] = [];
+  private acc = 0;
+  private bits = 0;
+  private codeLength = 9;
+  private nextCode = 258;
+  private codes = 0;
+
+  write(code: number): void {
+    this.acc = (this.acc << this.codeLength) | code;
+    this.bits += this.codeLength;
+    while (this.bits >= 8) {
+      this.bits -= 8;
+      this.out.push((this.acc >>> this.bits) & 0xff);
+    }
+    this.acc &= (1 << this.bits) - 1;
+    if (code === 256) {
+      this.codeLength = 9;
+      this.nextCode = 258;
+      this.codes = 0;
+      return;
+    }
+    if (this.codes++ > 0) {
+      this.nextCode++;
+      const n = this.nextCode + 1;
+      if ((n & (n - 1)) === 0) this.codeLength = Math.min(Math.log2(n) + 1, 12);
+    }
+  }
+
+  bytes(): Uint8Array {
+    if (this.bits > 0) this.out.push((this.acc << (8 - this.bits)) & 0xff);
+    return Uint8Array.from(this.out);
+  }
+}
+
+/** PDF LZW (EarlyChange 1) of `data`; short inputs only (the table is never reset). */
+export function lzwEncode(data: Uint8Array): Uint8Array {
+  const writer = new LzwWriter();
+  writer.write(256);
+  const table = new Map<string, number>();
+  let next = 258;
+  let w = "";
+  for (const byte of data) {
+    const c = String.fromCharCode(byte);
+    if (w === "" || table.has(w + c)) {
+      w += c;
+      continue;
+    }
+    writer.write(w.length === 1 ? w.charCodeAt(0) : table.get(w)!);
+    if (next < 4096) table.set(w + c, next++);
+    w = c;
+  }
+  if (w !== "") writer.write(w.length === 1 ? w.charCodeAt(0) : table.get(w)!);
+  writer.write(257);
+  return writer.bytes();
+}
+
+/**
+ * LZW that decodes to about `expandedBytes` of the letter a from a few KB: each code names the entry the one
+ * before it created (a, aa, aaa, …) until the table is full, then the longest entry (3,839 bytes per 12-bit code)
+ * again and again: ~2,500 times its size.
+ */
+export function lzwBomb(expandedBytes: number): Uint8Array {
+  const writer = new LzwWriter();
+  writer.write(256);
+  writer.write(97);
+  let produced = 1;
+  for (let code = 258; code < 4096 && produced < expandedBytes; code++) {
+    writer.write(code);
+    produced += code - 256;
+  }
+  for (; produced < expandedBytes; produced += 3839) writer.write(4095);
+  writer.write(257);
+  return writer.bytes();
+}
+
+/** RunLength that decodes to `expandedBytes` of the letter a: each 2-byte run makes 128 bytes. */
+export function runLengthBomb(expandedBytes: number): Uint8Array {
+  const runs = Math.ceil(expandedBytes / 128);
+  const out = new Uint8Array(runs * 2);
+  for (let i = 0; i < runs; i++) out.set([129, 97], i * 2);
+  return out;
+}

@@ -7,14 +7,17 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 const histogram = monitorEventLoopDelay({ resolution: 10 });
 histogram.enable();
 let windowPeak = 0;
+let windowPeakBuffers = 0;
 const sampler = setInterval(() => {
   windowPeak = Math.max(windowPeak, process.memoryUsage.rss());
+  windowPeakBuffers = Math.max(windowPeakBuffers, process.memoryUsage().arrayBuffers);
 }, 50);
 sampler.unref();
 process.on("message", (message) => {
   if (message === "reset") {
     histogram.reset();
     windowPeak = process.memoryUsage.rss();
+    windowPeakBuffers = process.memoryUsage().arrayBuffers;
     process.send?.({ reset: true });
   } else if (message === "report") {
     process.send?.({
@@ -22,6 +25,7 @@ process.on("message", (message) => {
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       windowPeakRssMb: Math.max(windowPeak, process.memoryUsage.rss()) / 1024 / 1024,
       rssMb: process.memoryUsage().rss / 1024 / 1024,
+      windowPeakArrayBuffersMb: Math.max(windowPeakBuffers, process.memoryUsage().arrayBuffers) / 1024 / 1024,
     });
   }
 });

@@ -5,13 +5,22 @@
  * delay and peak RSS over IPC, and can see it die and start it again.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+
+// Re-exported: the suites that start a server process pick its port with it.
+export { freePort } from "./free-port.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** Delay and RSS peak since the last reset; `peakRssMb` is the process's lifetime peak (start-up included). */
-export type Probe = { maxLoopDelayMs: number; windowPeakRssMb: number; peakRssMb: number; rssMb: number };
+export type Probe = {
+  maxLoopDelayMs: number;
+  windowPeakRssMb: number;
+  peakRssMb: number;
+  rssMb: number;
+  /** Peak of `process.memoryUsage().arrayBuffers` since the last reset (buffers outside the JS heap). */
+  windowPeakArrayBuffersMb?: number;
+};
 
 export type ServerProcess = {
   url: string;
@@ -101,12 +110,4 @@ export async function startServerProcess(options: {
       return code;
     },
   };
-}
-
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }

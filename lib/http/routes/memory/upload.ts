@@ -8,20 +8,21 @@
  * stored, so a bad upload leaves no trace.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
 import { documentIdOrNew, textUploadInput } from "../../../contract/inputs.js";
 import { ValidationError } from "../../../errors.js";
 import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
 import { checkJsonShape } from "../../../memory/json-shape.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
 import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../memory/validate.js";
+import { readBody } from "../../body.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";
 import { problemResponse } from "../../problem.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { register, valid } from "../../route-helpers/register.js";
 import { DataPipelineStatusSchema, DocumentQuery, problems, TextUpload, UploadAccepted } from "../../schemas.js";
+import { uploadBudget } from "../../upload-budget.js";
 import { allowIndex } from "../keys/scope.js";
 
 const ACCEPTED_MESSAGE = "Document upload completed, ingestion pipeline started";
@@ -72,7 +73,8 @@ const statusRoute = createRoute({
 export function uploadRoutes(app: OpenAPIHono<HonoEnv>): void {
   // Documented in the OpenAPI registry, but routed by hand: the request body is parsed here, not by the schema.
   app.openAPIRegistry.registerPath(uploadRoute);
-  app.post("/upload", uploadLimit(), upload);
+  // The byte budget is reserved before the body is read; the body is read once, into one buffer (body.ts).
+  app.post("/upload", uploadBudget(), upload);
   register(app, statusRoute, async (c) => {
     const query = valid(c, "query", DocumentQuery);
     const index = normalizeIndexName(query.index);
@@ -83,29 +85,23 @@ export function uploadRoutes(app: OpenAPIHono<HonoEnv>): void {
   });
 }
 
-/** Content-Length is checked before reading; a chunked body is counted while it streams. */
-function uploadLimit(): MiddlewareHandler<HonoEnv> {
-  return (c, next) => {
-    const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
-    return bodyLimit({ maxSize, onError: (c) => tooLarge(c, maxSize) })(c, next);
-  };
-}
-
+/** Content-Length is checked before reading; a body without one is counted while it streams. */
 async function upload(c: Context<HonoEnv>): Promise<Response> {
+  const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
   const contentType = c.req.header("content-type") ?? "";
   const essence = contentType.split(";")[0]!.trim().toLowerCase();
-  let input: UploadInput;
-  if (essence === "multipart/form-data") {
-    if (!multipartBoundary(contentType)) throw new ValidationError("multipart/form-data needs a boundary parameter");
-    const body = new Uint8Array(await c.req.arrayBuffer());
-    input = fromMultipart(parseMultipart(body, contentType));
-  } else if (essence === "application/json" || essence.endsWith("+json")) {
-    input = fromJson(await jsonBody(c));
-  } else {
+  const isJson = essence === "application/json" || essence.endsWith("+json");
+  if (essence !== "multipart/form-data" && !isJson) {
     return problemResponse(c, 415, "POST /upload takes multipart/form-data (files) or application/json ({ text }).");
   }
+  if (!isJson && !multipartBoundary(contentType)) {
+    throw new ValidationError("multipart/form-data needs a boundary parameter");
+  }
+  const body = await readBody(c.req.raw, maxSize);
+  if (!body) return tooLarge(c, maxSize);
+  // File parts stay views into the body: the files are not copied out of it.
+  const input: UploadInput = isJson ? fromJson(jsonBody(body)) : fromMultipart(parseMultipart(body, contentType));
 
-  const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
   const total = input.files.reduce((n, f) => n + f.bytes.byteLength, 0);
   if (total > maxSize) return tooLarge(c, maxSize);
   Object.assign(c.get("wide"), { index: input.index, documentId: input.documentId, files: input.files.length });
@@ -149,9 +145,9 @@ function fromJson(raw: unknown): UploadInput {
   return textUploadInput(parsed.data);
 }
 
-async function jsonBody(c: Context<HonoEnv>): Promise<unknown> {
+function jsonBody(body: Uint8Array): unknown {
   try {
-    return JSON.parse(await c.req.text());
+    return JSON.parse(new TextDecoder().decode(body));
   } catch {
     throw new ValidationError("the request body is not valid JSON");
   }

@@ -31,7 +31,22 @@ export async function apiModule(
   vars: Record<string, string> = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await api.fetch(new Request(`${BASE}${path}`, init) as never, { ...env, ...vars } as never, ctx);
+  const request = await asSent(new Request(`${BASE}${path}`, init), init?.body);
+  const res = await api.fetch(request as never, { ...env, ...vars } as never, ctx);
   await waitOnExecutionContext(ctx);
   return res;
+}
+
+/**
+ * The request as an HTTP client puts it on the wire: a body of known size (bytes, text, a form) carries its
+ * Content-Length, as undici's fetch and .NET's HttpClient send it; a stream goes without one. A Request built in
+ * the isolate has no such header, and the API Worker reserves MAX_UPLOAD_BYTES of its upload budget for an upload
+ * that declares no length, so concurrent uploads would be shed (503) as no real client's would be.
+ */
+async function asSent(request: Request, body: RequestInit["body"]): Promise<Request> {
+  if (!request.body || body instanceof ReadableStream || request.headers.has("content-length")) return request;
+  const bytes = await request.arrayBuffer();
+  const headers = new Headers(request.headers);
+  headers.set("content-length", String(bytes.byteLength));
+  return new Request(request.url, { method: request.method, headers, body: bytes });
 }

@@ -11,6 +11,7 @@
 import { background, type Db } from "../db/index.js";
 import { log } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
+import { buildDeferredVectorIndex, deferVectorIndexWhileEmpty } from "../store/embedding-space.js";
 import {
   claimDueJobs,
   claimJob,
@@ -20,7 +21,6 @@ import {
   type Job,
   retryJobLater,
 } from "../store/job-store.js";
-import { buildDeferredVectorIndex, deferVectorIndexWhileEmpty } from "../store/embedding-space.js";
 import { processDocument } from "./pipeline.js";
 import { withIngestSlot } from "./slots.js";
 

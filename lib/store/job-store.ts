@@ -144,12 +144,7 @@ const HELD = "id = $1::bigint and lease_owner = $2 and state = 'running'";
  * Marks the job done. `buildIndex`: a first-time bulk load deferred the vector index (embedding-space.ts) and this
  * was the last ingestion job running or due, so the caller should build it now (asked in the same statement).
  */
-export async function completeJob(
-  db: Db,
-  job: Job,
-  owner: string,
-  note?: string,
-): Promise<{ buildIndex: boolean }> {
+export async function completeJob(db: Db, job: Job, owner: string, note?: string): Promise<{ buildIndex: boolean }> {
   const [row] = await db.query<{ build_index: boolean }>(
     `update memory_jobs set state = 'done', lease_until = null, last_error = $3, updated_at = now() where ${HELD}
      returning exists (select 1 from memory_settings where key = '${DEFERRED_INDEX_SETTING}')

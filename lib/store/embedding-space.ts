@@ -103,7 +103,7 @@ const DEFERRED = "vector_index_deferred";
 
 /**
  * Drops the HNSW index if memory_chunks is empty (see above). Answers whether the table holds chunks: once it does,
- * the caller need not ask again. A role that may not drop the index, or a lock not granted within 200 ms, just
+ * the caller need not ask again. A role that may not drop the index, or a table some transaction is using, just
  * means no deferral.
  */
 export async function deferVectorIndexWhileEmpty(db: Db, dimensions: number): Promise<{ filled: boolean }> {
@@ -115,6 +115,8 @@ export async function deferVectorIndexWhileEmpty(db: Db, dimensions: number): Pr
       text: `do $$
              begin
                if not exists (select 1 from memory_chunks) and to_regclass('memory_chunks_hnsw_${d}') is not null then
+                 -- NOWAIT: never queue for the table (that would stall every search and write behind this).
+                 lock table memory_chunks in access exclusive mode nowait;
                  drop index memory_chunks_hnsw_${d};
                  insert into memory_settings (key, value) values ('${DEFERRED}', '${d}'::jsonb)
                    on conflict (key) do nothing;

@@ -4,8 +4,9 @@
  * against what a LangChain.js user runs on the same corpus with the SAME embedder: `RecursiveCharacterTextSplitter`
  * then `PGVectorStore.addDocuments` (by characters, sized to match our chunks; and by cl100k tokens with our own
  * tokenizer, 1000 / 100 as ours; for reference, addDocuments given our own chunks); plus our re-ingest of the
- * unchanged corpus (a no-op per document), and a first-time bulk load with the HNSW index built after the load
- * instead of maintained row by row.
+ * unchanged corpus (a no-op per document). The first ingest goes into an empty database, so the service defers
+ * its HNSW index and builds it once the queue drains (lib/store/embedding-space.ts); a second index name in the same
+ * table measures the steady state, the index maintained on every insert.
  */
 
 import { PGVectorStore } from "@langchain/community/vectorstores/pgvector";
@@ -17,7 +18,7 @@ import { useLocalNeonProxy } from "../lib/db/local-proxy.js";
 import { createPoolDb } from "../lib/db/pool.js";
 import type { Db } from "../lib/db/types.js";
 import { countTokens } from "../lib/partition/tokenizer.js";
-import { ensureEmbeddingSpace, HNSW_OPTIONS } from "../lib/store/embedding-space.js";
+import { HNSW_OPTIONS } from "../lib/store/embedding-space.js";
 import { createTestDatabase } from "../test/helpers/database.js";
 import { dbConfig } from "../test/helpers/db-handles.js";
 import { sizeTag } from "./lib/args.js";
@@ -54,7 +55,7 @@ export const ingest: Bench = {
     });
     const rate = (r: Row) => (r.chunks / r.ms) * 1000;
     const mb = corpusBytes(docs) / 1e6;
-    const [first, again, neon, buildAfter, langchainSplit, langchainTokens, langchainOurs, embedOnly] = rows as [
+    const [first, again, upkeep, neon, langchainSplit, langchainTokens, langchainOurs, embedOnly] = rows as [
       Row,
       Row,
       Row,
@@ -64,17 +65,19 @@ export const ingest: Bench = {
       Row,
       Row,
     ];
-    // Same corpus on both sides: the ratio is of wall times (chunk counts differ with the splitter).
-    const vs = (r: Row) => langchainSplit.ms / r.ms;
+    // Same corpus on both sides: the ratio is of wall times (chunk counts differ with the splitter), against the
+    // faster of LangChain's two splitters in this run.
+    const peer = langchainSplit.ms <= langchainTokens.ms ? langchainSplit : langchainTokens;
+    const vs = (r: Row) => peer.ms / r.ms;
     const sizes = sizeTag(args, ["corpusMb"]);
     return {
       id: sizes ? `ingest@${sizes}` : "ingest",
       title: `ingest — ${mb.toFixed(2)} MB corpus, ${docs.length} documents, ${num(first.chunks)} chunks, offline embedder (384-d)`,
-      headline: `ours ÷ LangChain (splitter + addDocuments), same corpus and embedder: ${ratio(vs(first))} (${ms(first.ms)} vs ${ms(langchainSplit.ms)}); unchanged re-ingest ${ratio(first.ms / again.ms)} faster than the first ingest (${ms(again.ms)}, ${again.embedCalls} embedding calls); HNSW built after a first-time bulk load: ${ratio(first.ms / buildAfter.ms)} the speed of upkeep on insert`,
+      headline: `ours ÷ LangChain (splitter + addDocuments), same corpus and embedder, first ingest into an empty database: ${ratio(vs(first))} (${ms(first.ms)} vs ${ms(peer.ms)}); into a table that already holds chunks (HNSW upkeep on insert): ${ratio(vs(upkeep))}; unchanged re-ingest ${ratio(first.ms / again.ms)} faster than the first ingest (${ms(again.ms)}, ${again.embedCalls} embedding calls)`,
       tables: [
         {
           headers: ["pipeline", "chunks", "wall time", "MB/s", "chunks/s", "embedding calls (texts)", "÷ LangChain"],
-          rows: [first, again, neon, buildAfter, langchainSplit, langchainTokens, langchainOurs, embedOnly].map((r) => [
+          rows: [first, again, upkeep, neon, langchainSplit, langchainTokens, langchainOurs, embedOnly].map((r) => [
             r.label,
             num(r.chunks),
             ms(r.ms),
@@ -86,11 +89,11 @@ export const ingest: Bench = {
         },
       ],
       notes: [
-        `Median wall time of ${ROUNDS} rounds, each on a fresh database; all pipelines run in every round, same machine, same run. The corpus is generated deterministically (bench/lib/corpus.ts). LangChain gets the same offline embedder wrapped as a LangChain \`Embeddings\` (bench/lib/langchain-embeddings.ts) and splits the raw documents with \`RecursiveCharacterTextSplitter\`: by characters (${SPLITTER.chunkSize}, overlap ${SPLITTER.chunkOverlap}, sized so its chunks average ours), and by cl100k tokens through our tokenizer (1000 / 100, the settings ours uses). "÷ LangChain" compares wall times on the same corpus against the character splitter row (the faster of the two). Both tables carry an HNSW cosine index maintained on insert with the same m ${HNSW_OPTIONS.m} / ef_construction ${HNSW_OPTIONS.efConstruction} (ours over halfvec, LangChain's over vector: its createHnswIndex offers no halfvec).`,
+        `Median wall time of ${ROUNDS} rounds, each on a fresh database; all pipelines run in every round, same machine, same run. The corpus is generated deterministically (bench/lib/corpus.ts). LangChain gets the same offline embedder wrapped as a LangChain \`Embeddings\` (bench/lib/langchain-embeddings.ts) and splits the raw documents with \`RecursiveCharacterTextSplitter\`: by characters (${SPLITTER.chunkSize}, overlap ${SPLITTER.chunkOverlap}, sized so its chunks average ours), and by cl100k tokens through our tokenizer (1000 / 100, the settings ours uses). "÷ LangChain" compares wall times on the same corpus against the faster of the two splitter rows in this run (${peer === langchainSplit ? "characters" : "tokens"}). Every LangChain table gets its own HNSW cosine index (createHnswIndex with a namespace: its default index name is one per database, so without it only the first table had one), created before addDocuments as its docs show, maintained on insert, with the same m ${HNSW_OPTIONS.m} / ef_construction ${HNSW_OPTIONS.efConstruction} as ours (ours over halfvec, LangChain's over vector: its createHnswIndex offers no halfvec).`,
         "Ours does more per chunk than LangChain: it stores the uploaded file, extracts, tokenizes and partitions with exact cl100k token counts, hashes each chunk, caches embeddings by content hash, maintains GIN indexes on tags and full text, and replaces each document's chunks in one transaction. LangChain's time is splitting + embedding + multi-row INSERTs (`chunkSize` 500).",
         "Documents are uploaded one after another; their pipeline runs overlap in the background (`waitUntil`), as they do in the service. Wall time is from the first upload to the last run finished.",
         "Re-ingest of the unchanged corpus: each upload's fingerprint (bytes, tags, steps, arguments, embedder) matches its completed document, so it is one read and no writes, no job, no extraction.",
-        "HNSW built after: the same first ingest into a fresh database whose HNSW index was dropped before the load, plus rebuilding it (ensureEmbeddingSpace, the service's own DDL) after; what a first-time bulk ingest of a folder could do. It is measured, not what the service does: the index serves every index name in the table, so dropping it would stall other tenants' searches.",
+        "First ingest: into a fresh database, as a first-time bulk load (e.g. `serverless-memory ingest ./folder`) is. memory_chunks is empty when the first job starts, so the service drops its (empty) HNSW index and builds it once no ingestion job is running or due; the build is inside the wall time (the last job waits for it). Upkeep on insert: the same corpus again under a second index name in the same table, which now holds chunks, so the index is kept up to date row by row, as for every later upload (the embedding cache is per index name, so it embeds everything again).",
       ],
     };
   },
@@ -116,10 +119,12 @@ async function oneRound(docs: readonly CorpusDocument[]): Promise<Row[]> {
       if (row!.bad) throw new Error(`${label}: ${row!.bad} documents did not finish`);
       rows.push({ label, chunks: row!.n, ms: elapsed, embedCalls: embedder.calls, embedded: embedder.texts });
     };
-    await ours("ours, plain pg (same wire as LangChain)", pgDb, "bench");
+    await ours("ours, plain pg (same wire as LangChain), first ingest into an empty database", pgDb, "bench");
+    const [index] = await pgDb.query<{ ok: boolean }>("select to_regclass('memory_chunks_hnsw_384') is not null as ok");
+    if (!index?.ok) throw new Error("the deferred HNSW index was not built after the first ingest");
     await ours("ours, re-ingest of the unchanged corpus, plain pg", pgDb, "bench");
-    await ours("ours, Neon Pool via the local proxy (the Node service's path)", neonDb, "bench-neon");
-    rows.push(await buildAfterLoad(docs));
+    await ours("ours, plain pg, into a table that already holds chunks (HNSW upkeep on insert)", pgDb, "bench-more");
+    await ours("ours, Neon Pool via the local proxy (the Node service's path), upkeep on insert", neonDb, "bench-neon");
 
     // The very chunks our partitioner produced, in order, for LangChain.
     const chunks = await pgDb.query<{ text: string; document_id: string; partition_number: number }>(
@@ -210,7 +215,16 @@ async function langchain(
       dimensions: 384,
       distanceStrategy: "cosine",
     });
-    await store.createHnswIndex({ dimensions: 384, m: HNSW_OPTIONS.m, efConstruction: HNSW_OPTIONS.efConstruction });
+    await store.createHnswIndex({
+      dimensions: 384,
+      m: HNSW_OPTIONS.m,
+      efConstruction: HNSW_OPTIONS.efConstruction,
+      namespace: tableName,
+    });
+    const hnsw = await pool.query("select 1 from pg_indexes where tablename = $1 and indexdef like '%USING hnsw%'", [
+      tableName,
+    ]);
+    if (hnsw.rowCount !== 1) throw new Error(`${tableName} has no HNSW index of its own`);
     const before = untimed ? await prepare() : undefined;
     const t0 = performance.now();
     const documents = before ?? (await prepare());
@@ -222,35 +236,5 @@ async function langchain(
     // PGVectorStore holds one client checked out from the pool until end().
     if (store) await store.end();
     else await pool.end();
-  }
-}
-
-/** A first-time bulk ingest into a fresh database with no HNSW index during the load, then the index built. */
-async function buildAfterLoad(docs: readonly CorpusDocument[]): Promise<Row> {
-  const database = await createTestDatabase("smbinga");
-  const db = createPgDb(database.url, { max: 5, applicationName: "smb-ingest-after" });
-  try {
-    await migrated(db);
-    await db.query("drop index memory_chunks_hnsw_384");
-    const embedder = countingEmbedder();
-    const { ctx, settle } = benchContext(db, embedder);
-    const loaded = await ingestCorpus(ctx, settle, docs, "bench");
-    const t0 = performance.now();
-    await ensureEmbeddingSpace(db, embedder);
-    const built = performance.now() - t0;
-    const [row] = await db.query<{ n: number; ok: boolean }>(
-      "select count(*)::int as n, to_regclass('memory_chunks_hnsw_384') is not null as ok from memory_chunks",
-    );
-    if (!row!.ok) throw new Error("the HNSW index was not rebuilt");
-    return {
-      label: "ours, plain pg, HNSW index dropped before the load and built after (load + build)",
-      chunks: row!.n,
-      ms: loaded + built,
-      embedCalls: embedder.calls,
-      embedded: embedder.texts,
-    };
-  } finally {
-    await db.close();
-    await dropWhenIdle(database);
   }
 }

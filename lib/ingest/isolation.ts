@@ -4,11 +4,13 @@
  * are bounded by the caps alone. A Node host installs a worker-thread runner (`lib/ingest/node-threads.ts`)
  * so untrusted files are parsed off the HTTP event loop, under a memory limit and a deadline.
  */
-import { type Prepared, type PrepareInput, prepareFile } from "./prepare.js";
+import type { Prepared, PrepareInput } from "./prepare.js";
 
 export type PrepareRunner = (input: PrepareInput) => Promise<Prepared>;
 
-let runner: PrepareRunner = prepareFile;
+// Loaded on first use: the extractors (pdf.js, mammoth) and the tokenizer's tables are tens of MB, and a Node host
+// that installs the thread runner never needs them in its own thread.
+let runner: PrepareRunner = async (input) => (await import("./prepare.js")).prepareFile(input);
 
 export function usePrepareRunner(next: PrepareRunner): void {
   runner = next;

@@ -3,23 +3,40 @@
  * Node only: runs `prepareFile` in worker threads, so a hostile file can neither block the HTTP event loop nor
  * take the process down. Each thread has a V8 heap limit (`EXTRACT_MEMORY_MB`) and each task a deadline
  * (`EXTRACT_TIMEOUT_MS`); a thread that crosses either is terminated and the task fails with `LimitExceeded`,
- * which fails the job at once (the same file would do the same again). Threads start lazily, are reused, and
- * never keep the process alive.
+ * which fails the job at once (the same file would do the same again). Threads start with the first task, are
+ * reused, stop after `idleMs` without one (a thread holds ~50 MB: its own V8 heap, the extractors and the
+ * tokenizer's tables), and never keep the process alive.
  *
  * @example
  * usePrepareRunner(createThreadRunner({ threads: 1, memoryMb: 256, timeoutMs: 60_000 }));
  */
 import { Worker } from "node:worker_threads";
 import { AppError, type ErrorKind } from "../errors.js";
-import { LimitExceeded } from "../extract/index.js";
+import { LimitExceeded } from "../extract/limits.js";
 import { log } from "../log/logger.js";
 import type { PrepareRunner } from "./isolation.js";
 import type { Prepared, PrepareInput } from "./prepare.js";
 
-export type ThreadOptions = { threads: number; memoryMb: number; timeoutMs: number };
+export type ThreadOptions = {
+  threads: number;
+  memoryMb: number;
+  timeoutMs: number;
+  /** A thread with no task for this long stops (default 30 s); the next task starts a new one. */
+  idleMs?: number;
+};
+
+/** The runner, plus how many threads it has running now (a bulk ingest keeps them; an idle server has none). */
+export type ThreadRunner = PrepareRunner & { threads(): number };
+
+const DEFAULT_IDLE_MS = 30_000;
 
 type Task = { id: number; input: PrepareInput; resolve(p: Prepared): void; reject(e: unknown): void };
-type Slot = { worker: Worker; task?: Task; timer?: ReturnType<typeof setTimeout> };
+type Slot = {
+  worker: Worker;
+  task?: Task;
+  timer?: ReturnType<typeof setTimeout>;
+  idle?: ReturnType<typeof setTimeout>;
+};
 type Described = { name: string; message: string; stage: string; kind?: ErrorKind; permanent?: boolean };
 type Reply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; error: Described };
 
@@ -29,7 +46,8 @@ const FROM_SOURCES = import.meta.url.endsWith(".ts");
 const ENTRY = new URL(FROM_SOURCES ? "./thread-entry.ts" : "./thread-entry.mjs", import.meta.url);
 const THREAD_SCRIPT = FROM_SOURCES ? new URL("./thread-bootstrap.mjs", import.meta.url) : ENTRY;
 
-export function createThreadRunner(options: ThreadOptions): PrepareRunner {
+export function createThreadRunner(options: ThreadOptions): ThreadRunner {
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const queue: Task[] = [];
   const slots = new Set<Slot>();
   let nextId = 1;
@@ -46,6 +64,7 @@ export function createThreadRunner(options: ThreadOptions): PrepareRunner {
 
   const retire = (slot: Slot, error: unknown) => {
     if (!slots.delete(slot)) return;
+    clearTimeout(slot.idle);
     settle(slot, { error });
     void slot.worker.terminate().catch(() => {});
     pump();
@@ -83,6 +102,8 @@ export function createThreadRunner(options: ThreadOptions): PrepareRunner {
   };
 
   const start = (slot: Slot, task: Task) => {
+    clearTimeout(slot.idle);
+    slot.idle = undefined;
     slot.task = task;
     slot.timer = setTimeout(() => {
       log.warn("extract.deadline", { fileName: task.input.fileName, timeoutMs: options.timeoutMs });
@@ -104,15 +125,20 @@ export function createThreadRunner(options: ThreadOptions): PrepareRunner {
       if (!slot) return;
       start(slot, queue.shift()!);
     }
+    for (const slot of slots) {
+      if (slot.task || slot.idle) continue;
+      // Stopping an idle thread is not a failure: `retire` settles no task, and its exit event finds no slot.
+      slot.idle = setTimeout(() => retire(slot, undefined), idleMs);
+      slot.idle.unref?.();
+    }
   }
 
-  // One thread starts now, so the first upload does not wait for it to load its modules.
-  spawn();
-  return (input) =>
+  const run = (input: PrepareInput) =>
     new Promise<Prepared>((resolve, reject) => {
       queue.push({ id: nextId++, input, resolve, reject });
       pump();
     });
+  return Object.assign(run, { threads: () => slots.size });
 }
 
 /**

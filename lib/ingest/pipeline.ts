@@ -12,7 +12,8 @@
 
 import { toSql } from "pgvector";
 import { AppError } from "../errors.js";
-import { ExtractionFailed, limitsFromConfig } from "../extract/index.js";
+import { ExtractionFailed } from "../extract/errors.js";
+import { limitsFromConfig } from "../extract/limits.js";
 import { embeddingText } from "../memory/chunk-context.js";
 import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext, PipelineStep } from "../memory/types.js";
@@ -21,7 +22,8 @@ import { type ChunkRecord, replaceChunks } from "../store/chunk-store.js";
 import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
 import { loadForProcessing, markFailed } from "../store/memory-store.js";
 import { prepareIsolated } from "./isolation.js";
-import { type Prepared, stageOf } from "./prepare.js";
+import type { Prepared } from "./prepare.js";
+import { stageOf } from "./stage.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }

@@ -8,6 +8,9 @@ import { ValidationError } from "../errors.js";
 import { checkLimit, type ExtractLimits, extract } from "../extract/index.js";
 import { chunkContext, embeddingText } from "../memory/chunk-context.js";
 import { type Chunk, countTokens, partition, partitionOptionsFromArgs } from "../partition/index.js";
+import { atStage } from "./stage.js";
+
+export { atStage, type PrepareStage, stageOf } from "./stage.js";
 
 export type PrepareInput = {
   bytes: Uint8Array;
@@ -26,9 +29,6 @@ export type PrepareInput = {
 
 /** `context`: the header every chunk of the file is embedded and indexed with (see memory/chunk-context.ts). */
 export type Prepared = { mimeType: string; chunks: Chunk[]; context: string };
-
-/** The pipeline step a failure belongs to: chunking errors are the partition step's, the rest extraction's. */
-export type PrepareStage = "extract" | "partition";
 
 export async function prepareFile(input: PrepareInput): Promise<Prepared> {
   const extracted = await extract(
@@ -53,14 +53,4 @@ export async function prepareFile(input: PrepareInput): Promise<Prepared> {
   } catch (error) {
     throw atStage(error, "partition");
   }
-}
-
-/** Marks which step an error belongs to (it survives the trip back from a worker thread). */
-export function atStage(error: unknown, stage: PrepareStage): unknown {
-  if (error instanceof Error) Object.assign(error, { stage });
-  return error;
-}
-
-export function stageOf(error: unknown): PrepareStage {
-  return (error as { stage?: unknown } | null)?.stage === "partition" ? "partition" : "extract";
 }

@@ -8,9 +8,10 @@
  * state; the pipeline is the one writer of the document's status.
  */
 
-import { background } from "../db/index.js";
+import { background, type Db } from "../db/index.js";
 import { log } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
+import { buildDeferredVectorIndex, deferVectorIndexWhileEmpty } from "../store/embedding-space.js";
 import {
   claimDueJobs,
   claimJob,
@@ -40,16 +41,40 @@ export function newOwner(prefix = "run"): string {
   return `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 }
 
+/** Databases seen holding chunks: a first-time bulk load (embedding-space.ts) is no longer possible there. */
+const filled = new WeakSet<Db>();
+/** Databases where this process deferred the vector index, so its failed jobs also try to build it. */
+const deferring = new WeakSet<Db>();
+
+/**
+ * A first-time bulk load (embedding-space.ts): asked before a job is claimed, so no lease runs out while it waits
+ * for its lock; once the table is seen holding chunks, never again.
+ */
+async function deferIndexWhileEmpty(ctx: MemoryContext): Promise<void> {
+  if (filled.has(ctx.db)) return;
+  try {
+    const space = await deferVectorIndexWhileEmpty(ctx.db, ctx.embedder.dimensions);
+    if (space.filled) filled.add(ctx.db);
+    else deferring.add(ctx.db);
+  } catch (error) {
+    // Only an optimisation: the document is processed either way (and a database that is down fails it then).
+    log.warn("vector_index.defer_failed", { error: (error as Error).message });
+  }
+}
+
 export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promise<JobResult> {
+  const dimensions = ctx.embedder.dimensions;
   const outcome = await processDocument(ctx, job);
   if (outcome.status !== "failed") {
-    await completeJob(ctx.db, job, owner, outcome.status === "completed" ? undefined : outcome.status);
+    const done = await completeJob(ctx.db, job, owner, outcome.status === "completed" ? undefined : outcome.status);
     log.info("job.done", { jobId: job.id, index: job.index, documentId: job.documentId, ...outcome });
+    if (done.buildIndex) await buildIndex(ctx, dimensions);
     return outcome.status === "completed" ? "completed" : "superseded";
   }
   const message = outcome.message;
   if (outcome.final) {
     await failJob(ctx.db, job, owner, message);
+    await afterFailure(ctx, dimensions);
     log.warn("job.failed", {
       jobId: job.id,
       documentId: job.documentId,
@@ -61,6 +86,7 @@ export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promi
   }
   const delay = backoffSeconds(ctx.config.JOB_RETRY_BASE_SECONDS, job.attempts);
   await retryJobLater(ctx.db, job, owner, message, delay);
+  await afterFailure(ctx, dimensions);
   log.warn("job.retry", {
     jobId: job.id,
     documentId: job.documentId,
@@ -79,6 +105,7 @@ export async function runUploadedJob(ctx: MemoryContext, jobId: string): Promise
   // Accepted work: its statements wait for a pool slot rather than being shed like a request.
   return background(() =>
     withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+      await deferIndexWhileEmpty(ctx);
       const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
       return job ? runJob(ctx, job, owner) : "taken";
     }),
@@ -115,6 +142,7 @@ export async function runDueJobs(
     }
     // One at a time: a claimed job is always one this run has time to start.
     const result = await withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+      await deferIndexWhileEmpty(ctx);
       const [job] = await claimDueJobs(ctx.db, report.owner, 1, ctx.config.JOB_LEASE_SECONDS);
       return job ? runJob(ctx, job, report.owner) : undefined;
     });
@@ -127,6 +155,24 @@ export async function runDueJobs(
   }
   report.durationMs = Date.now() - started;
   return report;
+}
+
+/** A failed job may have been the last of a deferred load; a failure to build is left to the next job or start. */
+async function afterFailure(ctx: MemoryContext, dimensions: number): Promise<void> {
+  if (deferring.has(ctx.db)) await buildIndex(ctx, dimensions);
+}
+
+/** Builds a deferred vector index now that the load is over (its time is part of the last job's). */
+async function buildIndex(ctx: MemoryContext, dimensions: number): Promise<void> {
+  const started = Date.now();
+  try {
+    const { built } = await buildDeferredVectorIndex(ctx.db, dimensions);
+    if (built) deferring.delete(ctx.db);
+    log.info("vector_index.built", { dimensions, built, ms: Date.now() - started });
+  } catch (error) {
+    // The setting stays: the next job to finish the queue, or the next instance start, builds it.
+    log.warn("vector_index.build_failed", { dimensions, error: (error as Error).message });
+  }
 }
 
 function backoffSeconds(base: number, attempts: number): number {

@@ -76,12 +76,83 @@ export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensio
       text: "insert into memory_settings (key, value) values ('embedding', $1::jsonb) on conflict (key) do nothing",
       params: [JSON.stringify({ id: space.id, dimensions: d })],
     },
-    {
-      text: `create index if not exists memory_chunks_hnsw_${d} on memory_chunks
-             using hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops)
-             with (m = ${HNSW_OPTIONS.m}, ef_construction = ${HNSW_OPTIONS.efConstruction})
-             where vector_dims(embedding) = ${d}`,
-    },
+    { text: createIndex(d) },
+    // A deferred build (below) that never finished is finished by this one.
+    { text: `delete from memory_settings where key = '${DEFERRED}'` },
   ]);
   check(await read());
 }
+
+function createIndex(d: number): string {
+  return `create index if not exists memory_chunks_hnsw_${dims(d)} on memory_chunks
+          using hnsw ((embedding::halfvec(${d})) halfvec_cosine_ops)
+          with (m = ${HNSW_OPTIONS.m}, ef_construction = ${HNSW_OPTIONS.efConstruction})
+          where vector_dims(embedding) = ${d}`;
+}
+
+/*
+ * First-time bulk ingest. Keeping an HNSW graph up to date row by row costs several times what building it once
+ * over the same rows does (BENCHMARKS.md, ingest), so while memory_chunks is EMPTY when an ingestion job starts,
+ * the (empty) index is dropped and a setting records the deferral; once no ingestion job is running or due, the
+ * index is built over everything loaded. Searches meanwhile read the table exactly (a sequential scan: slower,
+ * never wrong). A crash mid-load loses nothing: `ensureEmbeddingSpace`, which every instance runs on start,
+ * builds a missing index. A database that holds chunks is never touched: dropping its index would stall every
+ * index name's searches.
+ */
+const DEFERRED = "vector_index_deferred";
+
+/**
+ * Drops the HNSW index if memory_chunks is empty (see above). Answers whether the table holds chunks: once it does,
+ * the caller need not ask again. A role that may not drop the index, or a table some transaction is using, just
+ * means no deferral.
+ */
+export async function deferVectorIndexWhileEmpty(db: Db, dimensions: number): Promise<{ filled: boolean }> {
+  const d = dims(dimensions);
+  const [, , , row] = await db.batch([
+    { text: "select pg_advisory_xact_lock($1::bigint)", params: [ADVISORY_LOCK] },
+    { text: "set local lock_timeout = '200ms'" },
+    {
+      text: `do $$
+             begin
+               if not exists (select 1 from memory_chunks) and to_regclass('memory_chunks_hnsw_${d}') is not null then
+                 -- NOWAIT: never queue for the table (that would stall every search and write behind this).
+                 lock table memory_chunks in access exclusive mode nowait;
+                 drop index memory_chunks_hnsw_${d};
+                 insert into memory_settings (key, value) values ('${DEFERRED}', '${d}'::jsonb)
+                   on conflict (key) do nothing;
+               end if;
+             exception when insufficient_privilege or lock_not_available then
+               null;
+             end $$`,
+    },
+    { text: "select exists (select 1 from memory_chunks) as filled" },
+  ]);
+  return { filled: Boolean((row?.[0] as { filled?: boolean } | undefined)?.filled) };
+}
+
+/**
+ * Builds a deferred HNSW index once no ingestion job is running or due; a no-op otherwise (including when no
+ * build was deferred). Answers whether the index exists now.
+ */
+export async function buildDeferredVectorIndex(db: Db, dimensions: number): Promise<{ built: boolean }> {
+  const d = dims(dimensions);
+  const [, , row] = await db.batch([
+    { text: "select pg_advisory_xact_lock($1::bigint)", params: [ADVISORY_LOCK] },
+    {
+      text: `do $$
+             begin
+               if exists (select 1 from memory_settings where key = '${DEFERRED}')
+                  and not exists (select 1 from memory_jobs
+                                   where state = 'running' or (state = 'queued' and run_after <= now())) then
+                 ${createIndex(d)};
+                 delete from memory_settings where key = '${DEFERRED}';
+               end if;
+             end $$`,
+    },
+    { text: `select to_regclass('memory_chunks_hnsw_${d}') is not null as built` },
+  ]);
+  return { built: Boolean((row?.[0] as { built?: boolean } | undefined)?.built) };
+}
+
+/** Whether a deferred index build is pending (the `completeJob` statement reads the same setting). */
+export const DEFERRED_INDEX_SETTING = DEFERRED;

@@ -6,6 +6,7 @@
  * expires.
  */
 import type { Db, Statement } from "../db/index.js";
+import { DEFERRED_INDEX_SETTING } from "./embedding-space.js";
 
 export type Job = {
   id: string;
@@ -139,11 +140,21 @@ export async function failExhaustedJobs(db: Db): Promise<number> {
 /** Only the lease holder may settle a job: a run that lost its lease changes nothing. */
 const HELD = "id = $1::bigint and lease_owner = $2 and state = 'running'";
 
-export async function completeJob(db: Db, job: Job, owner: string, note?: string): Promise<void> {
-  await db.query(
-    `update memory_jobs set state = 'done', lease_until = null, last_error = $3, updated_at = now() where ${HELD}`,
+/**
+ * Marks the job done. `buildIndex`: a first-time bulk load deferred the vector index (embedding-space.ts) and this
+ * was the last ingestion job running or due, so the caller should build it now (asked in the same statement).
+ */
+export async function completeJob(db: Db, job: Job, owner: string, note?: string): Promise<{ buildIndex: boolean }> {
+  const [row] = await db.query<{ build_index: boolean }>(
+    `update memory_jobs set state = 'done', lease_until = null, last_error = $3, updated_at = now() where ${HELD}
+     returning exists (select 1 from memory_settings where key = '${DEFERRED_INDEX_SETTING}')
+               and not exists (select 1 from memory_jobs o
+                                where o.id <> $1::bigint
+                                  and (o.state = 'running' or (o.state = 'queued' and o.run_after <= now())))
+               as build_index`,
     [job.id, owner, note ?? null],
   );
+  return { buildIndex: row?.build_index === true };
 }
 
 export async function retryJobLater(db: Db, job: Job, owner: string, error: string, delaySeconds: number) {

@@ -210,6 +210,7 @@ describe("ask: packing facts into the budget", () => {
       budget: budget + 5,
       template: DEFAULT_FACT_TEMPLATE,
       includeDuplicates: false,
+      count: countTokens,
     });
     expect(packed.facts.map((f) => f.partition.relevance)).toEqual([0.9, 0.8, 0.7]);
     expect(packed.available).toBe(5);
@@ -222,7 +223,12 @@ describe("ask: packing facts into the budget", () => {
     const big = partition(Array.from({ length: 400 }, (_, i) => `huge${i}`).join(" "), 0.95, 0);
     const small = partition("A short but relevant note.", 0.5, 0);
     const results = [citation("big", "big.md", [big]), citation("small", "small.md", [small])];
-    const packed = packFacts(results, { budget: 100, template: DEFAULT_FACT_TEMPLATE, includeDuplicates: false });
+    const packed = packFacts(results, {
+      budget: 100,
+      template: DEFAULT_FACT_TEMPLATE,
+      includeDuplicates: false,
+      count: countTokens,
+    });
     expect(packed.facts.map((f) => f.citation.documentId)).toEqual(["small"]);
   });
 
@@ -231,7 +237,12 @@ describe("ask: packing facts into the budget", () => {
       citation("one", "one.md", [partition("Same words here.", 0.9)]),
       citation("two", "two.md", [partition("Same words here.", 0.8)]),
     ];
-    const packed = packFacts(results, { budget: 1000, template: DEFAULT_FACT_TEMPLATE, includeDuplicates: false });
+    const packed = packFacts(results, {
+      budget: 1000,
+      template: DEFAULT_FACT_TEMPLATE,
+      includeDuplicates: false,
+      count: countTokens,
+    });
     expect(packed.facts.map((f) => f.citation.documentId)).toEqual(["one", "two"]);
     expect(packed.text.match(/Same words here/g)).toHaveLength(1);
   });

@@ -11,6 +11,7 @@ import { DEFAULT_FACT_TEMPLATE } from "../../lib/memory/answer/args.js";
 import { extractiveAnswer } from "../../lib/memory/answer/extractive.js";
 import { packFacts } from "../../lib/memory/answer/facts.js";
 import type { Citation } from "../../lib/memory/types.js";
+import { countTokens } from "../../lib/partition/index.js";
 import { buildPdf } from "../fixtures/pdf.js";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -165,7 +166,12 @@ describe("extractive answers prefer statements over furniture", () => {
         0.5,
       ),
     ];
-    const packed = packFacts(results, { budget: 4000, template: DEFAULT_FACT_TEMPLATE, includeDuplicates: false });
+    const packed = packFacts(results, {
+      budget: 4000,
+      template: DEFAULT_FACT_TEMPLATE,
+      includeDuplicates: false,
+      count: countTokens,
+    });
     const answer = extractiveAnswer("What are multicolumn indexes?", packed.facts, { maxSentences: 1 });
     expect(answer.text).toContain("A multicolumn index can be used with conditions");
     expect(answer.sources.map((s) => s.documentId)).toEqual(["fact"]);

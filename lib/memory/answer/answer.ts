@@ -18,11 +18,11 @@
  * for await (const chunk of streamAnswerWith(ctx, input, searchMemory)) send(chunk);
  */
 
-import { countTokens } from "#count-tokens";
 import { GenerationFailed } from "../../ai/errors.js";
 import type { TokenUsage as GeneratorUsage, TextGenerator } from "../../ai/types.js";
 import { ValidationError } from "../../errors.js";
 import { log } from "../../log/logger.js";
+import { loadTokenCounter, type TokenCounter } from "../../partition/token-counter.js";
 import type {
   AskInput,
   Citation,
@@ -53,7 +53,13 @@ export { MAX_QUESTION_CHARS } from "../types.js";
 
 type Prepared = { input: AskInput; question: string; rag: RagOptions };
 
-type Generation = { generator: TextGenerator; system: string; prompt: string; tokensIn: number };
+type Generation = {
+  generator: TextGenerator;
+  system: string;
+  prompt: string;
+  tokensIn: number;
+  countTokens: TokenCounter;
+};
 
 type Plan =
   | { kind: "none"; answer: MemoryAnswer }
@@ -68,7 +74,7 @@ export async function answerQuestion(ctx: MemoryContext, input: AskInput, search
   if (plan.kind === "none") return plan.answer;
   if (plan.kind === "extractive") return extractiveResult(question, extractiveAnswer(question, plan.facts));
 
-  const { generator, system, prompt, tokensIn } = plan.generation;
+  const { generator, system, prompt, tokensIn, countTokens } = plan.generation;
   let result: { text: string; usage: GeneratorUsage };
   try {
     result = await generator.generate({ system, prompt, maxOutputTokens: rag.answerTokens });
@@ -78,7 +84,7 @@ export async function answerQuestion(ctx: MemoryContext, input: AskInput, search
     return extractiveResult(question, extractiveAnswer(question, plan.facts));
   }
   const text = result.text.trim();
-  const tokenUsage = [usageEntry(generator, tokensIn, text, result.usage)];
+  const tokenUsage = [usageEntry(generator, tokensIn, countTokens(text), result.usage)];
   if (isNoAnswer(text, rag.emptyAnswer)) return noAnswer(question, rag, MODEL_NO_ANSWER_REASON, tokenUsage);
   return {
     question,
@@ -120,7 +126,7 @@ async function* streamRecords(ctx: MemoryContext, prepared: Prepared, search: Se
     return;
   }
 
-  const { generator, system, prompt, tokensIn } = plan.generation;
+  const { generator, system, prompt, tokensIn, countTokens } = plan.generation;
   yield record(question, "reset", "", { relevantSources: sourcesOf(plan.facts) });
   const stream = generator.stream({ system, prompt, maxOutputTokens: rag.answerTokens });
   let full = "";
@@ -152,7 +158,7 @@ async function* streamRecords(ctx: MemoryContext, prepared: Prepared, search: Se
 
   // The iteration ended normally, so usage is settled; a rejection here would only repeat the error above.
   const usage = await stream.usage.catch(() => ({}));
-  const tokenUsage = [usageEntry(generator, tokensIn, full.trim(), usage)];
+  const tokenUsage = [usageEntry(generator, tokensIn, countTokens(full.trim()), usage)];
   if (isNoAnswer(full, rag.emptyAnswer)) {
     const none = noAnswer(question, rag, MODEL_NO_ANSWER_REASON, tokenUsage);
     yield { ...none, streamState: "reset" };
@@ -185,6 +191,7 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
   });
 
   const generator = ctx.generator;
+  const countTokens = await loadTokenCounter();
   let budget = EXTRACTIVE_FACT_BUDGET;
   let system = "";
   const template = rag.prompt ?? DEFAULT_PROMPT_TEMPLATE;
@@ -199,6 +206,7 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
     budget: Math.max(0, budget),
     template: rag.factTemplate,
     includeDuplicates: rag.includeDuplicateFacts,
+    count: countTokens,
   });
   if (packed.available === 0) return { kind: "none", answer: noAnswer(question, rag, NO_MEMORIES_REASON, []) };
   if (packed.facts.length === 0) {
@@ -211,7 +219,7 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
   return {
     kind: "generate",
     facts: packed.facts,
-    generation: { generator, system, prompt, tokensIn: countTokens(system) + countTokens(prompt) },
+    generation: { generator, system, prompt, tokensIn: countTokens(system) + countTokens(prompt), countTokens },
   };
 }
 
@@ -257,7 +265,7 @@ function record(
  * KM's usage record. Our generator ids are `provider:model`; KM's `serviceType` names the provider
  * and `modelName` the model, so the id is split that way.
  */
-function usageEntry(generator: TextGenerator, tokensIn: number, text: string, usage: GeneratorUsage): TokenUsage {
+function usageEntry(generator: TextGenerator, tokensIn: number, tokensOut: number, usage: GeneratorUsage): TokenUsage {
   const colon = generator.id.indexOf(":");
   const entry: TokenUsage = {
     timestamp: new Date().toISOString(),
@@ -265,7 +273,7 @@ function usageEntry(generator: TextGenerator, tokensIn: number, text: string, us
     modelType: "TextGeneration",
     modelName: colon > 0 ? generator.id.slice(colon + 1) : generator.id,
     tokenizerTokensIn: tokensIn,
-    tokenizerTokensOut: countTokens(text),
+    tokenizerTokensOut: tokensOut,
   };
   if (usage.inputTokens !== undefined) entry.serviceTokensIn = usage.inputTokens;
   if (usage.outputTokens !== undefined) entry.serviceTokensOut = usage.outputTokens;

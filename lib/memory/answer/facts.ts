@@ -9,7 +9,7 @@
  * const packed = packFacts(search.results, { budget: 4000, template: DEFAULT_FACT_TEMPLATE, includeDuplicates: false });
  * sourcesOf(packed.facts) // Citation[] with only the partitions used
  */
-import { countTokens } from "#count-tokens";
+import type { TokenCounter } from "../../partition/token-counter.js";
 import type { Citation, Partition } from "../types.js";
 
 export type Fact = {
@@ -36,6 +36,8 @@ export type PackOptions = {
   budget: number;
   template: string;
   includeDuplicates: boolean;
+  /** cl100k token count (`loadTokenCounter()`). */
+  count: TokenCounter;
 };
 
 /**
@@ -68,7 +70,7 @@ export function packFacts(results: readonly Citation[], opts: PackOptions): Pack
       continue;
     }
     const rendered = renderFact(template, citation, partition, content);
-    const tokens = countTokens(rendered);
+    const tokens = opts.count(rendered);
     if (tokens > remaining) continue;
     seen.add(key);
     remaining -= tokens;

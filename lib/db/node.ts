@@ -8,9 +8,12 @@ import ws from "ws";
 import { registerTransport } from "./handle.js";
 import { createHttpDb } from "./http.js";
 import { createPgliteDb } from "./pglite.js";
+import { createPgliteThreadDb } from "./pglite-thread.js";
 import { createPoolDb } from "./pool.js";
 
 neonConfig.webSocketConstructor ??= ws as unknown as typeof WebSocket;
 registerTransport("pool", createPoolDb);
 registerTransport("http", createHttpDb);
-registerTransport("pglite", createPgliteDb);
+registerTransport("pglite", (config) =>
+  config.pgliteThread === false ? createPgliteDb(config) : createPgliteThreadDb(config),
+);

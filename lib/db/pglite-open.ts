@@ -15,8 +15,25 @@ export type Embedded = {
   mod?: { HEAPU8?: Uint8Array };
 };
 
-// Same JS values as the pg-based transports: int8 and numeric stay strings.
-const PG_COMPATIBLE_PARSERS = { 20: (v: string) => v, 1700: (v: string) => v };
+const BYTEA = 17;
+
+// Same JS values as the pg-based transports: int8 and numeric stay strings, bytea comes back as a Buffer.
+// PGlite's own bytea codec goes through one JS number and one 2-character string per byte (Array.from, map,
+// join; parseInt per byte back): an 8 MB file took seconds and hundreds of MB of heap each way. Node's hex
+// codec does the same in one pass over one string.
+const PG_COMPATIBLE_PARSERS = {
+  20: (v: string) => v,
+  1700: (v: string) => v,
+  [BYTEA]: (v: string) => Buffer.from(v.slice(2), "hex"),
+};
+const FAST_SERIALIZERS = {
+  [BYTEA]: (v: unknown) => {
+    // A string is bytea's text input, as the pg driver sends it.
+    if (typeof v === "string") return v;
+    if (!(v instanceof Uint8Array)) throw new TypeError("a bytea parameter must be a Uint8Array, a Buffer or a string");
+    return `\\x${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("hex")}`;
+  },
+};
 
 // The embedded database lives in WebAssembly memory, which grows and never shrinks: Postgres' server-sized
 // defaults (128 MB shared buffers, 64 MB maintenance_work_mem) made the idle service hold ~520 MiB after a first
@@ -43,6 +60,7 @@ export async function openEmbedded(dir: string | undefined): Promise<Embedded> {
   return (await PGlite.create(dir ?? "memory://", {
     extensions: { vector },
     parsers: PG_COMPATIBLE_PARSERS,
+    serializers: FAST_SERIALIZERS,
     postgresqlconf: SMALL_FOOTPRINT,
   })) as unknown as Embedded;
 }

@@ -76,6 +76,12 @@ describe("the embedded database in a worker thread", () => {
     });
     expect(row!.bytes).toBeInstanceOf(Uint8Array);
     expect(Buffer.compare(Buffer.from(row!.bytes as Uint8Array), Buffer.from(bytes))).toBe(0);
+    // A view into a larger buffer sends only its own bytes.
+    const [view] = await db.query("select $1::bytea as b, length($1::bytea) as n", [bytes.subarray(1, 4)]);
+    expect(view).toEqual({ b: new Uint8Array([bytes[1]!, bytes[2]!, bytes[3]!]), n: 3 });
+    // A string is bytea's text input, as with the pg driver; anything else is refused.
+    expect(await db.query("select $1::bytea as b", ["\\x0102"])).toEqual([{ b: new Uint8Array([1, 2]) }]);
+    await expect(db.query("select $1::bytea", [42])).rejects.toBeInstanceOf(DatabaseError);
     expect(workers).toHaveLength(1);
   });
 

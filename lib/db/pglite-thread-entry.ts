@@ -5,6 +5,8 @@
  * the WebAssembly runtime itself (an abort, a trap, memory exhausted) leaves PGlite unusable: the thread answers
  * and then exits, and the host starts a new one on the same folder (Postgres recovers from its WAL).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { batchIn, type Embedded, openEmbedded, wasmBytes } from "./pglite-open.js";
 import type { Statement } from "./types.js";
@@ -18,7 +20,8 @@ export type Request =
 export type Described = { message: string; code?: string; detail?: string; hint?: string; fatal?: boolean };
 
 export type Reply =
-  | { opened: true; wasmBytes: number }
+  /** `created`: this open created the database (ran initdb), which leaves hundreds of MB behind. */
+  | { opened: true; wasmBytes: number; created: boolean }
   | { openFailed: Described }
   | { id: number; ok: true; result: unknown; wasmBytes: number }
   | { id: number; ok: false; error: Described };
@@ -63,6 +66,7 @@ async function serve(db: Embedded, request: Request): Promise<void> {
 if (port) {
   const { dir } = workerData as { dir?: string };
   try {
+    const created = dir !== undefined && !existsSync(join(dir, "PG_VERSION"));
     const db = await openEmbedded(dir);
     // One at a time, in order: PGlite runs one statement at a time anyway, and `close` then follows every
     // statement sent before it.
@@ -70,7 +74,7 @@ if (port) {
     port.on("message", (request: Request) => {
       queue = queue.then(() => serve(db, request));
     });
-    post({ opened: true, wasmBytes: wasmBytes(db) });
+    post({ opened: true, wasmBytes: wasmBytes(db), created });
   } catch (error) {
     post({ openFailed: describe(error) });
     port.close();

@@ -9,8 +9,9 @@
  * - Postgres errors come back as `DatabaseError` with their SQLSTATE, like the pg-based transports.
  * - A thread that dies (crash, WebAssembly abort) fails its in-flight statements with `EmbeddedDatabaseStopped`
  *   (`unavailable`, retry later); the next statement starts a new thread on the same folder.
- * - WebAssembly memory never shrinks: after large work (an ingest, the first start's migrations) has grown it
- *   past `recycleBytes`, the thread is closed once idle and a fresh one opened, giving the memory back.
+ * - WebAssembly memory never shrinks: after large work (an ingest) has grown it past `recycleBytes`, the thread
+ *   is closed once idle and a fresh one opened, giving the memory back. A thread that had to create the database
+ *   (initdb, the first start) is replaced the same way at once.
  *
  * @example
  * const db = createPgliteThreadDb({ ...config, pgliteDir: ".data/pglite" });
@@ -38,6 +39,11 @@ const FROM_SOURCES = import.meta.url.endsWith(".ts");
 const ENTRY = new URL(FROM_SOURCES ? "./pglite-thread-entry.ts" : "./pglite-thread.mjs", import.meta.url);
 const THREAD_SCRIPT = FROM_SOURCES ? new URL("./thread-bootstrap.mjs", import.meta.url) : ENTRY;
 const CLOSE_TIMEOUT_MS = 30_000;
+// The thread's JavaScript heap holds each statement's text form on its way in and out of WebAssembly (a bytea
+// parameter as hex: 2 bytes per byte). V8 sizes its heap by the limit it is given and collects late under a
+// high one; a bound well above what a 25 MB upload needs (~150 MB) keeps the ten concurrent 8 MB uploads of the
+// attack suite from holding garbage by the hundred MB. A statement that needs more ends the thread like a crash.
+const THREAD_HEAP_MB = 256;
 const MiB = 1024 * 1024;
 
 type Pending = { resolve(value: unknown): void; reject(error: unknown): void };
@@ -48,6 +54,8 @@ type Thread = {
   /** Closing (recycled or shut down): sent no more work. */
   stopping: boolean;
   wasmBytes: number;
+  /** This thread created the database folder. */
+  created: boolean;
 };
 type Work = { op: "query"; text: string; params?: unknown[] } | { op: "batch"; statements: Statement[] };
 
@@ -64,7 +72,13 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   const start = (): Promise<Thread> => {
-    const opening = lastExit.then(spawn);
+    const opening = lastExit.then(spawn).then(async (thread) => {
+      if (!thread.created) return thread;
+      // Creating the database (initdb) leaves its memory behind (~300–500 MB of RSS): open it again afresh.
+      lastExit = stop(thread);
+      await lastExit;
+      return spawn();
+    });
     opening.then(
       (thread) => {
         if (current === opening) active = thread;
@@ -78,12 +92,16 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
 
   const spawn = () =>
     new Promise<Thread>((resolve, reject) => {
-      const worker = new Worker(THREAD_SCRIPT, { workerData: { entry: ENTRY.href, dir: config.pgliteDir } });
+      const worker = new Worker(THREAD_SCRIPT, {
+        workerData: { entry: ENTRY.href, dir: config.pgliteDir },
+        resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
+      });
       const thread: Thread = {
         worker,
         pending: new Map(),
         stopping: false,
         wasmBytes: 0,
+        created: false,
         exited: new Promise((done) => worker.once("exit", () => done())),
       };
       options.onThread?.(worker);
@@ -94,6 +112,7 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
       worker.on("message", (reply: Reply) => {
         if ("opened" in reply) {
           thread.wasmBytes = reply.wasmBytes;
+          thread.created = reply.created;
           worker.unref();
           resolve(thread);
           return;

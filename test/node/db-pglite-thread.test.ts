@@ -19,9 +19,12 @@ import { dbConfig } from "../helpers/db-handles.js";
 
 let dataRoot: string;
 const open: Db[] = [];
+/** One database for the tests that need no thread of their own (creating a database costs seconds). */
+let shared: ReturnType<typeof threadDb>;
 
 beforeAll(async () => {
   dataRoot = await mkdtemp(path.join(tmpdir(), "sm-pglite-thread-"));
+  shared = threadDb("shared");
 });
 
 afterAll(async () => {
@@ -43,7 +46,7 @@ const at = new Date("2026-01-02T03:04:05.678Z");
 
 describe("the embedded database in a worker thread", () => {
   it("returns the values the pg-based transports return, and bytea byte for byte", async () => {
-    const { db, workers } = threadDb("values");
+    const { db, workers } = shared;
     expect(workers).toHaveLength(0); // lazily: no thread before the first statement
     await db.query("create extension if not exists vector");
     await db.query(
@@ -86,7 +89,7 @@ describe("the embedded database in a worker thread", () => {
   });
 
   it("raises the SQLSTATEs the pg-based transports raise, as DatabaseError", async () => {
-    const { db } = threadDb("errors");
+    const { db } = shared;
     await db.query("create table u (id int primary key)");
     await db.query("insert into u values (1)");
     const cases: Array<[string, unknown[], string]> = [
@@ -108,7 +111,7 @@ describe("the embedded database in a worker thread", () => {
   });
 
   it("runs a batch as one transaction: results per statement, and nothing left behind when one fails", async () => {
-    const { db } = threadDb("batch");
+    const { db } = shared;
     await db.query("create table b (id int primary key, note text)");
     expect(await db.batch([{ text: "select 1 as one" }, { text: "select $1::text as echo", params: ["x"] }])).toEqual([
       [{ one: 1 }],
@@ -170,7 +173,7 @@ describe("the embedded database in a worker thread", () => {
   });
 
   it("works while the caller's event loop stays free (monitorEventLoopDelay)", async () => {
-    const { db } = threadDb("loop");
+    const { db } = shared;
     await db.query("select 1");
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();

@@ -9,8 +9,9 @@ import pg from "pg";
 import { createTestDatabase } from "../test/helpers/database.js";
 import { sizeTag } from "./lib/args.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
-import { measureShape, realMiniLmVectors, type Shape } from "./lib/intrinsic-dim.js";
+import { measureShape, type Shape } from "./lib/intrinsic-dim.js";
 import { dropWhenIdle } from "./lib/memory-db.js";
+import { realMiniLmVectors } from "./lib/real-embeddings.js";
 import { ms, num, ratio, summarize } from "./lib/stats.js";
 import { DIMENSIONS, literal, vectorSource } from "./lib/vectors-data.js";
 

@@ -5,9 +5,6 @@
  * origin over the lowest 90% of ratios) and Levina–Bickel MLE over k neighbours (averaged per point). Both run on
  * the cosine (chord) distance of a small sample, O(n²·d): meant for ~1,000 vectors.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 
 export type Shape = {
   count: number;
@@ -68,17 +65,4 @@ export function measureShape(vectors: readonly Float32Array[], k = 10): Shape {
     meanPairCosine: pairCos / pairs,
     meanNeighbourCosine: nnCos / n,
   };
-}
-
-/**
- * The real all-MiniLM-L6-v2 vectors shipped by `@sap-ux/fiori-docs-embeddings` (devDependency, Apache-2.0):
- * raw little-endian float32, 384 per record.
- */
-export function realMiniLmVectors(): Float32Array[] {
-  const require = createRequire(import.meta.url);
-  const root = dirname(require.resolve("@sap-ux/fiori-docs-embeddings/package.json"));
-  const bytes = readFileSync(join(root, "data", "embeddings", "embeddings.bin"));
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  const d = 384;
-  return Array.from({ length: all.length / d }, (_, i) => all.slice(i * d, (i + 1) * d));
 }

@@ -198,7 +198,7 @@ async function ingestWhileProbing(child: Child, url: string, text: string) {
     }
     // A stalled server answers late (undici gives up after 300 s): keep asking until the deadline.
     status = (await fetch(`${url}/upload-status?documentId=ten-mb`, {
-      signal: AbortSignal.timeout(Math.max(1, until - performance.now())),
+      signal: AbortSignal.timeout(Math.max(1, Math.ceil(until - performance.now()))),
     }).then(
       (res) => res.json(),
       () => ({}),

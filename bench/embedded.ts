@@ -92,7 +92,7 @@ export const embedded: Bench = {
         `Each ingest is watched for at most ${INGEST_CAP_MS / 1000} s; a run cut there says so, and the /health request still waiting at the cut counts with the time it had waited (so its max is a lower bound).`,
         "/health is requested back to back (one at a time, 10 ms apart) from the upload until `/upload-status` says completed (polled every 500 ms); latency is request → response body at the client.",
         `Idle RSS = VmRSS ${SETTLE_MS / 1000} s after the server printed \`listening\` (fresh folder: creating the database and running the migrations are part of the start) or after the document completed; then the server is stopped and started again on the same folder. Peak = VmHWM.`,
-        "The worker thread that created the database (initdb) is replaced by a fresh one at once; a thread whose WebAssembly memory (which never shrinks) grew past 192 MiB is replaced once idle (it did not here: the RSS after the ingest is outside the WebAssembly heap).",
+        "The worker thread that created the database (initdb) is replaced by a fresh one at once; a thread whose WebAssembly memory (which never shrinks) grew past 192 MiB is replaced once idle (in a 5 MB probe with LOG_LEVEL=info it never did: the heap stayed at 128 MiB, so the RSS left after an ingest is held outside WebAssembly).",
       ],
     };
   },

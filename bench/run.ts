@@ -11,6 +11,7 @@ import pg from "pg";
 import { setLogLevel } from "../lib/log/logger.js";
 import { ADMIN_URL } from "../test/helpers/database.js";
 import { coldstart } from "./coldstart.js";
+import { embedded } from "./embedded.js";
 import { fanout } from "./fanout.js";
 import { hybridScale } from "./hybrid-scale.js";
 import { ingest } from "./ingest.js";
@@ -43,6 +44,7 @@ const BENCHES: Bench[] = [
   hybridScale,
   workers,
   workersMemory,
+  embedded,
 ];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 

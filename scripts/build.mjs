@@ -19,6 +19,8 @@ export const ENTRIES = {
   vercel: "functions/vercel.ts",
   // The extraction worker thread's entry (lib/ingest/node-threads.ts starts it from beside the bundle).
   "thread-entry": "lib/ingest/thread-entry.ts",
+  // The embedded database's worker thread (lib/db/pglite-thread.ts starts it from beside the bundle).
+  "pglite-thread": "lib/db/pglite-thread-entry.ts",
 };
 /** What the bundle is made from: any of these newer than the bundle makes it stale. */
 const SOURCES = ["functions", "lib", "package.json", "package-lock.json", "scripts/build.mjs"];

@@ -49,6 +49,8 @@ export const EnvSchema = z.object({
     .regex(/^(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d{1,5}$/, "a loopback host:port")
     .optional(),
   PGLITE_DIR: z.string().min(1).default(".data/pglite"),
+  /** The embedded database runs in a worker thread; `false` runs it on the HTTP thread (benchmarks only: it blocks). */
+  PGLITE_THREAD: flag(true),
   /** Run migrations on first use of the database (off when a deploy step runs them). */
   AUTO_MIGRATE: flag(true),
   /** Keep uploaded files after ingestion so `GET /download` can return them (Kernel Memory keeps them too). */

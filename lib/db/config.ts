@@ -17,6 +17,8 @@ export type DbConfig = {
   retry: RetryPolicy;
   /** Folder for the embedded database; memory when absent. */
   pgliteDir?: string;
+  /** pglite: false runs the embedded database on the caller's thread (only to measure against; it blocks). */
+  pgliteThread?: boolean;
   /** Pool: longest wait for a free connection before `PoolBusy` (unbounded when absent). */
   queueWaitMs?: number;
 };
@@ -31,6 +33,7 @@ export function dbConfigKey(config: DbConfig): string {
     config.applicationName,
     config.retry,
     config.pgliteDir ?? "",
+    config.pgliteThread ?? true,
     config.queueWaitMs ?? 0,
   ]);
 }

@@ -45,3 +45,14 @@ export class PoolBusy extends AppError {
     super("unavailable", "every database connection of this instance is busy; retry later");
   }
 }
+
+/**
+ * The embedded database's worker thread stopped (crashed, or its WebAssembly runtime failed) while a statement
+ * was in flight. The next statement starts a new thread on the same folder; this one may be retried.
+ */
+export class EmbeddedDatabaseStopped extends DatabaseUnavailable {
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(undefined, 1, options);
+    this.message = `the embedded database thread stopped (${reason}); it restarts on the next statement; retry later`;
+  }
+}

@@ -6,7 +6,13 @@
  */
 export type { DbConfig } from "./config.js";
 export { hyperdriveConnectionString, isWorkersRuntime } from "./config.js";
-export { DatabaseConfigError, DatabaseError, DatabaseUnavailable, PoolBusy } from "./errors.js";
+export {
+  DatabaseConfigError,
+  DatabaseError,
+  DatabaseUnavailable,
+  EmbeddedDatabaseStopped,
+  PoolBusy,
+} from "./errors.js";
 export { background } from "./gate.js";
 export { closeAllHandles, getDb, handlesCreated } from "./handle.js";
 export { useLocalNeonProxy } from "./local-proxy.js";

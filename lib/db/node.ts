@@ -8,6 +8,7 @@ import ws from "ws";
 import { registerTransport } from "./handle.js";
 import { createHttpDb } from "./http.js";
 import { createPgliteDb } from "./pglite.js";
+import { createPgliteThreadDb } from "./pglite-thread.js";
 import { createPoolDb } from "./pool.js";
 
 /**
@@ -26,4 +27,6 @@ class DriverWebSocket extends ws {
 neonConfig.webSocketConstructor ??= DriverWebSocket as unknown as typeof WebSocket;
 registerTransport("pool", createPoolDb);
 registerTransport("http", createHttpDb);
-registerTransport("pglite", createPgliteDb);
+registerTransport("pglite", (config) =>
+  config.pgliteThread === false ? createPgliteDb(config) : createPgliteThreadDb(config),
+);

@@ -66,6 +66,7 @@ export function dbConfigFrom(config: Config, bindings: Record<string, unknown> =
     applicationName: config.DB_APPLICATION_NAME,
     retry: { budgetMs: config.DB_RETRY_BUDGET_MS, baseDelayMs: 50, maxDelayMs: 800 },
     pgliteDir: config.PGLITE_DIR,
+    pgliteThread: config.PGLITE_THREAD,
     queueWaitMs: config.DB_QUEUE_WAIT_MS,
   };
 }

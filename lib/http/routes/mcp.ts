@@ -12,11 +12,12 @@
  * sessions, and nothing here needs one (no server-initiated messages). For the
  * same reason `GET` (a standalone event stream that would pin an instance) and
  * `DELETE` (ending a session) answer 405.
+ *
+ * The SDK and the tools load on the first MCP request, not with the server: they are a large part of the module
+ * graph, and a cold start that serves /search never needs them (BENCHMARKS.md, coldstart).
  */
-import { StreamableHTTPTransport } from "@hono/mcp";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { createMcpServer } from "../../mcp/server.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
 import { memoryContext } from "../route-helpers/context.js";
@@ -43,6 +44,10 @@ export function mcpRoutes(): Hono<HonoEnv> {
       })(c, next);
     },
     async (c) => {
+      const [{ StreamableHTTPTransport }, { createMcpServer }] = await Promise.all([
+        import("@hono/mcp"),
+        import("../../mcp/server.js"),
+      ]);
       const server = createMcpServer({
         ctx: await memoryContext(c),
         principal: c.get("principal"),

@@ -13,14 +13,15 @@
  * same reason `GET` (a standalone event stream that would pin an instance) and
  * `DELETE` (ending a session) answer 405.
  *
- * The SDK and the tools load on the first MCP request, not with the server: they are a large part of the module
- * graph, and a cold start that serves /search never needs them (BENCHMARKS.md, coldstart).
+ * On Node the SDK and the tools load on the first MCP request, not with the server (`#mcp-answer`): they were a
+ * sixth of the module graph a cold start loads, and serving /search never needs them (BENCHMARKS.md, coldstart).
  */
+
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { answerMcp } from "#mcp-answer";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
-import { memoryContext } from "../route-helpers/context.js";
 
 export function mcpRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
@@ -43,25 +44,7 @@ export function mcpRoutes(): Hono<HonoEnv> {
           ),
       })(c, next);
     },
-    async (c) => {
-      const [{ StreamableHTTPTransport }, { createMcpServer }] = await Promise.all([
-        import("@hono/mcp"),
-        import("../../mcp/server.js"),
-      ]);
-      const server = createMcpServer({
-        ctx: await memoryContext(c),
-        principal: c.get("principal"),
-        requestId: c.get("requestId"),
-      });
-      const transport = new StreamableHTTPTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await server.connect(transport);
-      try {
-        return (await transport.handleRequest(c)) ?? c.body(null, 202);
-      } finally {
-        // The answer is complete (JSON mode); nothing of this server may outlive the request.
-        await server.close();
-      }
-    },
+    answerMcp,
   );
   const notAllowed = (c: import("hono").Context<HonoEnv>) =>
     problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });

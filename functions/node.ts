@@ -9,13 +9,17 @@ import { startScheduler } from "../lib/node-host/scheduler.js";
 import { startNodeServer } from "../lib/node-host/server.js";
 import { servicesFor } from "../lib/runtime/services.js";
 
+const services = servicesFor(process.env);
+// The first connection and the startup checks run while the server starts listening; a request that comes
+// before they finish waits for the same promise (services.ready() runs once per instance).
+const ready = services.ready();
+ready.catch(() => {}); // awaited (and reported) below
 const server = await startNodeServer({
   port: Number(process.env.PORT ?? 8787),
   hostname: process.env.HOST ?? "127.0.0.1",
 });
-const services = servicesFor(process.env);
 try {
-  await services.ready();
+  await ready;
 } catch (err) {
   console.error(`serverless-memory: the database is not ready: ${(err as Error).message}`);
   if (services.db.transport === "pool" && !services.config.NEON_LOCAL_PROXY) {

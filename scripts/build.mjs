@@ -6,8 +6,13 @@
  *
  * Everything is bundled except the embedded database (PGlite loads its WebAssembly and data files relative to its
  * own modules, and the service imports it lazily, only without DATABASE_URL).
+ *
+ * Split into chunks: what the code imports lazily (the PDF and DOCX extractors, the token counter) lands in chunks
+ * beside the entries and is read only when first used. In one file it was 6 of the server's 8 MB, parsed on every
+ * cold start (BENCHMARKS.md, coldstart). The chunks stay in `dist/` itself, so paths the code resolves from
+ * `import.meta.url` (the thread entry, the static assets) are the same from every chunk.
  */
-import { readdir, stat } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,6 +41,8 @@ export function bundleOptions(entryPoints, outdir) {
     bundle: true,
     platform: "node",
     format: "esm",
+    splitting: true,
+    chunkNames: "chunk-[hash]",
     target: "node20",
     external: EXTERNAL,
     // CommonJS dependencies call require() for Node built-ins; an ES module has no require of its own.
@@ -50,7 +57,12 @@ export function bundleOptions(entryPoints, outdir) {
 
 export async function buildBundles() {
   const { build } = await import("esbuild");
-  await build(bundleOptions(ENTRIES, DIST));
+  const { metafile } = await build({ ...bundleOptions(ENTRIES, DIST), metafile: true });
+  // Chunk names carry a content hash: drop the ones an earlier build left that this one no longer writes.
+  const written = new Set(Object.keys(metafile.outputs).map((p) => p.split("/").pop()));
+  for (const name of await readdir(DIST)) {
+    if (name.startsWith("chunk-") && !written.has(name)) await rm(join(DIST, name), { force: true });
+  }
 }
 
 async function newest(path) {

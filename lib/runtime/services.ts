@@ -25,8 +25,9 @@ import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
 import { type IngestQueue, isIngestQueue } from "../queue/message.js";
-import { ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
+import { checkEmbeddingSpace, ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
 import { textConfigExists } from "../store/text-config.js";
+import { probeStartup } from "./startup-probe.js";
 
 export type Services = {
   config: Config;
@@ -96,6 +97,13 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
     reranker: createRerankerFromEnv(rawEnv),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
+        // The usual case, a database already set up: one round trip, no DDL.
+        const state = await probeStartup(db, config.SEARCH_TEXT_CONFIG);
+        if (state && (state.migrated || !config.AUTO_MIGRATE) && state.textConfig && state.space && state.indexed) {
+          services.embedder = followStoredOfflineSpace(rawEnv, embedder, state.space);
+          checkEmbeddingSpace(state.space, services.embedder);
+          return;
+        }
         if (config.AUTO_MIGRATE) await migrate(db);
         if (!(await textConfigExists(db, config.SEARCH_TEXT_CONFIG))) {
           throw new ConfigError(`SEARCH_TEXT_CONFIG: no text-search configuration '${config.SEARCH_TEXT_CONFIG}'`);

@@ -47,6 +47,16 @@ export function dims(d: number): number {
   return d;
 }
 
+/** Throws EmbeddingSpaceMismatch when the database records a vector space other than `space`. */
+export function checkEmbeddingSpace(stored: EmbeddingSpace | undefined, space: EmbeddingSpace): void {
+  const d = dims(space.dimensions);
+  if (stored && (stored.id !== space.id || stored.dimensions !== d)) {
+    throw new EmbeddingSpaceMismatch(
+      `this database holds ${stored.dimensions}-dimension vectors from embedder '${stored.id}', but the service is configured with '${space.id}' (${d} dimensions); use the same embedder, or move this database to the new one with \`npm run reembed\``,
+    );
+  }
+}
+
 /**
  * Records which embedder's vectors this database holds, refuses a different
  * one (mixing vector spaces silently ruins search), and makes sure the HNSW
@@ -55,13 +65,7 @@ export function dims(d: number): number {
 export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensions: number }): Promise<void> {
   const d = dims(space.dimensions);
   const read = () => storedEmbeddingSpace(db);
-  const check = (stored: { id: string; dimensions: number } | undefined) => {
-    if (stored && (stored.id !== space.id || stored.dimensions !== d)) {
-      throw new EmbeddingSpaceMismatch(
-        `this database holds ${stored.dimensions}-dimension vectors from embedder '${stored.id}', but the service is configured with '${space.id}' (${d} dimensions); use the same embedder, or move this database to the new one with \`npm run reembed\``,
-      );
-    }
-  };
+  const check = (stored: EmbeddingSpace | undefined) => checkEmbeddingSpace(stored, space);
   const stored = await read();
   check(stored);
   // Already set up (by a deploy step or an earlier instance): no DDL, so a runtime role that may

@@ -12,14 +12,16 @@
  * sessions, and nothing here needs one (no server-initiated messages). For the
  * same reason `GET` (a standalone event stream that would pin an instance) and
  * `DELETE` (ending a session) answer 405.
+ *
+ * On Node the SDK and the tools load on the first MCP request, not with the server (`#mcp-answer`): they were a
+ * sixth of the module graph a cold start loads, and serving /search never needs them (BENCHMARKS.md, coldstart).
  */
-import { StreamableHTTPTransport } from "@hono/mcp";
+
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { createMcpServer } from "../../mcp/server.js";
+import { answerMcp } from "#mcp-answer";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
-import { memoryContext } from "../route-helpers/context.js";
 
 export function mcpRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
@@ -42,21 +44,7 @@ export function mcpRoutes(): Hono<HonoEnv> {
           ),
       })(c, next);
     },
-    async (c) => {
-      const server = createMcpServer({
-        ctx: await memoryContext(c),
-        principal: c.get("principal"),
-        requestId: c.get("requestId"),
-      });
-      const transport = new StreamableHTTPTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-      await server.connect(transport);
-      try {
-        return (await transport.handleRequest(c)) ?? c.body(null, 202);
-      } finally {
-        // The answer is complete (JSON mode); nothing of this server may outlive the request.
-        await server.close();
-      }
-    },
+    answerMcp,
   );
   const notAllowed = (c: import("hono").Context<HonoEnv>) =>
     problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 // @ts-expect-error plain JavaScript build script without type declarations
-import { bundleOptions } from "../scripts/build.mjs";
+import { bundleOptions, ENTRIES } from "../scripts/build.mjs";
 import { sizeTag } from "./lib/args.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
@@ -26,7 +26,8 @@ export const coldstart: Bench = {
     // Inside the repository (dist/ is git-ignored) so the bundle resolves its external PGlite from node_modules.
     await mkdir(join(REPO_ROOT, "dist"), { recursive: true });
     const outdir = await mkdtemp(join(REPO_ROOT, "dist", "bench-"));
-    await build(bundleOptions({ node: "functions/node.ts", "thread-entry": "lib/ingest/thread-entry.ts" }, outdir));
+    // Every entry `npm run build` writes (the server starts its worker threads from beside itself).
+    await build(bundleOptions(ENTRIES, outdir));
     // The floor on its own, in one file: built with the server, it would share (and load) the server's chunks.
     await build({ ...bundleOptions({ floor: "bench/lib/bundle-floor.ts" }, outdir), splitting: false });
     const colds: number[] = [];

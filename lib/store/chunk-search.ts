@@ -81,8 +81,14 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
                    on f.index_name = c.index_name and f.document_id = c.document_id and f.file_id = c.file_id`;
   const sql =
     q.mode === "vector" || !q.text
-      ? `select * from (
-           select ${columns} from memory_chunks c ${files} where ${vectorWhere()} order by ${ranking} limit $3
+      ? // The nearest neighbours first, on the chunks alone, then the file columns for those `limit` rows: with the
+        // join inside, the planner hash-joined every chunk the (iterative) index scan yielded and sorted them all.
+        `select * from (
+           select ${columns} from (
+             select c.index_name, c.document_id, c.file_id, c.partition_number, c.section_number, c.text, c.tags,
+                    c.last_update, c.embedding
+             from memory_chunks c where ${vectorWhere()} order by ${ranking} limit $3
+           ) c ${files}
          ) s where relevance >= $4 order by relevance desc`
       : hybridSql(
           {

@@ -49,9 +49,13 @@ async function seed(c: pg.Client, rows: number): Promise<void> {
     "insert into memory_documents (index_name, document_id, steps, remaining_steps) values ('rt', 'd', '{}', '{}')",
   );
   await c.query(
+    `insert into memory_files (index_name, document_id, file_id, name, content_type, size, sha256)
+     select 'rt', 'd', 'f' || i, 'f' || i || '.txt', 'text/plain', 1, 'h' from generate_series(0, 19) i`,
+  );
+  await c.query(
     `insert into memory_chunks (id, index_name, document_id, file_id, partition_number, section_number, text,
                                 content_hash, embedding, tags, tag_list)
-     select 'c' || i, 'rt', 'd', 'f', i, 0, 'chunk ' || i, 'h' || i, e::vector, '{}'::jsonb, array['shard:' || (i % 10)]
+     select 'c' || i, 'rt', 'd', 'f' || (i % 20), i, 0, 'chunk ' || i, 'h' || i, e::vector, '{}'::jsonb, array['shard:' || (i % 10)]
        from unnest($1::int[], $2::text[]) as u(i, e)`,
     [Array.from({ length: rows }, (_, i) => i), Array.from({ length: rows }, (_, i) => JSON.stringify(vector(i)))],
   );
@@ -65,7 +69,7 @@ beforeAll(async () => {
   await migrate(db);
   await ensureEmbeddingSpace(db, { id: "test-8", dimensions: D });
   await seed(client, ROWS);
-  await client.query("analyze memory_chunks");
+  await client.query("analyze memory_chunks, memory_files");
   // Make the planner take the HNSW index even at this size, as it does at scale.
   await client.query("set enable_seqscan = off");
   await client.query("set enable_bitmapscan = off");
@@ -107,6 +111,28 @@ describe("searchChunks", () => {
       [JSON.stringify(vector(ROWS + 7))],
     );
     expect(rows.length).toBeLessThan(30);
+  });
+
+  it("vector only: reads its limit from the index and joins the file columns for those rows alone", async () => {
+    const { db, calls } = countingDb(client);
+    const hits = await searchChunks(db, { ...query(10, 100), filters: [] });
+    expect(hits).toHaveLength(10);
+    // The planner's own choices (the suite's enable_* overrides off): with the file join inside the k-NN, it
+    // hash-joined every chunk the iterative scan yielded (all 2,000 here, up to hnsw.max_scan_tuples at scale)
+    // and sorted them.
+    await client.query("begin");
+    try {
+      for (const s of ["enable_seqscan", "enable_bitmapscan", "enable_sort"]) await client.query(`set local ${s} = on`);
+      const { rows } = await client.query(
+        `explain (analyze, format json) ${calls[0]!.text}`,
+        calls[0]!.params as unknown[],
+      );
+      const scans = planNodes(rows[0]["QUERY PLAN"][0].Plan).filter((n) => n["Relation Name"] === "memory_chunks");
+      expect(scans.map((n) => n["Index Name"])).toEqual([`memory_chunks_hnsw_${D}`]);
+      expect(scans[0]!["Actual Rows"]).toBeLessThanOrEqual(10);
+    } finally {
+      await client.query("rollback");
+    }
   });
 
   it("leaves no setting behind on the connection (safe behind a transaction-mode pooler)", async () => {
@@ -220,3 +246,9 @@ describe("migration 0007 on a database made before it", () => {
     }
   });
 });
+
+type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
+
+function planNodes(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
+}

@@ -59,8 +59,10 @@ describe("a URL import retrying an unreachable host", () => {
     const res = await api.postJson("/upload", { index: "why", documentId: "dead-link", url: "http://127.0.0.1:9/" });
     expect(res.status).toBe(202);
     let status = await statusOf("why", "dead-link");
-    // It runs first (state running, under a lease), then waits out its backoff.
-    for (let i = 0; i < 200 && status.processing?.state !== "queued"; i++) {
+    // Queued (attempt 0) until claimed, then it runs (state running, under a lease), then waits out its backoff:
+    // queued again, with one attempt spent.
+    const waitingOutBackoff = () => status.processing?.state === "queued" && Number(status.processing?.attempts) > 0;
+    for (let i = 0; i < 200 && !waitingOutBackoff(); i++) {
       await new Promise((r) => setTimeout(r, 100));
       status = await statusOf("why", "dead-link");
     }

@@ -4,6 +4,9 @@
  * host sends, answering with rows or a plain description of the error (message, SQLSTATE, detail). A failure of
  * the WebAssembly runtime itself (an abort, a trap, memory exhausted) leaves PGlite unusable: the thread answers
  * and then exits, and the host starts a new one on the same folder (Postgres recovers from its WAL).
+ *
+ * Run as a child process's main script with SM_PGLITE_CREATE=<folder>, it creates that database (initdb) and
+ * exits: creating it leaves hundreds of MB behind in the process that did it (see `pglite-thread.ts`).
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -79,4 +82,7 @@ if (port) {
     post({ openFailed: describe(error) });
     port.close();
   }
+} else if (process.env.SM_PGLITE_CREATE) {
+  const db = await openEmbedded(process.env.SM_PGLITE_CREATE);
+  await db.close();
 }

@@ -10,13 +10,22 @@
  * - A thread that dies (crash, WebAssembly abort) fails its in-flight statements with `EmbeddedDatabaseStopped`
  *   (`unavailable`, retry later); the next statement starts a new thread on the same folder.
  * - WebAssembly memory never shrinks: after large work (an ingest) has grown it past `recycleBytes`, the thread
- *   is closed once idle and a fresh one opened, giving the memory back. A thread that had to create the database
- *   (initdb, the first start) is replaced the same way at once.
+ *   is closed once idle and a fresh one opened, giving the memory back. The thread that ran the migrations on a
+ *   new database is replaced the same way once they are done (`settled()`, called by the startup checks): the
+ *   memory they touched stays resident although the WebAssembly memory's size stays at its initial 128 MiB.
+ * - A new folder is created (initdb) by a short-lived child process before the first thread opens it. In a
+ *   thread, creating it left ~100 MiB behind in the process even after that thread was gone (glibc keeps what
+ *   the thread's allocator arena freed: the idle service held 326 MiB on a fresh folder vs 206 MiB reopened;
+ *   BENCHMARKS.md, coldstart). Should the child fail to run, the thread creates it and is then replaced at once.
  *
  * @example
  * const db = createPgliteThreadDb({ ...config, pgliteDir: ".data/pglite" });
  * await db.query("select 1 as one");
  */
+import { spawn as spawnProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { log } from "../log/logger.js";
 import type { DbConfig } from "./config.js";
@@ -31,6 +40,8 @@ export type PgliteThreadOptions = {
   recycleIdleMs?: number;
   /** Called with every thread started (tests crash it). */
   onThread?: (worker: Worker) => void;
+  /** Called after a child process tried to create a missing database folder, with whether it did. */
+  onCreate?: (created: boolean) => void;
 };
 
 const FROM_SOURCES = import.meta.url.endsWith(".ts");
@@ -56,6 +67,8 @@ type Thread = {
   wasmBytes: number;
   /** This thread created the database folder. */
   created: boolean;
+  /** Replace this thread as soon as it is idle, whatever its memory's size (it ran one-off setup work). */
+  retire: boolean;
 };
 type Work = { op: "query"; text: string; params?: unknown[] } | { op: "batch"; statements: Statement[] };
 
@@ -72,13 +85,16 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   const start = (): Promise<Thread> => {
-    const opening = lastExit.then(spawn).then(async (thread) => {
-      if (!thread.created) return thread;
-      // Creating the database (initdb) leaves its memory behind (~300–500 MB of RSS): open it again afresh.
-      lastExit = stop(thread);
-      await lastExit;
-      return spawn();
-    });
+    const opening = lastExit
+      .then(createApart)
+      .then(spawn)
+      .then(async (thread) => {
+        if (!thread.created) return thread;
+        // The fallback: creating the database (initdb) leaves its memory behind (~300–500 MB of RSS): open it again afresh.
+        lastExit = stop(thread);
+        await lastExit;
+        return spawn();
+      });
     opening.then(
       (thread) => {
         if (current === opening) active = thread;
@@ -88,6 +104,31 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
       },
     );
     return opening;
+  };
+
+  /** Creates a missing database folder in a child process, which takes initdb's memory with it when it exits. */
+  const createApart = async (): Promise<void> => {
+    const dir = config.pgliteDir;
+    if (dir === undefined || existsSync(join(dir, "PG_VERSION"))) return;
+    const stderr: Buffer[] = [];
+    const outcome = await new Promise<string | undefined>((resolve) => {
+      const child = spawnProcess(process.execPath, [fileURLToPath(THREAD_SCRIPT)], {
+        env: { ...process.env, SM_PGLITE_CREATE: dir, SM_PGLITE_ENTRY: ENTRY.href },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      child.stderr.on("data", (chunk: Buffer) => {
+        if (stderr.length < 64) stderr.push(chunk);
+      });
+      child.once("error", (err) => resolve(err.message));
+      child.once("exit", (code, signal) => resolve(code === 0 ? undefined : `exit ${code ?? signal}`));
+    });
+    options.onCreate?.(outcome === undefined);
+    if (outcome === undefined) return;
+    // The thread then creates it itself (and reports a real failure as its open error).
+    log.warn("db.pglite.create_apart_failed", {
+      reason: outcome,
+      stderr: Buffer.concat(stderr).toString("utf8").slice(-2_000),
+    });
   };
 
   const spawn = () =>
@@ -102,6 +143,7 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
         stopping: false,
         wasmBytes: 0,
         created: false,
+        retire: false,
         exited: new Promise((done) => worker.once("exit", () => done())),
       };
       options.onThread?.(worker);
@@ -150,14 +192,17 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
     if (thread.stopping) return;
     thread.worker.unref();
     clearTimeout(idleTimer);
-    if (closed || thread.wasmBytes <= recycleBytes) return;
-    idleTimer = setTimeout(() => {
-      if (thread.pending.size > 0 || thread.stopping || closed) return;
-      log.info("db.pglite.recycle", { wasmMb: Math.round(thread.wasmBytes / MiB) });
-      active = undefined;
-      lastExit = stop(thread);
-      current = start();
-    }, recycleIdleMs);
+    if (closed || (thread.wasmBytes <= recycleBytes && !thread.retire)) return;
+    idleTimer = setTimeout(
+      () => {
+        if (thread.pending.size > 0 || thread.stopping || closed) return;
+        log.info("db.pglite.recycle", { wasmMb: Math.round(thread.wasmBytes / MiB), retired: thread.retire });
+        active = undefined;
+        lastExit = stop(thread);
+        current = start();
+      },
+      thread.retire ? 0 : recycleIdleMs,
+    );
     idleTimer.unref?.();
   };
 
@@ -213,6 +258,11 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
     batch: async (statements) =>
       statements.length === 0 ? [] : ((await send({ op: "batch", statements: [...statements] })) as Row[][]),
     stats: () => ({ transport: "pglite" }),
+    settled: () => {
+      if (!active || active.stopping) return;
+      active.retire = true;
+      if (active.pending.size === 0) idle(active);
+    },
     close: async () => {
       closed = true;
       clearTimeout(idleTimer);

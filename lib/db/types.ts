@@ -38,4 +38,9 @@ export interface Db {
   batch(statements: readonly Statement[]): Promise<Row[][]>;
   stats(): DbStats;
   close(): Promise<void>;
+  /**
+   * One-off setup (migrations on a new database) has finished. A transport whose memory only grows (the embedded
+   * database's WebAssembly memory) starts afresh once idle, so the service does not carry that work's memory.
+   */
+  settled?(): void;
 }

@@ -110,6 +110,7 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
         }
         services.embedder = followStoredOfflineSpace(rawEnv, embedder, await storedEmbeddingSpace(db));
         await ensureEmbeddingSpace(db, services.embedder);
+        db.settled?.();
       }),
   };
   byEnvKey.set(key, services);

@@ -140,5 +140,12 @@ export function parseConfig(raw: Record<string, unknown>): Config {
     const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new ConfigError(`invalid configuration: ${issues}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  // The embedded default stores every upload through one WebAssembly database whose memory never shrinks, one
+  // statement at a time: holding two maximum-size bodies at once buys nothing there and took the ten-upload attack
+  // to 981 MB (one at a time: 759 MB; test/node/suite-attacks.test.ts). Unless set, one maximum upload at a time.
+  const embedded = !config.DATABASE_URL && (config.DB_TRANSPORT ?? "pglite") === "pglite";
+  if (embedded && env.UPLOAD_BUFFER_BYTES === undefined)
+    return { ...config, UPLOAD_BUFFER_BYTES: config.MAX_UPLOAD_BYTES };
+  return config;
 }

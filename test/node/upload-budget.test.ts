@@ -5,6 +5,7 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../../lib/config/env.js";
 import { readBody } from "../../lib/http/body.js";
 import { reservedUploadBytes } from "../../lib/http/upload-budget.js";
 import type { NodeServer } from "../../lib/node-host/server.js";
@@ -148,5 +149,19 @@ describe("readBody holds a body once", () => {
     const pulled = { count: 0 };
     expect(await readBody(requestWith(streamOf(chunks(), pulled), 1000), 999)).toBeUndefined();
     expect(pulled.count).toBeLessThanOrEqual(1); // a stream may pull once ahead of any reader; nothing is read
+  });
+});
+
+describe("the default budget follows the database", () => {
+  it("is 64 MiB with a database server, one maximum upload on the embedded default, and what is set when set", () => {
+    const server = parseConfig({ DATABASE_URL: "postgres://u@127.0.0.1/db" });
+    expect(server.UPLOAD_BUFFER_BYTES).toBe(64 * 1024 * 1024);
+    const embedded = parseConfig({ MAX_UPLOAD_BYTES: "1048576" });
+    expect(embedded.UPLOAD_BUFFER_BYTES).toBe(1048576);
+    expect(parseConfig({}).UPLOAD_BUFFER_BYTES).toBe(parseConfig({}).MAX_UPLOAD_BYTES);
+    expect(parseConfig({ UPLOAD_BUFFER_BYTES: "5000000" }).UPLOAD_BUFFER_BYTES).toBe(5000000);
+    expect(parseConfig({ DB_TRANSPORT: "http", DATABASE_URL: "postgres://u@h/db" }).UPLOAD_BUFFER_BYTES).toBe(
+      64 * 1024 * 1024,
+    );
   });
 });

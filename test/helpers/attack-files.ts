@@ -63,21 +63,7 @@ export function pdfPageBomb(pages: number): Uint8Array {
 export function pdfExpandingStream(expandedBytes: number): Uint8Array {
   const op = "(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa) Tj\n";
   const body = `BT /F1 12 Tf 72 720 Td\n${op.repeat(Math.ceil(expandedBytes / op.length))}ET`;
-  const packed = deflateSync(Buffer.from(body), { level: 9 });
-  const objects: Array<string | Uint8Array> = [];
-  objects[1] = "<< /Type /Catalog /Pages 2 0 R >>";
-  objects[2] = "<< /Type /Pages /Kids [4 0 R] /Count 1 >>";
-  objects[3] = FONT;
-  objects[4] =
-    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>";
-  const head = encoder.encode(`<< /Length ${packed.length} /Filter /FlateDecode >>\nstream\n`);
-  const tail = encoder.encode("\nendstream");
-  const stream = new Uint8Array(head.length + packed.length + tail.length);
-  stream.set(head, 0);
-  stream.set(packed, head.length);
-  stream.set(tail, head.length + packed.length);
-  objects[5] = stream;
-  return pdfOf(objects);
+  return pdfWithContentStream("/FlateDecode", deflateSync(Buffer.from(body), { level: 9 }));
 }
 
 /**

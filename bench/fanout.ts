@@ -34,6 +34,8 @@ const perThousand = (p: Phase, requests: number) => (attempts(p) / requests) * 1
 export const fanout: Bench = {
   name: "fanout",
   summary: "one pool per process vs a pool per request, same /search load",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: ["functions/node.ts", "bench/baseline/serve.ts"],
   async run(env: BenchEnv) {
     const { args } = env;
     const database = await corpusDatabase("smbfan", generateCorpus({ bytes: 200_000, documents: 10 }));

@@ -15,6 +15,8 @@ import { ms, num, ratio, summarize } from "./lib/stats.js";
 export const instances: Bench = {
   name: "instances",
   summary: "W processes × pool max M against one database: peak backends ≤ W×M",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: ["functions/node.ts"],
   async run(env: BenchEnv) {
     const { args } = env;
     const w = args.instances;

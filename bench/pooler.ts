@@ -40,6 +40,8 @@ type Arm = {
 export const pooler: Bench = {
   name: "pooler",
   summary: `${INSTANCES} processes × DB_POOL_MAX ${POOL_MAX} vs a role capped at ${ROLE_LIMIT}: straight to Postgres vs through PgBouncer`,
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: ["functions/node.ts", "scripts/setup-scale-out.sh"],
   async run(env: BenchEnv) {
     await requireScaleOutStack();
     const database = await corpusDatabase("smbpool", generateCorpus({ bytes: 200_000, documents: 10 }));

@@ -24,6 +24,8 @@ type Reads = { replica: number; primary: number; lagged: number; failedOver: num
 export const replica: Bench = {
   name: "replica",
   summary: "search on the primary alone vs on a hot standby (DATABASE_READ_URL), idle and during ingestion",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: ["functions/node.ts", "scripts/setup-scale-out.sh"],
   async run(env: BenchEnv) {
     await requireScaleOutStack();
     const database = await corpusDatabase("smbrepl", generateCorpus({ bytes: 400_000, documents: 20 }));

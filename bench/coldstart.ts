@@ -10,7 +10,7 @@ import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
 import { runLoad, send } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
-import { type Child, freePort, REPO_ROOT, serviceEnv, spawnNode, spawnTsx } from "./lib/processes.js";
+import { admitAll, type Child, freePort, REPO_ROOT, serviceEnv, spawnNode, spawnTsx } from "./lib/processes.js";
 import { median, ms, num, ratio, summarize } from "./lib/stats.js";
 import { withWorkerBundle } from "./lib/worker-bundle.js";
 
@@ -39,7 +39,10 @@ export const coldstart: Bench = {
     const bare: number[] = [];
     let idlePg = Number.NaN;
     const serviceAt = (port: number) =>
-      serviceEnv({ databaseUrl: database.url, proxy: env.proxy, poolMax: 5, applicationName: "smb-cold" }, port);
+      serviceEnv(
+        { databaseUrl: database.url, proxy: env.proxy, poolMax: 5, applicationName: "smb-cold", maxInFlight: admitAll(1) },
+        port,
+      );
     const exitTime = async (args: string[]) => {
       const t = performance.now();
       const child = spawnNode(args, {});

@@ -12,7 +12,7 @@ import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
 import { describeFailures, runLoad } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
-import { startService } from "./lib/processes.js";
+import { admitAll, startService } from "./lib/processes.js";
 import { ms, num, summarize } from "./lib/stats.js";
 
 const SEARCHES = 1000;
@@ -46,6 +46,7 @@ export const replica: Bench = {
           proxy: env.proxy,
           poolMax: 5,
           applicationName: `smb-replica-${a}`,
+          maxInFlight: admitAll(CONCURRENCY),
           extra: arm.read ? { DATABASE_READ_URL: standbyUrl(database.name) } : {},
         });
         try {
@@ -99,7 +100,7 @@ export const replica: Bench = {
       return {
         id: "replica",
         title: `replica — ${num(SEARCHES)} × POST /search at concurrency ${CONCURRENCY}, one process (DB_POOL_MAX 5)`,
-        headline: `search p50 primary only ${p[3]}, on the standby ${r[3]} (${w[3]} while ingesting); reads served by the standby: ${share(idle)} idle, ${share(busy)} while ingesting (${num(busy.lagged)} lagged)`,
+        headline: `search p50 primary only ${p[3]}, on the standby ${r[3]} (${w[3]} while ingesting); errors ${p[2]} / ${r[2]} / ${w[2]}; reads served by the standby: ${share(idle)} idle, ${share(busy)} while ingesting (${num(busy.lagged)} lagged)`,
         tables: [
           {
             headers: [

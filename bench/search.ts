@@ -24,7 +24,7 @@ import { runLoad } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
 import { createPgDb } from "./lib/pg-db.js";
 import { describeScans, explainingDb } from "./lib/plans.js";
-import { startService } from "./lib/processes.js";
+import { admitAll, startService } from "./lib/processes.js";
 import { ms, num, ratio, type Summary, summarize } from "./lib/stats.js";
 
 const K = 10;
@@ -59,6 +59,7 @@ export const search: Bench = {
         proxy: env.proxy,
         poolMax: 5,
         applicationName: "smb-search",
+        maxInFlight: admitAll(1),
       });
       try {
         for (const [label, extra] of [

@@ -7,7 +7,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../helpers/api.js";
 import { type FakeSite, htmlPage, startFakeSite } from "../helpers/fake-site.js";
-import { callTool, connectMcp, okTool, TOOL_NAMES, waitForStatus } from "../helpers/mcp-client.js";
+import {
+  callTool,
+  connectMcp,
+  foreignIndexViolations,
+  okTool,
+  TOOL_NAMES,
+  waitForStatus,
+} from "../helpers/mcp-client.js";
 
 const ADMIN_KEY = "mcp-admin-key-5b1e9d2c";
 let api: ApiServer;
@@ -157,10 +164,10 @@ describe("MCP over streamable HTTP (Node)", () => {
     const writer = await connectMcp(mcpUrl(), { key: (await mint("write")).key });
     const indexes = await okTool(writer, "list_indexes");
     expect(indexes.json.results).toEqual([{ name: "acme-wiki" }]);
-    const foreign = await callTool(writer, "search", { index: "agent-notes", query: "deploys" });
-    expect(foreign.result.isError).toBe(true);
-    expect(foreign.text).toMatch(/not found/);
-    expect(foreign.text).not.toMatch(/Tuesdays|on-call/);
+    // Every tool the server lists (not a hand-picked few): the foreign index does not exist for this key.
+    const foreign = await foreignIndexViolations(writer, "agent-notes", /Tuesdays|on-call/);
+    expect(foreign.called).toEqual(TOOL_NAMES);
+    expect(foreign.violations).toEqual([]);
     const { resources } = await writer.listResources();
     expect(resources.map((r) => r.uri)).toEqual(["memory://acme-wiki/a1"]);
     await expect(writer.readResource({ uri: "memory://agent-notes/handbook" })).rejects.toThrow(/not found/);

@@ -22,6 +22,7 @@ import {
   tally,
   waitForPostgres,
 } from "../helpers/suite-stack.js";
+import { waitFor } from "../helpers/wait.js";
 
 const POOL_MAX = 5;
 let stack: Stack;
@@ -307,7 +308,12 @@ describe("faults at the HTTP level", () => {
         }
       };
       const restart = (async () => {
-        while (outcomes.filter((o) => o.status === 202).length < 8) await new Promise((r) => setTimeout(r, 10));
+        await waitFor(
+          "8 uploads accepted before the restart",
+          () => outcomes.filter((o) => o.status === 202).length,
+          (n) => n >= 8,
+          { timeoutMs: 60_000, intervalMs: 10 },
+        );
         const started = Date.now();
         await restartPostgres();
         restartMs = Date.now() - started;

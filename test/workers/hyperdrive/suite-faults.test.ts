@@ -64,7 +64,9 @@ describe("workerd faults over hyperdrive", () => {
     expect(terminated).toBeGreaterThan(0);
     expect(result.errors).toEqual([]);
     expect(bad).toEqual([]);
-    expect(result.statuses.get(200) ?? 0).toBeGreaterThan(0);
+    // Only the searches in flight when their backend is terminated may fail (docs/adr/0005-overload.md): seven runs
+    // answered 150/150; 80% keeps the margin for a busier machine.
+    expect((result.statuses.get(200) ?? 0) / 150).toBeGreaterThanOrEqual(0.8);
 
     const after = await Promise.all(
       Array.from({ length: 30 }, () => postJson("/search", { index: INDEX, query: "storm", limit: 3 })),

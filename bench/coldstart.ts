@@ -40,7 +40,13 @@ export const coldstart: Bench = {
     let idlePg = Number.NaN;
     const serviceAt = (port: number) =>
       serviceEnv(
-        { databaseUrl: database.url, proxy: env.proxy, poolMax: 5, applicationName: "smb-cold", maxInFlight: admitAll(1) },
+        {
+          databaseUrl: database.url,
+          proxy: env.proxy,
+          poolMax: 5,
+          applicationName: "smb-cold",
+          maxInFlight: admitAll(1),
+        },
         port,
       );
     const exitTime = async (args: string[]) => {

@@ -17,11 +17,13 @@
  * scoped keys (`lib/keys`, cached per instance); with no `API_KEYS` and no key
  * the open service treats the caller as admin. A stored key presented to an
  * open service is still honoured with its scope, so tenants can be tried
- * locally; an unknown one is ignored there, as any key is on an open service.
+ * locally. Closed mode: once `API_KEYS` is set or any key has been issued, an
+ * unknown (or revoked) key is 401 — a mistyped tenant key must never act as admin.
+ * Without `API_KEYS` and with no key issued yet, a presented key is ignored.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config/env.js";
-import { resolveStoredKey } from "../keys/resolver.js";
+import { keysIssued, resolveStoredKey } from "../keys/resolver.js";
 import { looksLikeStoredKey } from "../keys/secret.js";
 import { ADMIN, OPEN, type Principal } from "../keys/types.js";
 import type { HonoEnv } from "./hono-env.js";
@@ -88,12 +90,17 @@ async function principalFor(
   if (presented === undefined) return open ? OPEN : null;
   const services = c.get("services");
   if (!open && (await matchesAny(presented, services.config))) return ADMIN;
-  // Garbage never costs a database round trip (nor waits on a database that is down).
-  if (!looksLikeStoredKey(presented)) return open ? OPEN : null;
+  if (!open) {
+    // Garbage never costs a database round trip (nor waits on a database that is down).
+    if (!looksLikeStoredKey(presented)) return null;
+    await services.ready();
+    return resolveStoredKey(services.db, presented, waitUntilFor(c));
+  }
   // Stored keys live in the database: migrations must have run (once per instance).
   await services.ready();
-  const stored = await resolveStoredKey(services.db, presented, waitUntilFor(c));
-  return stored ?? (open ? OPEN : null);
+  const stored = looksLikeStoredKey(presented) ? await resolveStoredKey(services.db, presented, waitUntilFor(c)) : null;
+  if (stored) return stored;
+  return (await keysIssued(services.db)) ? null : OPEN;
 }
 
 function presentedKey(header: string | undefined): string | undefined {

@@ -27,5 +27,7 @@ export {
   parseTag,
   validateDocumentId,
   validateFilters,
+  checkFilterKey,
+  SYSTEM_TAGS,
   validateTags,
 } from "./validate.js";

@@ -23,6 +23,20 @@ export const MAX_FILTERS = 50;
 export const MAX_TAGS_PER_FILTER = 50;
 /** Per document: enough for real metadata, small enough that a body cannot explode a row. */
 export const MAX_TAGS = 256;
+/**
+ * Kernel Memory's reserved tags (its `Constants.Reserved*Tag`): every partition carries them (`__synth` only
+ * synthetic ones, which we never make), and clients filter by them — `MemoryFilters.ByDocument(id)` sends
+ * `{"__document_id": [id]}`. Filters may name them; uploads may not set them (any `__` key, as in KM).
+ */
+export const SYSTEM_TAGS: ReadonlySet<string> = new Set([
+  "__document_id",
+  "__file_id",
+  "__file_part",
+  "__part_n",
+  "__sect_n",
+  "__file_type",
+  "__synth",
+]);
 
 // Every Kernel Memory connector replaces these with "-" (whitespace, _ . : / \ |).
 const INDEX_SEPARATORS = /[\s_.:/\\|]/g;
@@ -142,7 +156,7 @@ function validateFilter(filter: unknown, path: string): MemoryFilter {
     } else if (key.startsWith("$")) {
       throw new ValidationError(`${path}.${key}: unknown operator (supported: $not, $range)`);
     } else {
-      checkTagKey(key, path);
+      checkFilterKey(key, path);
       out[key] = tagValues(value, `${path}.${key}`);
       count++;
     }
@@ -159,7 +173,7 @@ function validateTagMatch(value: unknown, path: string): Tags {
   }
   const out: Tags = {};
   for (const [key, values] of Object.entries(value)) {
-    checkTagKey(key, path);
+    checkFilterKey(key, path);
     out[key] = tagValues(values, `${path}.${key}`);
   }
   return out;
@@ -185,7 +199,7 @@ function validateRanges(value: unknown, path: string): Record<string, Range> {
   }
   const out: Record<string, Range> = {};
   for (const [key, bounds] of Object.entries(value)) {
-    checkTagKey(key, path);
+    checkFilterKey(key, path);
     const at = `${path}.${key}`;
     if (bounds === null || typeof bounds !== "object" || Array.isArray(bounds)) {
       throw new ValidationError(`${at} must be an object with gt, gte, lt or lte`);
@@ -238,6 +252,19 @@ export function parseSteps(raw: readonly string[]): PipelineStep[] {
 export function checkText(value: string, path: string): string {
   if (value.includes("\u0000")) throw new ValidationError(`${path} must not contain NUL characters`);
   return value;
+}
+
+/**
+ * The one rule for a tag key inside a filter (plain, `$not` or `$range`), whichever edge the filter came
+ * through: a user tag key, or one of Kernel Memory's system tags. Other `__` keys are refused, since no
+ * partition carries them and a typo there would silently match nothing.
+ */
+export function checkFilterKey(key: string, path: string): void {
+  if (SYSTEM_TAGS.has(key)) return;
+  if (!key.startsWith("__") || RESERVED_KEYS.has(key)) return checkTagKey(key, path);
+  throw new ValidationError(
+    `${path}: tag key '${clip(key)}' uses the prefix '__', reserved for system tags (${[...SYSTEM_TAGS].join(", ")})`,
+  );
 }
 
 function checkTagKey(key: string, path: string): void {

@@ -147,7 +147,8 @@ describe("validateFilters", () => {
     expect(() => validateFilters([{ $range: { year: { between: 1 } } }])).toThrow(/year\.between: unknown bound/);
     expect(() => validateFilters([{ $range: { year: { gt: Number.NaN } } }])).toThrow(/finite number/);
     expect(() => validateFilters([{ $range: { year: {} } }])).toThrow(/at least one/);
-    expect(() => validateFilters([{ __file_id: ["x"] }])).toThrow(/reserved/);
+    expect(() => validateFilters([{ __file_ids: ["x"] }])).toThrow(/reserved for system tags/);
+    expect(() => validateFilters([{ $not: { __proto__x: ["x"] } }])).toThrow(/reserved for system tags/);
   });
 
   it("caps the number of filters and of tags per filter", () => {

@@ -23,11 +23,11 @@ export { getUploadStatus } from "./status.js";
 export * from "./types.js";
 export { uploadDocument } from "./upload.js";
 export {
+  checkFilterKey,
   normalizeIndexName,
   parseTag,
+  SYSTEM_TAGS,
   validateDocumentId,
   validateFilters,
-  checkFilterKey,
-  SYSTEM_TAGS,
   validateTags,
 } from "./validate.js";

@@ -261,7 +261,10 @@ export function checkText(value: string, path: string): string {
  */
 export function checkFilterKey(key: string, path: string): void {
   if (SYSTEM_TAGS.has(key)) return;
-  if (!key.startsWith("__") || RESERVED_KEYS.has(key)) return checkTagKey(key, path);
+  if (!key.startsWith("__") || RESERVED_KEYS.has(key)) {
+    checkTagKey(key, path);
+    return;
+  }
   throw new ValidationError(
     `${path}: tag key '${clip(key)}' uses the prefix '__', reserved for system tags (${[...SYSTEM_TAGS].join(", ")})`,
   );

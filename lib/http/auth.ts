@@ -4,8 +4,9 @@
  * `Authorization` header, bare (what KM's .NET client sends) or as
  * `Bearer <key>`. `API_KEYS` holds one or more comma-separated keys so two can
  * be valid at once while a key is rotated. With no `API_KEYS` the service is
- * open (development). `GET /health` stays open for probes, and `GET /playground`,
- * a static page that holds no data (it calls the protected API with the key the user enters).
+ * open (development). `GET /health` stays open for probes, `GET /playground`,
+ * a static page that holds no data (it calls the protected API with the key the user enters),
+ * and `GET /openapi.json`, the API description `/docs` renders.
  *
  * Keys are compared as SHA-256 digests with a loop that never short-circuits,
  * against every configured key, so neither the position of the first wrong byte
@@ -30,8 +31,19 @@ import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
 import { waitUntilFor } from "./route-helpers/context.js";
 
-/** Routes a load balancer or orchestrator must reach without a key, and the playground page (it holds no data). */
-const OPEN_ROUTES = new Set(["GET /health", "HEAD /health", "GET /playground", "HEAD /playground"]);
+/**
+ * Routes a load balancer or orchestrator must reach without a key, the playground page (it holds no data), and
+ * the API description: it is no secret (the same for every deployment of this version), and `/docs` must load
+ * it before anyone can type a key into its Authorize dialog.
+ */
+const OPEN_ROUTES = new Set([
+  "GET /health",
+  "HEAD /health",
+  "GET /playground",
+  "HEAD /playground",
+  "GET /openapi.json",
+  "HEAD /openapi.json",
+]);
 
 /** Open routes hold no tenant data; their principal may touch nothing. */
 const NOBODY: Principal = Object.freeze({ kind: "open", scope: "read", patterns: Object.freeze([]) });

@@ -33,7 +33,8 @@ export function mountApiDocs(app: OpenAPIHono<HonoEnv>): void {
     type: "apiKey",
     in: "header",
     name: "Authorization",
-    description: "One of `API_KEYS`, bare (as Kernel Memory's clients send it) or as `Bearer <key>`.",
+    description:
+      "One of `API_KEYS` or a key issued by `POST /keys`, bare (as Kernel Memory's clients send it) or as `Bearer <key>`. This document itself needs no key.",
   });
   registerPlainOperations(app);
   app.get("/openapi.json", (c) =>

@@ -1,5 +1,5 @@
 /**
- * The input rules every memory route applies (lib/memory/validate.ts) and the
+ * The input rules every memory route applies (lib/memory/validate.ts, validate-filters.ts) and the
  * multipart parser: Kernel Memory's values pass, anything else is a
  * `ValidationError` with a readable message — never another kind of throw.
  */
@@ -13,9 +13,9 @@ import {
   parseTag,
   tagsFromPairs,
   validateDocumentId,
-  validateFilters,
   validateTags,
 } from "../../lib/memory/validate.js";
+import { validateFilters } from "../../lib/memory/validate-filters.js";
 import { kmMultipart } from "../helpers/api.js";
 
 /** Runs `fn`; passes when it returns or throws a ValidationError, fails on any other throw. */

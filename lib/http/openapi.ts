@@ -8,10 +8,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { VERSION } from "../contract/version.js";
+import { indexFree } from "../keys/access.js";
 import type { HonoEnv } from "./hono-env.js";
 import { withExamples } from "./openapi-examples.js";
 import { registerPlainOperations } from "./openapi-operations.js";
 import { problemResponse } from "./problem.js";
+import { route } from "./route-helpers/register.js";
 
 type Issue = { path: PropertyKey[]; message: string };
 type HookResult = { success: true } | { success: false; error: { issues: Issue[] }; target?: string };
@@ -36,7 +38,7 @@ export function mountApiDocs(app: OpenAPIHono<HonoEnv>): void {
     description: "One of `API_KEYS`, bare (as Kernel Memory's clients send it) or as `Bearer <key>`.",
   });
   registerPlainOperations(app);
-  app.get("/openapi.json", (c) =>
+  route(app, "GET", "/openapi.json", indexFree("read"), (c) =>
     c.json(
       withExamples(
         app.getOpenAPI31Document({

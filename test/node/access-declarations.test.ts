@@ -77,7 +77,9 @@ describe("MCP tools and resources", () => {
   it("a resource registered without a declaration stops the server", () => {
     const server = new McpServer({ name: "t", version: "0" });
     server.registerResource("raw", "memory://raw", { mimeType: "text/plain" }, async () => ({ contents: [] }));
-    expect(() => assertEveryCapabilityDeclared(server)).toThrow(/resource memory:\/\/raw registered without an access declaration/);
+    expect(() => assertEveryCapabilityDeclared(server)).toThrow(
+      /resource memory:\/\/raw registered without an access declaration/,
+    );
   });
 
   it("a tool with a malformed declaration is refused at registration", () => {

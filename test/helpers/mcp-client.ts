@@ -58,38 +58,3 @@ export async function waitForStatus(client: Client, index: string, documentId: s
   }
   throw new Error(`${index}/${documentId} not ingested after 10 s: ${last}`);
 }
-
-/** Placeholder arguments for a tool's required properties, from its own input schema. */
-function argsFor(schema: { properties?: Record<string, { type?: string }>; required?: string[] }) {
-  return Object.fromEntries(
-    (schema.required ?? []).map((name) => [
-      name,
-      name === "url" ? "https://example.com/page" : schema.properties?.[name]?.type === "number" ? 1 : "x",
-    ]),
-  );
-}
-
-/**
- * Every tool the server lists, called by `client` against `foreign` (an index its key does not reach): each tool
- * that takes an index must answer isError "not found" (or, for a write tool and a read key, the scope refusal that
- * every index gets alike) without echoing `secret`; one that takes none must not list `foreign`. Returns what broke
- * that (empty: held), and the names of the tools it called.
- */
-export async function foreignIndexViolations(
-  client: Client,
-  foreign: string,
-  secret: RegExp,
-): Promise<{ violations: string[]; called: string[] }> {
-  const { tools } = await client.listTools();
-  const violations: string[] = [];
-  for (const tool of tools) {
-    const schema = tool.inputSchema as { properties?: Record<string, { type?: string }>; required?: string[] };
-    const takesIndex = Boolean(schema.properties?.index);
-    const call = await callTool(client, tool.name, { ...argsFor(schema), ...(takesIndex ? { index: foreign } : {}) });
-    if (takesIndex && !(call.result.isError && /not found|has the 'read' scope/.test(call.text)))
-      violations.push(`${tool.name}: ${call.result.isError ? "error" : "ok"} ${call.text.slice(0, 200)}`);
-    if (!takesIndex && call.text.includes(foreign)) violations.push(`${tool.name} shows ${foreign}`);
-    if (secret.test(call.text)) violations.push(`${tool.name} echoes the foreign index's content`);
-  }
-  return { violations, called: tools.map((t) => t.name).sort() };
-}

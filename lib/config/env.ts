@@ -38,6 +38,8 @@ export const EnvSchema = z.object({
   DB_POOL_MAX: int(1, 1000, 5),
   DB_IDLE_TIMEOUT_MS: int(0, 3_600_000, 10_000),
   DB_CONNECT_TIMEOUT_MS: int(100, 120_000, 10_000),
+  /** hyperdrive: a statement unanswered this long ends its client and answers 503 (a pooler may queue it unboundedly). */
+  DB_STATEMENT_TIMEOUT_MS: int(100, 600_000, 30_000),
   DB_RETRY_BUDGET_MS: int(0, 60_000, 2_000),
   DB_APPLICATION_NAME: z
     .string()

@@ -13,6 +13,8 @@ export type DbConfig = {
   poolMax: number;
   idleTimeoutMs: number;
   connectTimeoutMs: number;
+  /** hyperdrive: longest wait for one statement's (or batch's) answer before the client is abandoned with a 503. */
+  statementTimeoutMs?: number;
   applicationName: string;
   retry: RetryPolicy;
   /** Folder for the embedded database; memory when absent. */
@@ -30,6 +32,7 @@ export function dbConfigKey(config: DbConfig): string {
     config.poolMax,
     config.idleTimeoutMs,
     config.connectTimeoutMs,
+    config.statementTimeoutMs ?? 0,
     config.applicationName,
     config.retry,
     config.pgliteDir ?? "",

@@ -15,19 +15,24 @@
 import pg from "pg";
 import { WorkersSocket } from "./cloudflare-socket.js";
 import type { DbConfig } from "./config.js";
-import { DatabaseConfigError } from "./errors.js";
+import { DatabaseConfigError, DatabaseUnavailable } from "./errors.js";
 import { currentScope } from "./request-scope.js";
 import { withRetry } from "./retry.js";
 import { isTransient, sqlStateOf } from "./transient.js";
 import type { Db, Row, Statement } from "./types.js";
 
+/** As DB_STATEMENT_TIMEOUT_MS's default: longer than any statement this service issues takes on a healthy database. */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+
 /** One invocation's client. Operations take turns: a batch's BEGIN…COMMIT must not interleave with another query. */
 class Connection {
   broken = false;
+  private connected = false;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly pg: pg.Client;
   private readonly client: Promise<pg.Client>;
 
-  constructor(config: DbConfig) {
+  constructor(private readonly config: DbConfig) {
     const client = new pg.Client({
       connectionString: config.url,
       application_name: config.applicationName,
@@ -39,19 +44,44 @@ class Connection {
     client.on("error", () => {
       this.broken = true;
     });
-    this.client = client.connect().then(() => client);
+    this.pg = client;
+    this.client = client.connect().then(() => {
+      this.connected = true;
+      return client;
+    });
   }
 
+  /**
+   * Runs `use` once the operations before it are done, within the statement deadline. A pooler may hold a
+   * statement without an answer (queued for a server it cannot log in to) and a closed socket may never say so;
+   * past the deadline the client is abandoned as broken and the caller gets a 503-mapped `DatabaseUnavailable`.
+   */
   exclusive<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
-    const run = this.tail.then(async () => use(await this.client));
+    const run = this.tail.then(() => this.withinDeadline(async () => use(await this.client)));
     this.tail = run.catch(() => {});
     return run;
   }
 
+  private withinDeadline<T>(work: () => Promise<T>): Promise<T> {
+    const ms = this.config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.broken = true;
+        const phase = this.connected ? "to a statement" : "while connecting";
+        const cause = new Error(`no answer from the database ${phase} within ${ms} ms`);
+        reject(new DatabaseUnavailable(undefined, Math.max(1, Math.ceil(ms / 1000)), { cause }));
+      }, ms);
+    });
+    return Promise.race([work(), late]).finally(() => clearTimeout(timer));
+  }
+
   async close(): Promise<void> {
-    await this.tail;
-    const client = await this.client.catch(() => undefined);
-    await client?.end().catch(() => {});
+    // A broken client may still hold an operation that will never settle: end it now rather than after it.
+    if (!this.broken) await this.tail;
+    // end() can throw synchronously on a socket that never opened, and waits for a close that a failed socket may
+    // never report: bounded like a statement.
+    await this.withinDeadline(() => Promise.resolve().then(() => this.pg.end())).catch(() => {});
   }
 }
 

@@ -64,6 +64,7 @@ export function dbConfigFrom(config: Config, bindings: Record<string, unknown> =
     poolMax: config.DB_POOL_MAX,
     idleTimeoutMs: config.DB_IDLE_TIMEOUT_MS,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
     applicationName: config.DB_APPLICATION_NAME,
     retry: { budgetMs: config.DB_RETRY_BUDGET_MS, baseDelayMs: 50, maxDelayMs: 800 },
     pgliteDir: config.PGLITE_DIR,

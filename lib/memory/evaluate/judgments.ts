@@ -19,7 +19,7 @@ const MAX_ID_CHARS = 256;
 export function judgedFromObjects(items: readonly unknown[], where = (i: number) => `queries[${i}]`): JudgedQuery[] {
   bound(items.length);
   const out = items.map((item, i) => judgedObject(item, where(i), String(i + 1)));
-  return unique(out, (q, i) => where(i));
+  return unique(out, where);
 }
 
 /** One JSON object per line; blank lines are skipped. */
@@ -146,10 +146,10 @@ function bound(count: number): void {
   }
 }
 
-function unique(queries: JudgedQuery[], where: (q: JudgedQuery, i: number) => string): JudgedQuery[] {
+function unique(queries: JudgedQuery[], where: (i: number) => string): JudgedQuery[] {
   const seen = new Set<string>();
   queries.forEach((q, i) => {
-    if (seen.has(q.id)) throw new ValidationError(`${where(q, i)}: id '${q.id}' appears twice`);
+    if (seen.has(q.id)) throw new ValidationError(`${where(i)}: id '${q.id}' appears twice`);
     seen.add(q.id);
   });
   return queries;

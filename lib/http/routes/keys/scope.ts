@@ -21,6 +21,8 @@ const NEEDS: Array<{ method: string; path: RegExp; scope: Scope }> = [
   { method: "DELETE", path: /^\/(documents|indexes)$/, scope: "write" },
   { method: "POST", path: /^\/sources(\/[^/]+\/sync)?$/, scope: "write" },
   { method: "DELETE", path: /^\/sources\/[^/]+$/, scope: "write" },
+  // Settings change every later search on the index. (Evaluate with `apply` checks write in its handler.)
+  { method: "PATCH", path: /^\/indexes\/[^/]+\/settings$/, scope: "write" },
 ];
 
 export function requiredScope(method: string, path: string): Scope {

@@ -55,6 +55,11 @@ export const EvaluateRequest = z
   })
   .openapi("EvaluateRequest");
 
+/** The MCP tool's input: the route's body plus the index the route takes from its path. */
+export const EvaluateToolInput = EvaluateRequest.extend({
+  index: z.string().max(256).nullish().openapi({ description: "Index name; empty or missing means `default`." }),
+});
+
 /** Each setting may be set, or reset to the service default with `null`; unknown keys are refused. */
 const shape = IndexSettings.shape;
 export const SettingsPatch = z
@@ -69,7 +74,10 @@ export const SettingsPatch = z
 export const IndexSettingsSchema = IndexSettings.strict().openapi("IndexSettings");
 
 /** Exactly one form of judged queries: `queries`, `jsonl`, or `qrels` with `topics`. */
-export function evaluateInput(rawIndex: string, body: z.output<typeof EvaluateRequest>): EvaluateInput {
+export function evaluateInput(
+  rawIndex: string | null | undefined,
+  body: z.output<typeof EvaluateRequest>,
+): EvaluateInput {
   const forms = [body.queries, body.jsonl, body.qrels ?? body.topics].filter((f) => f !== undefined).length;
   if (forms !== 1) throw new ValidationError("send exactly one of queries, jsonl, or qrels with topics");
   if ((body.qrels === undefined) !== (body.topics === undefined)) {

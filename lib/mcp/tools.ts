@@ -8,11 +8,13 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { EvaluateToolInput, evaluateInput } from "../contract/evaluate.js";
 import { askInput, searchInput, textUploadInput } from "../contract/inputs.js";
 import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../contract/requests.js";
 import { AppError } from "../errors.js";
 import { authorizeIndex, canSeeIndex } from "../keys/access.js";
 import type { Principal } from "../keys/types.js";
+import { evaluateIndex } from "../memory/evaluate/index.js";
 import {
   askMemory,
   deleteDocument,
@@ -142,6 +144,21 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       authorizeIndex(principal, index, "write");
       await deleteDocument(ctx, index, documentId);
       return jsonResult({ index, documentId, message: "Document deleted" });
+    }),
+  );
+
+  server.registerTool(
+    "evaluate",
+    {
+      description:
+        "Measure search on judged queries ({query, relevant: [documentId]} objects, JSONL, or TREC qrels + topics): nDCG@10, recall@10, MRR@10 and p50 per mode (hybrid, vector, text, the index's settings) and per query. tune: also try a grid of ranking settings; apply: store the best as the index's settings (needs write).",
+      inputSchema: EvaluateToolInput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    guarded("evaluate", deps, async (args) => {
+      const input = evaluateInput(args.index, args);
+      authorizeIndex(principal, input.index, input.apply ? "write" : "read");
+      return jsonResult(await evaluateIndex(ctx, input));
     }),
   );
 

@@ -71,5 +71,5 @@ describe("tune on Cranfield, report on CISI", () => {
         `${f3(defaults.ndcg)}, Cranfield-tuned ${f3(settings.ndcg)} (${settings.ndcg >= defaults.ndcg ? "+" : ""}` +
         `${f3(settings.ndcg - defaults.ndcg)})`,
     );
-  });
+  }, 900_000);
 });

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { loadCisi, loadCranfield, sharedDataDir, type TestDocument } from "../../bench/lib/collections.js";
-import { type ApiServer, uploadKm, waitForIngestion } from "./api.js";
+import { type ApiServer, type PipelineStatus, uploadKm } from "./api.js";
 
 export type JudgedSlice = {
   docs: TestDocument[];
@@ -37,7 +37,7 @@ export async function judgedSlice(
   return { docs, queries };
 }
 
-/** Uploads `<id>.md` (`# title` + abstract) a few at a time, then waits for every one to be searchable. */
+/** Uploads `<id>.md` (`# title` + abstract) a few at a time, then waits (bounded) for every one to be searchable. */
 export async function ingestSlice(api: ApiServer, index: string, docs: readonly TestDocument[]): Promise<void> {
   const queue = [...docs];
   const upload = async () => {
@@ -51,9 +51,18 @@ export async function ingestSlice(api: ApiServer, index: string, docs: readonly 
     }
   };
   await Promise.all(Array.from({ length: 6 }, upload));
+  // One deadline for the whole slice, not 10 s per document: a job whose attempt failed (the database briefly
+  // away) is retried by the server's scheduler after its backoff, and that must not fail the slice.
+  const deadline = Date.now() + 300_000;
   for (const doc of docs) {
-    const status = await waitForIngestion(api, index, doc.id);
-    if (!status.completed || status.failed) throw new Error(`document ${doc.id} did not complete`);
+    for (;;) {
+      const res = await api.call(`/upload-status?index=${index}&documentId=${encodeURIComponent(doc.id)}`);
+      const status = (await res.json()) as PipelineStatus;
+      if (status.failed) throw new Error(`document ${doc.id} failed: ${JSON.stringify(status.error)}`);
+      if (status.completed) break;
+      if (Date.now() > deadline) throw new Error(`document ${doc.id} not ingested in time: ${JSON.stringify(status)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 }
 

@@ -6,14 +6,15 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { EvaluateRequest, evaluateInput, IndexPath } from "../../../contract/evaluate.js";
+import { authorize, indexed } from "../../../keys/access.js";
 import { evaluateIndex } from "../../../memory/evaluate/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { problems } from "../../schemas.js";
-import { allowIndex } from "../keys/scope.js";
 import { EvaluationReportSchema } from "./evaluate-schemas.js";
+import { settingsWrite } from "./settings.js";
 
 const evaluateRoute = createRoute({
   method: "post",
@@ -34,11 +35,11 @@ const evaluateRoute = createRoute({
 });
 
 export function evaluateRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, evaluateRoute, async (c) => {
-    const { index } = c.req.valid("param");
-    const input = evaluateInput(index, valid(c, "json", EvaluateRequest));
+  register(app, evaluateRoute, indexed("read", "param.index"), async (c) => {
+    const input = { ...evaluateInput(grantedIndex(c), valid(c, "json", EvaluateRequest)), index: grantedIndex(c) };
     c.get("wide").index = input.index;
-    allowIndex(c, input.index, input.apply ? "write" : "read");
+    // Applying writes the index's settings: the same decision, with PATCH /indexes/{index}/settings' declaration.
+    if (input.apply) authorize(c.get("principal"), settingsWrite, input.index);
     return c.json(await evaluateIndex(await memoryContext(c), input));
   });
 }

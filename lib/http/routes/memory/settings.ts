@@ -6,14 +6,16 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { IndexPath, IndexSettingsSchema, SettingsPatch } from "../../../contract/evaluate.js";
+import { indexed } from "../../../keys/access.js";
 import { getIndexSettings, updateIndexSettings } from "../../../memory/settings.js";
-import { normalizeIndexName } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { problems } from "../../schemas.js";
-import { allowIndex } from "../keys/scope.js";
+
+/** Changing an index's settings (also what `evaluate` with `apply` does). */
+export const settingsWrite = indexed("write", "param.index");
 
 const ok = {
   200: { description: "The index's settings", content: { "application/json": { schema: IndexSettingsSchema } } },
@@ -40,15 +42,11 @@ const patchRoute = createRoute({
 });
 
 export function settingsRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, getRoute, async (c) => {
-    const index = normalizeIndexName(c.req.valid("param").index);
-    allowIndex(c, index);
-    return c.json(await getIndexSettings(await memoryContext(c), index));
+  register(app, getRoute, indexed("read", "param.index"), async (c) => {
+    return c.json(await getIndexSettings(await memoryContext(c), grantedIndex(c)));
   });
-  register(app, patchRoute, async (c) => {
-    const index = normalizeIndexName(c.req.valid("param").index);
+  register(app, patchRoute, settingsWrite, async (c) => {
     const patch = valid(c, "json", SettingsPatch);
-    allowIndex(c, index, "write");
-    return c.json(await updateIndexSettings(await memoryContext(c), index, patch));
+    return c.json(await updateIndexSettings(await memoryContext(c), grantedIndex(c), patch));
   });
 }

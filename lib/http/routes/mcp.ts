@@ -18,34 +18,16 @@
  */
 
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { answerMcp } from "#mcp-answer";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
+import { uploadBudget } from "../upload-budget.js";
 
 export function mcpRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
-  app.post(
-    "/mcp",
-    // Uploads travel inside the JSON-RPC body, so the upload limit bounds it.
-    (c, next) => {
-      const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
-      return bodyLimit({
-        maxSize,
-        onError: (c) =>
-          problemResponse(
-            c,
-            413,
-            `The request is larger than ${maxSize} bytes (MAX_UPLOAD_BYTES).`,
-            {},
-            {
-              connection: "close",
-            },
-          ),
-      })(c, next);
-    },
-    answerMcp,
-  );
+  // Uploads travel inside the JSON-RPC body: it is held under the same byte budget as `POST /upload`'s (reserved
+  // before a byte is read, 503 + Retry-After past UPLOAD_BUFFER_BYTES); its size cap is read in `answerMcp`.
+  app.post("/mcp", uploadBudget(), answerMcp);
   const notAllowed = (c: import("hono").Context<HonoEnv>) =>
     problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });
   app.get("/mcp", notAllowed);

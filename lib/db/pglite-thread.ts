@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { log } from "../log/logger.js";
 import type { DbConfig } from "./config.js";
-import { DatabaseError, EmbeddedDatabaseStopped } from "./errors.js";
+import { DatabaseError, EmbeddedAnswerUnreadable, EmbeddedDatabaseStopped } from "./errors.js";
 import type { Described, Reply, Request } from "./pglite-thread-entry.js";
 import type { Db, Row, Statement } from "./types.js";
 
@@ -165,7 +165,7 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
           return;
         }
         if ("unreadable" in reply) {
-          failOldest(thread, `the embedded database could not read the statement: ${reply.unreadable.message}`);
+          failOldest(thread, new EmbeddedAnswerUnreadable("the statement", reply.unreadable.message));
           return;
         }
         const waiter = thread.pending.get(reply.id);
@@ -180,7 +180,7 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
       // An answer this side cannot read (rows nested past what V8 deserialises on this thread's stack) arrives with
       // no id; the thread answers in order, so it is the oldest statement in flight, and only that one fails.
       worker.on("messageerror", (err: Error) => {
-        failOldest(thread, `the embedded database's answer could not be read: ${err.message}`);
+        failOldest(thread, new EmbeddedAnswerUnreadable("the answer", err.message));
       });
       worker.once("exit", (code) => {
         const reason = failure ?? `exit code ${code}`;
@@ -197,12 +197,12 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
     });
 
   /** Fails the oldest statement in flight (Map keeps insertion order, the order the thread answers in). */
-  const failOldest = (thread: Thread, message: string) => {
+  const failOldest = (thread: Thread, error: Error) => {
     const oldest = thread.pending.entries().next();
     if (oldest.done) return;
     const [id, waiter] = oldest.value;
     thread.pending.delete(id);
-    waiter.reject(new DatabaseError(message, undefined));
+    waiter.reject(error);
     if (thread.pending.size === 0) idle(thread);
   };
 

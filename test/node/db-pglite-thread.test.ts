@@ -12,7 +12,12 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DatabaseError, DatabaseUnavailable, EmbeddedDatabaseStopped } from "../../lib/db/errors.js";
+import {
+  DatabaseError,
+  DatabaseUnavailable,
+  EmbeddedAnswerUnreadable,
+  EmbeddedDatabaseStopped,
+} from "../../lib/db/errors.js";
 import { createPgliteThreadDb } from "../../lib/db/pglite-thread.js";
 import type { Db } from "../../lib/db/types.js";
 import type { AppError } from "../../lib/errors.js";
@@ -125,8 +130,10 @@ describe("the embedded database in a worker thread", () => {
       db.query("select 2 as n"),
     ]);
     expect(before).toEqual([{ n: 1 }]);
-    expect(unreadable).toBeInstanceOf(DatabaseError);
-    expect((unreadable as Error).message).toMatch(/answer could not be read/);
+    // Permanent: the same row fails the same way (a job reading it fails at once rather than retrying).
+    expect(unreadable).toBeInstanceOf(EmbeddedAnswerUnreadable);
+    expect((unreadable as AppError).permanent).toBe(true);
+    expect((unreadable as Error).message).toMatch(/answer could not cross the embedded database's thread boundary/);
     expect(after).toEqual([{ n: 2 }]);
     // Sent from here, the same value fails before it leaves (the serialiser overflows), also as a DatabaseError.
     let nested: Record<string, unknown> = {};

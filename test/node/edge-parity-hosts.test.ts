@@ -5,14 +5,24 @@
  * of 5,000 `search` calls (once run as 5,000 requests: other tenants' searches answered 503, RSS 2 GB). Both are
  * refused; meanwhile `/health` answers within HEALTH_BOUND_MS, another tenant's upload completes through HTTP and
  * MCP, and the process is alive afterwards.
+ *
+ * Then the thread boundaries themselves: a job whose stored args are 4,000 deep (written past the edge, as a
+ * database from before the edge refused them would hold) is run by the restarted server's scheduler. It fails at
+ * once with a readable error (PostgreSQL: the extraction thread's task cannot be sent; PGlite: the database
+ * thread's answer cannot be read), another tenant's upload completes beside it, and a further restart stays quiet.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPgliteThreadDb } from "../../lib/db/pglite-thread.js";
+import type { Db } from "../../lib/db/types.js";
+import { DEFAULT_STEPS } from "../../lib/memory/types.js";
+import { saveUpload } from "../../lib/store/memory-store.js";
 import { type NeonProxy, startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { nestedJson } from "../helpers/attack-files.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { dbConfig, networkDb } from "../helpers/db-handles.js";
 import { outcomeOf, postMcp, toolCall } from "../helpers/edge-parity.js";
 import { freePort, startServerProcess } from "../helpers/server-process.js";
 
@@ -35,7 +45,7 @@ afterAll(async () => {
   await rm(dataRoot, { recursive: true, force: true });
 });
 
-type Status = { completed?: boolean; failed?: boolean };
+type Status = { completed?: boolean; failed?: boolean; error?: { step: string; message: string } | null };
 
 async function waitCompleted(url: string, index: string, documentId: string): Promise<Status> {
   let last: Status = {};
@@ -48,12 +58,63 @@ async function waitCompleted(url: string, index: string, documentId: string): Pr
   throw new Error(`${index}/${documentId} did not settle in 60 s: ${JSON.stringify(last)}`);
 }
 
-async function replay(label: string, env: Record<string, string>): Promise<void> {
-  const server = await startServerProcess({
+const serverFor = async (env: Record<string, string>) =>
+  startServerProcess({
     entry: "functions/node.ts",
     port: await freePort(),
     env: { ...env, JOBS_INTERVAL_MS: "1000", LOG_LEVEL: "error" },
   });
+
+const postText = (url: string, index: string, documentId: string, text: string) =>
+  fetch(`${url}/upload`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ index, documentId, text }),
+  });
+
+/** Queues a job for a document whose args are 4,000 deep, straight into the database (the edge refuses them). */
+async function poison(db: Db): Promise<void> {
+  let args: Record<string, unknown> = {};
+  for (let i = 0; i < 4_000; i++) args = { a: args };
+  const bytes = new TextEncoder().encode("A document whose options nobody can read.");
+  await saveUpload(db, {
+    index: "ta",
+    documentId: "poisoned",
+    tags: {},
+    steps: DEFAULT_STEPS,
+    args,
+    files: [{ fileId: "f", name: "p.txt", contentType: "text/plain", size: bytes.length, sha256: "x", bytes }],
+    maxAttempts: 5,
+    textConfig: "english",
+  });
+  await db.close();
+}
+
+/** The server restarted over the poisoned job: it fails at once, others ingest; restarted again, nothing moves. */
+async function restartOverPoison(env: Record<string, string>, expected: RegExp): Promise<void> {
+  for (const round of [1, 2]) {
+    const server = await serverFor(env);
+    try {
+      const poisoned = await waitCompleted(server.url, "ta", "poisoned");
+      expect(poisoned.failed, JSON.stringify(poisoned)).toBe(true);
+      expect(poisoned.error?.message).toMatch(expected);
+      expect((await postText(server.url, "tb", `after-restart-${round}`, "The tide turns at noon.")).status).toBe(202);
+      expect(await waitCompleted(server.url, "tb", `after-restart-${round}`)).toMatchObject({ completed: true });
+      const started = performance.now();
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(HEALTH_BOUND_MS);
+      expect(server.child.exitCode).toBeNull();
+    } catch (error) {
+      console.log(`server output (tail):\n${server.output().slice(-5000)}`);
+      throw error;
+    } finally {
+      expect(await server.stop()).toBe(0);
+    }
+  }
+}
+
+async function replay(label: string, env: Record<string, string>): Promise<void> {
+  const server = await serverFor(env);
   const { url } = server;
   try {
     // Warm: the first MCP request loads the SDK and the first upload starts the extraction (and database) threads,
@@ -141,10 +202,16 @@ describe("deep args and batches through MCP, against the Node server", () => {
   it("on PostgreSQL (pool transport): refused; /health fast, other tenants ingest, the process lives", async () => {
     const database = await createTestDatabase("smedgehost");
     databases.push(database);
-    await replay("pool", { DATABASE_URL: database.url, DB_TRANSPORT: "pool", NEON_LOCAL_PROXY: proxy.address });
-  }, 180_000);
+    const env = { DATABASE_URL: database.url, DB_TRANSPORT: "pool", NEON_LOCAL_PROXY: proxy.address };
+    await replay("pool", env);
+    await poison(networkDb("pool", proxy.address, dbConfig(database.url)));
+    await restartOverPoison(env, /could not be sent to the extraction thread/);
+  }, 300_000);
 
   it("on the embedded default (PGlite, no DATABASE_URL): the same", async () => {
-    await replay("embedded", { PGLITE_DIR: path.join(dataRoot, "pglite") });
-  }, 180_000);
+    const pgliteDir = path.join(dataRoot, "pglite");
+    await replay("embedded", { PGLITE_DIR: pgliteDir });
+    await poison(createPgliteThreadDb({ ...dbConfig("unused", { transport: "pglite" }), pgliteDir }));
+    await restartOverPoison({ PGLITE_DIR: pgliteDir }, /could not cross the embedded database's thread boundary/);
+  }, 300_000);
 });

@@ -19,18 +19,28 @@
 
 import { Hono } from "hono";
 import { answerMcp } from "#mcp-answer";
+import { indexFree } from "../../keys/access.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
+import { route } from "../route-helpers/register.js";
 import { uploadBudget } from "../upload-budget.js";
 
 export function mcpRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
-  // Uploads travel inside the JSON-RPC body: it is held under the same byte budget as `POST /upload`'s (reserved
-  // before a byte is read, 503 + Retry-After past UPLOAD_BUFFER_BYTES); its size cap is read in `answerMcp`.
-  app.post("/mcp", uploadBudget(), answerMcp);
+  // Each tool and resource declares its own access (lib/mcp/define.ts); the endpoint itself needs any valid key.
+  route(
+    app,
+    "POST",
+    "/mcp",
+    indexFree("read"),
+    // Uploads travel inside the JSON-RPC body: it is held under the same byte budget as `POST /upload`'s (reserved
+    // before a byte is read, 503 + Retry-After past UPLOAD_BUFFER_BYTES); its size cap is read in `answerMcp`.
+    uploadBudget(),
+    answerMcp,
+  );
   const notAllowed = (c: import("hono").Context<HonoEnv>) =>
     problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });
-  app.get("/mcp", notAllowed);
-  app.delete("/mcp", notAllowed);
+  route(app, "GET", "/mcp", indexFree("read"), notAllowed);
+  route(app, "DELETE", "/mcp", indexFree("read"), notAllowed);
   return app;
 }

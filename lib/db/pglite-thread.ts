@@ -198,11 +198,9 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
 
   /** Fails the oldest statement in flight (Map keeps insertion order, the order the thread answers in). */
   const failOldest = (thread: Thread, error: Error) => {
-    const oldest = thread.pending.entries().next();
-    if (oldest.done) return;
-    const [id, waiter] = oldest.value;
-    thread.pending.delete(id);
-    waiter.reject(error);
+    const [id, waiter] = thread.pending.entries().next().value ?? [];
+    if (id === undefined || !thread.pending.delete(id)) return;
+    waiter!.reject(error);
     if (thread.pending.size === 0) idle(thread);
   };
 

@@ -7,51 +7,28 @@
  * Memory Citations, one per document file, in the order of their best
  * partition's relevance. A missing index simply has no results.
  */
-import type { Config } from "../config/env.js";
-import { type ChunkHit, DEFAULT_RANKING, type SearchMode, searchChunks } from "../store/chunk-search.js";
-import type { Ranking } from "../store/hybrid-search.js";
+import { type ChunkHit, searchChunks } from "../store/chunk-search.js";
+import { rankingArgsOf, rankingFor, searchModeOf } from "./ranking-args.js";
 import { candidateCount, rerankHits } from "./rerank.js";
 import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
 
 export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {
+  const args = rankingArgsOf(input.args);
   const [vector] = await ctx.embedder.embed([input.query]);
-  const mode = searchMode(input.args);
+  const mode = searchModeOf(args);
   const hits = await searchChunks(ctx.reader ?? ctx.db, {
     index: input.index,
     vector: vector!,
     dimensions: ctx.embedder.dimensions,
     text: input.query,
     mode,
-    ranking: { ...rankingOf(ctx.config), ...(expansionWanted(input.args) ? {} : { feedbackDocs: 0 }) },
+    ranking: rankingFor(ctx.config, ctx.embedder, args),
     filters: input.filters,
     minRelevance: input.minRelevance,
     limit: candidateCount(ctx, input),
     efSearch: ctx.config.SEARCH_EF_SEARCH,
   }).then((fused) => rerankHits(ctx, input, fused));
   return { query: input.query, noResult: hits.length === 0, results: toCitations(input.index, hits) };
-}
-
-function searchMode(args: Record<string, unknown> | undefined): SearchMode {
-  if (!args) return "hybrid";
-  if (args.hybrid === false || args.hybrid === "false" || args.search_mode === "vector") return "vector";
-  return args.search_mode === "text" ? "text" : "hybrid";
-}
-
-function expansionWanted(args: Record<string, unknown> | undefined): boolean {
-  const flag = args?.query_expansion;
-  return flag !== false && flag !== "false";
-}
-
-export function rankingOf(config: Config): Ranking {
-  return {
-    ...DEFAULT_RANKING,
-    textWeight: config.SEARCH_TEXT_WEIGHT,
-    k1: config.SEARCH_BM25_K1,
-    b: config.SEARCH_BM25_B,
-    feedbackDocs: config.SEARCH_FEEDBACK_DOCS,
-    feedbackTerms: config.SEARCH_FEEDBACK_TERMS,
-    originalWeight: config.SEARCH_FEEDBACK_ORIGINAL_WEIGHT,
-  };
 }
 
 export function toCitations(index: string, hits: readonly ChunkHit[]): Citation[] {

@@ -8,6 +8,7 @@ import { closeAllHandles } from "../../lib/db/index.js";
 import { ValidationError } from "../../lib/errors.js";
 import { deleteDocument } from "../../lib/memory/documents.js";
 import { deleteIndex } from "../../lib/memory/indexes.js";
+import { defaultTextWeight } from "../../lib/memory/ranking-args.js";
 import { searchMemory } from "../../lib/memory/search.js";
 import { getUploadStatus } from "../../lib/memory/status.js";
 import type { MemoryContext, SearchResult } from "../../lib/memory/types.js";
@@ -128,7 +129,7 @@ describe("query expansion (pseudo-relevance feedback)", () => {
     expect(on.results[0]?.documentId).toBe("flutter");
     expect(off.results[0]?.documentId).toBe("flutter");
     // Without expansion a chunk holding no query term scores its cosine share only.
-    const cosineShare = 1 - ctx.config.SEARCH_TEXT_WEIGHT;
+    const cosineShare = 1 - defaultTextWeight(ctx.embedder);
     expect(relevanceOf(off, "vibration")).toBeCloseTo(cosineShare * Math.max(relevanceOf(cosine, "vibration"), 0), 6);
     // With it, the terms it shares with the best chunk (vibration, damping, wing, panel) add to its text share,
     // and it moves ahead of the unrelated chunk.

@@ -97,10 +97,11 @@ export const EnvSchema = z.object({
   SEARCH_FEEDBACK_TERMS: int(1, 50, 10),
   SEARCH_FEEDBACK_ORIGINAL_WEIGHT: z.coerce.number().min(0).max(1).default(0.5),
   /**
-   * Expansion runs only when the first pass's best chunk reaches this share of the query's BM25 ceiling (the query's
-   * own terms found with confidence); per request `args.expansion_gate`.
+   * Expansion runs only when the first pass's best chunk reaches this share of the query's BM25 ceiling; per request
+   * `args.expansion_gate`. 0 by cross-validation: expansion only reorders chunks holding a query term, and any gate
+   * above 0 lost on CISI and gained nothing on Cranfield (docs/adr/0005-ranking-that-generalises.md).
    */
-  SEARCH_EXPANSION_GATE: z.coerce.number().min(0).max(1).default(0.3),
+  SEARCH_EXPANSION_GATE: z.coerce.number().min(0).max(1).default(0),
   /**
    * Offline `/ask` (no text generator): answer INFO NOT FOUND (`noResult`) when the best passage's relevance is
    * below this. 0.2 ≈ a passage holding about half of the question's term weight once (README "Ranking").

@@ -1,11 +1,9 @@
 /**
  * @module
- * `searchMemory`: embeds the query, retrieves chunks (hybrid BM25 + vector by
- * default; `args.hybrid: false` or `args.search_mode: "vector"` for vector
- * only, `args.search_mode: "text"` for BM25 only; `args.query_expansion: false`
- * skips pseudo-relevance feedback) and groups them into Kernel
- * Memory Citations, one per document file, in the order of their best
- * partition's relevance. A missing index simply has no results.
+ * `searchMemory`: embeds the query, retrieves chunks (hybrid BM25 + vector by default; the ranking knobs in `args`
+ * are those of `RankingArgsSchema`, ranking-args.ts: `search_mode`, `query_expansion`, `text_weight`, …; a bad one
+ * is a ValidationError) and groups them into Kernel Memory Citations, one per document file, in the order of their
+ * best partition's relevance. A missing index simply has no results.
  */
 import { type ChunkHit, searchChunks } from "../store/chunk-search.js";
 import { rankingArgsOf, rankingFor, searchModeOf } from "./ranking-args.js";

@@ -58,7 +58,7 @@ export const DEFAULT_FEEDBACK = {
   feedbackDocs: 10,
   feedbackTerms: 10,
   originalWeight: 0.5,
-  expansionGate: 0.3,
+  expansionGate: 0,
 } as const;
 
 /** A tsquery operand for one already-normalised lexeme (quoted, so no character of it is syntax). */

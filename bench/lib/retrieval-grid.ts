@@ -27,10 +27,7 @@ const vary = <T>(values: T[], label: (v: T) => string, change: (v: T) => Partial
   values.map((v): [string, Partial<Ranking>] => [label(v), change(v)]);
 
 export const GRID: Array<[string, Partial<Ranking>, SearchMode?]> = [
-  [
-    "defaults*: text weight 0.9, k1 1.2, b 0.75, header ×2, budget 250, RM3 10/10/0.5 reordering matches (gate 0)",
-    {},
-  ],
+  ["defaults*: text weight 0.9, k1 1.2, b 0.75, header ×2, budget 250, RM3 10/10/0.5 reordering matches (gate 0)", {}],
   ["query expansion off (args.query_expansion: false)", { feedbackDocs: 0 }],
   ...vary(
     [0, 0.2, 0.4, 0.5],

@@ -18,7 +18,8 @@
  * Pseudo-relevance feedback (RM3), in the same statement and only when the first pass is confident (its best chunk
  * reaches `expansionGate` of the ceiling): the best chunks of that first ranking lend their most likely lexemes to
  * the query, and the first ranking's top `candidates` are scored again with the expanded query — those that hold
- * none of the query's own terms keep their first-pass relevance, so expansion reorders, never invents, a match.
+ * none of the query's own terms keep their first-pass relevance, so expansion reorders, never invents, a match;
+ * and the whole list is scaled by one factor so that no result shows more than the best first-pass relevance.
  */
 import { dims } from "./embedding-space.js";
 
@@ -144,12 +145,19 @@ export function hybridSql(
              -- the same share of the whole query's ceiling as the first pass (unknown terms count there too)
              (select sum(qw * idf) from expanded) * (${k1} + 1) / plan.coverage as best
         from plan
-    ), refused as materialized (
-      select s.id, case when s.bm > 0 and confident.yes then ${fuse(bm25("plan2"), "plan2.best")}
-                        else s.relevance end as relevance
+    ), rescored as materialized (
+      select s.id, s.relevance as first,
+             case when s.bm > 0 and confident.yes then ${fuse(bm25("plan2"), "plan2.best")} else s.relevance end
+               as relevance
         from (select s.id, s.cos, s.bm, f.relevance from scored s join fused f using (id)
                order by f.relevance desc, s.id limit ${q.candidates}) s
         join memory_chunks c on c.id = s.id, cfg, plan2, confident
+    ), refused as (
+      -- One factor per query (order unchanged) so that no result shows more than the best first-pass relevance:
+      -- the scale is what the query's own terms found; expansion's own vocabulary cannot inflate it.
+      select r.id, r.relevance * k.c as relevance
+        from rescored r,
+             (select coalesce(least(1, max(first) / nullif(max(relevance), 0)), 1) as c from rescored) k
     )`;
   return `with cfg as materialized (
       select i.text_config as config, coalesce(s.chunks, 0)::float8 as n,

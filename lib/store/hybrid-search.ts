@@ -6,9 +6,10 @@
  * The text leg is complete and its cost bounded by the query (MaxScore, Turtle & Flood 1995): seeds — every chunk
  * of the query's rarest terms while their postings fit `postingsBudget`, and up to that many chunks holding ALL its
  * terms — are scored first; their `candidates`-th best BM25 is a threshold θ no final top candidate scores below.
- * A chunk holding only the most common terms whose summed ceilings (idf · (k1 + 1) each) stay ≤ θ cannot reach it,
- * so only the remaining ("essential") terms' postings are read. Nothing that would rank in the text leg's top
- * candidates is lost, and a query of common terms still finds every chunk it should.
+ * A chunk outside the seeds holds only common terms; if the summed ceilings (idf · (k1 + 1) each) of those it holds
+ * stay ≤ θ it cannot reach the top, so the leg reads only chunks holding a set of common terms whose ceilings pass θ
+ * (a tsquery OR of ANDs, for up to 10 common terms; beyond, MaxScore's "essential" terms). Nothing that would rank
+ * in the text leg's top candidates is lost, and a query of common terms still finds every chunk it should.
  * The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each candidate carries
  * both signals and no leg can push a chunk up merely because the other leg missed it.
  *
@@ -61,6 +62,9 @@ export const DEFAULT_FEEDBACK = {
   originalWeight: 0.5,
   expansionGate: 0,
 } as const;
+
+/** Common terms up to which the text leg enumerates the term sets that can pass the threshold (2^n at most). */
+const MAX_SUBSET_TERMS = 10;
 
 /** A tsquery operand for one already-normalised lexeme (quoted, so no character of it is syntax). */
 const QUOTED = `'''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '\\''') || ''''`;
@@ -159,7 +163,7 @@ export function hybridSql(
         from rescored r,
              (select coalesce(least(1, max(first) / nullif(max(relevance), 0)), 1) as c from rescored) k
     )`;
-  return `with cfg as materialized (
+  return `with recursive cfg as materialized (
       select i.text_config as config, coalesce(s.chunks, 0)::float8 as n,
              greatest(coalesce(s.lexemes::float8 / nullif(s.chunks, 0), 1), 1) as avgdl
         from memory_indexes i left join memory_text_stats s on s.index_name = i.name where i.name = $2
@@ -170,7 +174,7 @@ export function hybridSql(
         left join memory_terms m on m.index_name = $2 and m.lexeme = t.lexeme
     ), weighted as materialized (
       -- postings: cumulative, rarest first; tail: the summed idf of this term and every more common one
-      select t.lexeme, t.operand, 1::float8 as qw, t.idf, t.chunks > 0 as known,
+      select t.lexeme, t.operand, 1::float8 as qw, t.idf, t.chunks, t.chunks > 0 as known,
              sum(t.chunks) over (order by t.chunks, t.lexeme) as postings,
              sum(t.idf) over (order by t.chunks desc, t.lexeme desc) as tail
         from terms t
@@ -190,9 +194,23 @@ export function hybridSql(
     ), theta as materialized (
       select coalesce((select ${bm25("plan")} from seed join memory_chunks c on c.id = seed.id, cfg, plan
                         order by 1 desc offset ${q.candidates - 1} limit 1), 0) as v
+    ), common as materialized (
+      select row_number() over (order by w.chunks, w.lexeme) as i, w.operand, w.idf * (${k1} + 1) as ub
+        from weighted w where w.known and w.postings > ${budget}
+    ), subsets as (
+      -- Term sets (rarest first) grown until their summed ceilings pass θ: a chunk outside the seeds holds only
+      -- common terms, and unless it holds one of these sets it scores below θ. Up to ${MAX_SUBSET_TERMS} terms.
+      select c.i, c.operand as ops, c.ub as total from common c where (select count(*) from common) <= ${MAX_SUBSET_TERMS}
+      union all
+      select c.i, s.ops || ' & ' || c.operand, s.total + c.ub
+        from subsets s join common c on c.i > s.i, theta where s.total <= theta.v
     ), essential as materialized (
-      select (select string_agg(operand, ' | ') from weighted, theta
-               where known and postings > ${budget} and tail * (${k1} + 1) > theta.v)::tsquery as q
+      select case when (select count(*) from common) <= ${MAX_SUBSET_TERMS}
+                  then (select string_agg('(' || ops || ')', ' | ') from subsets, theta where total > theta.v)
+                  -- MaxScore: the terms whose ceiling, with every more common term's, still passes θ
+                  else (select string_agg(operand, ' | ') from weighted, theta
+                         where known and postings > ${budget} and tail * (${k1} + 1) > theta.v)
+             end::tsquery as q
     ), cand as (
       select id from seed
       union

@@ -8,10 +8,12 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { EvaluateToolInput, evaluateInput } from "../contract/evaluate.js";
 import { askInput, searchInput, textUploadInput } from "../contract/inputs.js";
 import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../contract/requests.js";
 import { AppError } from "../errors.js";
-import { type Grant, indexed, indexFree } from "../keys/access.js";
+import { authorize, type Grant, indexed, indexFree } from "../keys/access.js";
+import { evaluateIndex } from "../memory/evaluate/index.js";
 import {
   askMemory,
   deleteDocument,
@@ -148,6 +150,25 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       const documentId = validateDocumentId(args.documentId);
       await deleteDocument(ctx, index, documentId);
       return jsonResult({ index, documentId, message: "Document deleted" });
+    },
+  );
+
+  defineTool(
+    server,
+    deps,
+    "evaluate",
+    {
+      description:
+        "Measure search on judged queries ({query, relevant: [documentId]} objects, JSONL, or TREC qrels + topics): nDCG@10, recall@10, MRR@10 and p50 per mode (hybrid, vector, text, the index's settings) and per query. tune: also try a grid of ranking settings; apply: store the best as the index's settings (needs write).",
+      inputSchema: EvaluateToolInput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    reads,
+    async (args, grant) => {
+      const input = { ...evaluateInput(args.index, args), index: granted(grant) };
+      // Applying writes the index's settings: the same decision, with the write declaration.
+      if (input.apply) authorize(deps.principal, writes, input.index);
+      return jsonResult(await evaluateIndex(ctx, input));
     },
   );
 

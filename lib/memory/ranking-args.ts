@@ -1,70 +1,94 @@
 /**
  * @module
- * Every ranking knob a search takes, in ONE schema: the `args` of `/search`, `/ask` and the MCP tools, and what an
- * index's stored settings may hold. Defaults come from the environment (`SEARCH_*`) and, for the fusion weight, from
- * the embedder's family (docs/adr/0005-ranking-that-generalises.md); a request's args override both.
+ * The ranking options of search `args`, declared once. Search reads a request's options through
+ * {@link rankingOptions}; an index's stored settings (`GET/PATCH /indexes/{index}/settings`) are this same schema
+ * (less KM's `hybrid` alias), so a knob added to {@link RankingArgs} is at once a search arg, a setting, and shown
+ * in the OpenAPI document — there is no second list to keep in step.
  *
  * @example
- * const ranking = rankingFor(ctx.config, ctx.embedder, { text_weight: 0.5, query_expansion: false });
+ * rankingOptions({ search_mode: "text", query_expansion: "false" }) // { mode: "text", expansion: false, … }
  */
 import { z } from "zod";
 import type { Embedder } from "../ai/types.js";
-import type { Config } from "../config/env.js";
 import { ValidationError } from "../errors.js";
-import { DEFAULT_RANKING, type SearchMode } from "../store/chunk-search.js";
+import type { SearchMode } from "../store/chunk-search.js";
 import type { Ranking } from "../store/hybrid-search.js";
 
-/** KM clients send args as strings; "false"/"true" and numeric strings mean what they say. */
-const flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((v) => v === "true")]);
-const num = (min: number, max: number) => z.coerce.number().finite().min(min).max(max);
+/** Kernel Memory clients send booleans in `args` as strings too. */
+const Flag = z.union([z.boolean(), z.enum(["true", "false"]).transform((s) => s === "true")]);
 
-export const RankingArgsSchema = z
-  .object({
-    /** `hybrid` (default), `vector` (cosine, KM's meaning) or `text` (BM25 alone). */
-    search_mode: z.enum(["hybrid", "vector", "text"]),
-    /** KM-style switch: `false` = vector only. */
-    hybrid: flag,
-    /** Pseudo-relevance feedback on (default, when the first pass is confident) or off. */
-    query_expansion: flag,
-    /** The text leg's share of the fused relevance. */
-    text_weight: num(0, 1),
-    bm25_k1: num(0, 10),
-    bm25_b: num(0, 1),
-    feedback_docs: num(0, 50).int(),
-    feedback_terms: num(1, 50).int(),
-    feedback_original_weight: num(0, 1),
-    /** Share of the query's BM25 ceiling the first pass's best chunk must reach before expansion runs. */
-    expansion_gate: num(0, 1),
-  })
-  .partial();
+export const RankingArgs = z.object({
+  search_mode: z
+    .enum(["hybrid", "vector", "text"])
+    .optional()
+    .describe("hybrid (BM25 + vector, the default), vector (cosine only) or text (BM25 only)"),
+  hybrid: Flag.optional().describe("Kernel Memory's switch: false means vector only"),
+  text_weight: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("hybrid: the text leg's share of the fused relevance (default SEARCH_TEXT_WEIGHT)"),
+  query_expansion: Flag.optional().describe("pseudo-relevance feedback (RM3) on the text leg; default on"),
+  rerank: Flag.optional().describe("the configured reranker, when there is one; default on"),
+  bm25_k1: z.number().min(0).max(10).optional().describe("BM25 term-frequency saturation (default SEARCH_BM25_K1)"),
+  bm25_b: z.number().min(0).max(1).optional().describe("BM25 length normalisation (default SEARCH_BM25_B)"),
+  feedback_docs: z.number().int().min(0).max(50).optional().describe("RM3 feedback chunks; 0 = no expansion"),
+  feedback_terms: z.number().int().min(1).max(50).optional().describe("RM3 expansion terms"),
+  feedback_original_weight: z.number().min(0).max(1).optional().describe("RM3: the original query's share"),
+  expansion_gate: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("expand only when the first pass's best chunk reaches this share of the query's BM25 ceiling"),
+});
 
-export type RankingArgs = z.infer<typeof RankingArgsSchema>;
+/** What an index may store: every ranking option but the `hybrid` alias (`search_mode` says it). */
+export const IndexSettings = RankingArgs.omit({ hybrid: true });
+export type IndexSettings = z.output<typeof IndexSettings>;
+export const SETTING_KEYS = Object.keys(IndexSettings.shape) as Array<keyof IndexSettings>;
 
-/** The ranking knobs in `args` (other keys are left to their owners); a bad value is a ValidationError. */
-export function rankingArgsOf(args: Record<string, unknown> | undefined): RankingArgs {
-  if (!args) return {};
-  const picked = Object.fromEntries(
-    Object.keys(RankingArgsSchema.shape)
-      .filter((k) => args[k] !== undefined && args[k] !== null)
-      .map((k) => [k, args[k]]),
-  );
-  const parsed = RankingArgsSchema.safeParse(picked);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ValidationError(`args.${issue.path.join(".")}: ${issue.message}`);
-  }
-  return parsed.data;
-}
+export type RankingOptions = {
+  mode: SearchMode;
+  textWeight?: number;
+  expansion: boolean;
+  rerank: boolean;
+  /** The BM25 / expansion knobs the args set (absent = the instance's defaults). */
+  overrides: Partial<Ranking>;
+};
 
-export function searchModeOf(args: RankingArgs): SearchMode {
-  if (args.hybrid === false || args.search_mode === "vector") return "vector";
-  return args.search_mode ?? "hybrid";
+/** A request's (or merged) args as ranking options; a ranking key with a bad value is a ValidationError. */
+export function rankingOptions(args: Record<string, unknown> | undefined): RankingOptions {
+  const picked = Object.fromEntries(Object.keys(RankingArgs.shape).map((k) => [k, args?.[k] ?? undefined]));
+  const parsed = RankingArgs.safeParse(picked);
+  if (!parsed.success) throw new ValidationError(describeIssue("args", parsed.error));
+  const a = parsed.data;
+  const mode: SearchMode = a.hybrid === false ? "vector" : (a.search_mode ?? "hybrid");
+  return {
+    mode,
+    ...(a.text_weight !== undefined ? { textWeight: a.text_weight } : {}),
+    expansion: a.query_expansion !== false,
+    rerank: a.rerank !== false,
+    overrides: Object.fromEntries(
+      (
+        [
+          ["k1", a.bm25_k1],
+          ["b", a.bm25_b],
+          ["feedbackDocs", a.feedback_docs],
+          ["feedbackTerms", a.feedback_terms],
+          ["originalWeight", a.feedback_original_weight],
+          ["expansionGate", a.expansion_gate],
+        ] as const
+      ).filter(([, v]) => v !== undefined),
+    ) as Partial<Ranking>,
+  };
 }
 
 /**
- * The text weight an embedder family fuses best with, when neither the environment nor the request sets one: the
- * offline hashing embedder is a weak, lexical leg (0.9 text, measured here); a semantic model carries what BM25
- * misses (0.5, from published BEIR fusion results; the ADR cites them).
+ * The text weight an embedder family fuses best with, when neither the environment, the index nor the request
+ * sets one: the offline hashing embedder is a weak, lexical leg (0.9, measured); a semantic model carries what BM25
+ * misses (0.5, published BEIR fusion results; docs/adr/0005-ranking-that-generalises.md).
  */
 export function defaultTextWeight(embedder: Pick<Embedder, "id">): number {
   return embedder.id.startsWith("offline-hash") ? OFFLINE_TEXT_WEIGHT : SEMANTIC_TEXT_WEIGHT;
@@ -72,17 +96,23 @@ export function defaultTextWeight(embedder: Pick<Embedder, "id">): number {
 export const OFFLINE_TEXT_WEIGHT = 0.9;
 export const SEMANTIC_TEXT_WEIGHT = 0.5;
 
-/** Defaults (environment, embedder family) overridden by the request's ranking args. */
-export function rankingFor(config: Config, embedder: Pick<Embedder, "id">, args: RankingArgs = {}): Ranking {
-  const feedbackOff = args.query_expansion === false;
-  return {
-    ...DEFAULT_RANKING,
-    textWeight: args.text_weight ?? config.SEARCH_TEXT_WEIGHT ?? defaultTextWeight(embedder),
-    k1: args.bm25_k1 ?? config.SEARCH_BM25_K1,
-    b: args.bm25_b ?? config.SEARCH_BM25_B,
-    feedbackDocs: feedbackOff ? 0 : (args.feedback_docs ?? config.SEARCH_FEEDBACK_DOCS),
-    feedbackTerms: args.feedback_terms ?? config.SEARCH_FEEDBACK_TERMS,
-    originalWeight: args.feedback_original_weight ?? config.SEARCH_FEEDBACK_ORIGINAL_WEIGHT,
-    expansionGate: args.expansion_gate ?? config.SEARCH_EXPANSION_GATE,
-  };
+/**
+ * Stored settings read back: each key kept only while the schema still accepts it, so a knob renamed or removed
+ * in a later version is ignored rather than failing every search on the index.
+ */
+export function storedSettings(raw: unknown): IndexSettings {
+  if (raw === null || typeof raw !== "object") return {};
+  const out: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) {
+    const value = (raw as Record<string, unknown>)[key];
+    const parsed = IndexSettings.shape[key].safeParse(value);
+    if (value !== undefined && parsed.success) out[key] = parsed.data;
+  }
+  return out as IndexSettings;
+}
+
+/** `path.key: message` for the first issue, the way the HTTP edge words schema failures. */
+export function describeIssue(prefix: string, error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${[prefix, ...issue.path.map(String)].join(".")}: ${issue.message}`;
 }

@@ -1,32 +1,73 @@
 /**
  * @module
- * `searchMemory`: embeds the query, retrieves chunks (hybrid BM25 + vector by default; the ranking knobs in `args`
- * are those of `RankingArgsSchema`, ranking-args.ts: `search_mode`, `query_expansion`, `text_weight`, …; a bad one
- * is a ValidationError) and groups them into Kernel Memory Citations, one per document file, in the order of their
- * best partition's relevance. A missing index simply has no results.
+ * `searchMemory`: embeds the query, retrieves chunks (hybrid BM25 + vector by
+ * default; `args.hybrid: false` or `args.search_mode: "vector"` for vector
+ * only, `args.search_mode: "text"` for BM25 only; `args.query_expansion: false`
+ * skips pseudo-relevance feedback; `args.text_weight` sets the fusion) and groups them into Kernel
+ * Memory Citations, one per document file, in the order of their best
+ * partition's relevance. A missing index simply has no results. The index's stored ranking settings
+ * (`settings.ts`) apply first; the request's `args` override them key by key.
  */
-import { type ChunkHit, searchChunks } from "../store/chunk-search.js";
-import { rankingArgsOf, rankingFor, searchModeOf } from "./ranking-args.js";
+
+import type { Embedder } from "../ai/types.js";
+import type { Config } from "../config/env.js";
+import { type ChunkHit, DEFAULT_RANKING, searchChunks } from "../store/chunk-search.js";
+import type { Ranking } from "../store/hybrid-search.js";
+import { readIndexSettings } from "../store/index-settings.js";
+import { defaultTextWeight, type IndexSettings, rankingOptions, storedSettings } from "./ranking-args.js";
 import { candidateCount, rerankHits } from "./rerank.js";
 import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
 
-export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {
-  const args = rankingArgsOf(input.args);
-  const [vector] = await ctx.embedder.embed([input.query]);
-  const mode = searchModeOf(args);
-  const hits = await searchChunks(ctx.reader ?? ctx.db, {
+/**
+ * `settings` replaces the index's stored settings for this call (evaluation compares modes against defaults);
+ * absent, they are read in the same round of waiting as the query's embedding.
+ */
+export async function searchMemory(
+  ctx: MemoryContext,
+  request: SearchInput,
+  settings?: IndexSettings,
+): Promise<SearchResult> {
+  const reader = ctx.reader ?? ctx.db;
+  const [[vector], stored] = await Promise.all([
+    ctx.embedder.embed([request.query]),
+    settings ?? readIndexSettings(reader, request.index).then(storedSettings),
+  ]);
+  const args = { ...stored, ...request.args };
+  const input: SearchInput = { ...request, ...(Object.keys(args).length > 0 ? { args } : {}) };
+  const options = rankingOptions(input.args);
+  const base = rankingOf(ctx.config, ctx.embedder);
+  const hits = await searchChunks(reader, {
     index: input.index,
     vector: vector!,
     dimensions: ctx.embedder.dimensions,
     text: input.query,
-    mode,
-    ranking: rankingFor(ctx.config, ctx.embedder, args),
+    mode: options.mode,
+    ranking: {
+      ...base,
+      ...options.overrides,
+      ...(options.textWeight !== undefined ? { textWeight: options.textWeight } : {}),
+      ...(options.expansion ? {} : { feedbackDocs: 0 }),
+    },
     filters: input.filters,
     minRelevance: input.minRelevance,
     limit: candidateCount(ctx, input),
     efSearch: ctx.config.SEARCH_EF_SEARCH,
   }).then((fused) => rerankHits(ctx, input, fused));
   return { query: input.query, noResult: hits.length === 0, results: toCitations(input.index, hits) };
+}
+
+/** The instance's ranking: environment, else the embedder family's text weight (ranking-args.ts). */
+export function rankingOf(config: Config, embedder: Pick<Embedder, "id">): Ranking {
+  return {
+    ...DEFAULT_RANKING,
+    textWeight: config.SEARCH_TEXT_WEIGHT ?? defaultTextWeight(embedder),
+    k1: config.SEARCH_BM25_K1,
+    b: config.SEARCH_BM25_B,
+    feedbackDocs: config.SEARCH_FEEDBACK_DOCS,
+    feedbackTerms: config.SEARCH_FEEDBACK_TERMS,
+    originalWeight: config.SEARCH_FEEDBACK_ORIGINAL_WEIGHT,
+    expansionGate: config.SEARCH_EXPANSION_GATE,
+  };
 }
 
 export function toCitations(index: string, hits: readonly ChunkHit[]): Citation[] {

@@ -82,7 +82,7 @@ export const EnvSchema = z.object({
   /**
    * Hybrid search: the text leg's share of the fused relevance (the vector leg gets the rest). Unset = by the
    * embedder's family: 0.9 for the offline hashing embedder (the weaker, lexical leg), 0.5 for semantic models
-   * (docs/adr/0005-ranking-that-generalises.md). Per request: `args.text_weight`.
+   * (docs/adr/0006-ranking-that-generalises.md). Per request: `args.text_weight`.
    */
   SEARCH_TEXT_WEIGHT: z.coerce.number().min(0).max(1).optional(),
   /** BM25 term-frequency saturation and length normalisation (Robertson's standard values). */
@@ -99,7 +99,7 @@ export const EnvSchema = z.object({
   /**
    * Expansion runs only when the first pass's best chunk reaches this share of the query's BM25 ceiling; per request
    * `args.expansion_gate`. 0 by cross-validation: expansion only reorders chunks holding a query term, and any gate
-   * above 0 lost on CISI and gained nothing on Cranfield (docs/adr/0005-ranking-that-generalises.md).
+   * above 0 lost on CISI and gained nothing on Cranfield (docs/adr/0006-ranking-that-generalises.md).
    */
   SEARCH_EXPANSION_GATE: z.coerce.number().min(0).max(1).default(0),
   /**

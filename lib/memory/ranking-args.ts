@@ -88,7 +88,7 @@ export function rankingOptions(args: Record<string, unknown> | undefined): Ranki
 /**
  * The text weight an embedder family fuses best with, when neither the environment, the index nor the request
  * sets one: the offline hashing embedder is a weak, lexical leg (0.9, measured); a semantic model carries what BM25
- * misses (0.5, published BEIR fusion results; docs/adr/0005-ranking-that-generalises.md).
+ * misses (0.5, published BEIR fusion results; docs/adr/0006-ranking-that-generalises.md).
  */
 export function defaultTextWeight(embedder: Pick<Embedder, "id">): number {
   return embedder.id.startsWith("offline-hash") ? OFFLINE_TEXT_WEIGHT : SEMANTIC_TEXT_WEIGHT;

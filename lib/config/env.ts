@@ -82,11 +82,11 @@ export const EnvSchema = z.object({
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a text-search configuration name, e.g. english or simple")
     .default("english"),
   /**
-   * Hybrid search: the text leg's share of the fused relevance (the vector leg gets the rest). 0.9 because the
-   * default (offline, lexical) embedder is the weaker leg, more so once the text leg expands the query
-   * (docs/adr/0004-query-expansion.md); with a semantic embedding model try 0.3–0.5.
+   * Hybrid search: the text leg's share of the fused relevance (the vector leg gets the rest). Unset = by the
+   * embedder's family: 0.9 for the offline hashing embedder (the weaker, lexical leg), 0.5 for semantic models
+   * (docs/adr/0006-ranking-that-generalises.md). Per request: `args.text_weight`.
    */
-  SEARCH_TEXT_WEIGHT: z.coerce.number().min(0).max(1).default(0.9),
+  SEARCH_TEXT_WEIGHT: z.coerce.number().min(0).max(1).optional(),
   /** BM25 term-frequency saturation and length normalisation (Robertson's standard values). */
   SEARCH_BM25_K1: z.coerce.number().min(0).max(10).default(1.2),
   SEARCH_BM25_B: z.coerce.number().min(0).max(1).default(0.75),
@@ -98,6 +98,17 @@ export const EnvSchema = z.object({
   SEARCH_FEEDBACK_DOCS: int(0, 50, 10),
   SEARCH_FEEDBACK_TERMS: int(1, 50, 10),
   SEARCH_FEEDBACK_ORIGINAL_WEIGHT: z.coerce.number().min(0).max(1).default(0.5),
+  /**
+   * Expansion runs only when the first pass's best chunk reaches this share of the query's BM25 ceiling; per request
+   * `args.expansion_gate`. 0 by cross-validation: expansion only reorders chunks holding a query term, and any gate
+   * above 0 lost on CISI and gained nothing on Cranfield (docs/adr/0006-ranking-that-generalises.md).
+   */
+  SEARCH_EXPANSION_GATE: z.coerce.number().min(0).max(1).default(0),
+  /**
+   * Offline `/ask` (no text generator): answer INFO NOT FOUND (`noResult`) when the best passage's relevance is
+   * below this. 0.2 ≈ a passage holding about half of the question's term weight once (README "Ranking").
+   */
+  ASK_MIN_EVIDENCE: z.coerce.number().min(0).max(1).default(0.2),
   /** How long a claimed ingestion job is ours before another run may take it over. */
   JOB_LEASE_SECONDS: int(1, 3600, 120),
   JOB_MAX_ATTEMPTS: int(1, 50, 5),

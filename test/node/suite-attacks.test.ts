@@ -18,12 +18,12 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config/env.js";
 import { type NeonProxy, startNeonProxy } from "../../scripts/neon-proxy/server.js";
+import { attackFields, refusedAttackBodies } from "../helpers/attack-bodies.js";
 import {
   docxBomb,
   docxWithText,
   lzwBomb,
   nestedHtml,
-  nestedJson,
   nestedSitemap,
   POISON_MARKER,
   pdfExpandingStream,
@@ -159,23 +159,15 @@ async function waitSettled(url: string, ids: string[], timeoutMs: number): Promi
   return settled;
 }
 
-/** Requests that must be refused with 400 ProblemDetails and change nothing. */
+/** Requests that must be refused with 400 ProblemDetails and change nothing (the list MCP replays too). */
 function refusedBodies(url: string): Array<[string, () => Promise<Response>]> {
-  const deepArgs = `{"text":"x","documentId":"nested-args","args":${nestedJson(5_000)}}`;
-  return [
-    ["JSON upload with args 5,000 deep", () => postJson(url, "/upload", deepArgs)],
-    [
-      "multipart upload with args 20,000 deep",
-      () => upload(url, "nested-multipart", "a.txt", new TextEncoder().encode("x"), [["args", nestedJson(20_000)]]),
-    ],
-    [
-      "tags with __proto__",
-      () => postJson(url, "/upload", '{"text":"x","documentId":"proto-tags","tags":{"__proto__":["x"]}}'),
-    ],
-    ["search filter with __proto__", () => postJson(url, "/search", '{"query":"x","filters":[{"__proto__":["x"]}]}')],
-    ["search args 5,000 deep", () => postJson(url, "/search", `{"query":"x","args":${nestedJson(5_000)}}`)],
-    ["ask args with constructor", () => postJson(url, "/ask", '{"question":"x","args":{"constructor":{"a":1}}}')],
-  ];
+  return refusedAttackBodies().map((attack) => {
+    if (!attack.multipart) return [attack.what, () => postJson(url, attack.path, attack.body)];
+    const { text, documentId } = attackFields(attack) as { text: string; documentId: string };
+    // The args field as a multipart client writes it: its JSON text (the body's last field).
+    const argsText = attack.body.slice(attack.body.indexOf('"args":') + 7, -1);
+    return [attack.what, () => upload(url, documentId, "a.txt", new TextEncoder().encode(text), [["args", argsText]])];
+  });
 }
 
 async function replayAttacks(server: ServerProcess, label: string): Promise<Map<string, Status>> {

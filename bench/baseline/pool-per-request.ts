@@ -28,7 +28,14 @@ export function createPoolPerRequestApp(env: Record<string, string | undefined>)
     poolsCreated++;
     try {
       const result = await searchMemory(
-        { db, config, embedder, waitUntil: () => {}, startJob: async () => undefined },
+        {
+          db,
+          config,
+          embedder,
+          waitUntil: () => {},
+          startJob: async () => undefined,
+          tokenCounter: async () => () => 0,
+        },
         { index: body.index ?? "default", query: body.query, filters: [], minRelevance: 0, limit: body.limit ?? 10 },
       );
       return c.json(result);

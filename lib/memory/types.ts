@@ -9,7 +9,6 @@ import type { Reranker } from "../ai/reranker.js";
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
-import type { IngestQueue } from "../queue/message.js";
 import type { DocumentRecord, MemoryFilter, PipelineStep, Tags } from "../store/records.js";
 
 export type { MemoryFilter, PipelineStep, Tags } from "../store/records.js";
@@ -146,14 +145,20 @@ export type MemoryContext = {
   reranker?: Reranker;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
-  /** Workers' `INGEST_QUEUE` producer, when bound: `startJob` sends accepted uploads to the ingestion Worker. */
-  ingestQueue?: IngestQueue;
   /**
-   * Runs a just-enqueued ingestion job (the composition root wires `lib/ingest`'s runner here), so
-   * upload never imports the layer above it. Takes the context so it runs with the caller's.
+   * Starts a just-enqueued ingestion job (each runtime's composition root supplies it: Node runs `lib/ingest`'s
+   * runner in the background, Workers send the job to the ingestion Worker's queue), so upload never imports the
+   * layer above it. Takes the context so it runs with the caller's.
    */
-  startJob(ctx: MemoryContext, jobId: string): Promise<unknown>;
+  startJob: StartJob;
+  /** The counter an answer's token budget is counted with, loaded on first use (exact on Node, an estimate in workerd). */
+  tokenCounter(): Promise<TokenCounter>;
 };
+
+export type StartJob = (ctx: MemoryContext, jobId: string) => Promise<unknown>;
+
+/** cl100k token count of a text (exact or estimated). */
+export type TokenCounter = (text: string) => number;
 
 /**
  * Longest question accepted, the one limit the HTTP schema and the ask verb share: long enough for any

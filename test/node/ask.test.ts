@@ -76,6 +76,7 @@ function context(generator?: TextGenerator): MemoryContext {
     ...(generator ? { generator } : {}),
     waitUntil: () => {},
     startJob: async () => undefined,
+    tokenCounter: async () => countTokens,
   };
 }
 

@@ -13,17 +13,20 @@
  * same reason `GET` (a standalone event stream that would pin an instance) and
  * `DELETE` (ending a session) answer 405.
  *
- * On Node the SDK and the tools load on the first MCP request, not with the server (`#mcp-answer`): they were a
- * sixth of the module graph a cold start loads, and serving /search never needs them (BENCHMARKS.md, coldstart).
+ * The answer itself (routes/mcp-request.ts) comes from the composition root: on Node the SDK and the tools load on
+ * the first MCP request, not with the server: they were a sixth of the module graph a cold start loads, and
+ * serving /search never needs them (BENCHMARKS.md, coldstart).
  */
 
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { answerMcp } from "#mcp-answer";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
 
-export function mcpRoutes(): Hono<HonoEnv> {
+/** `answerMcp` of routes/mcp-request.ts, or a wrapper that imports it on first use. */
+export type McpAnswer = (c: Context<HonoEnv>) => Promise<Response>;
+
+export function mcpRoutes(answerMcp: McpAnswer): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
   app.post(
     "/mcp",
@@ -46,7 +49,7 @@ export function mcpRoutes(): Hono<HonoEnv> {
     },
     answerMcp,
   );
-  const notAllowed = (c: import("hono").Context<HonoEnv>) =>
+  const notAllowed = (c: Context<HonoEnv>) =>
     problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });
   app.get("/mcp", notAllowed);
   app.delete("/mcp", notAllowed);

@@ -22,7 +22,6 @@ import { GenerationFailed } from "../../ai/errors.js";
 import type { TokenUsage as GeneratorUsage, TextGenerator } from "../../ai/types.js";
 import { ValidationError } from "../../errors.js";
 import { log } from "../../log/logger.js";
-import { loadTokenCounter, type TokenCounter } from "../../partition/token-counter.js";
 import type {
   AskInput,
   Citation,
@@ -32,7 +31,7 @@ import type {
   SearchResult,
   TokenUsage,
 } from "../types.js";
-import { MAX_QUESTION_CHARS } from "../types.js";
+import { MAX_QUESTION_CHARS, type TokenCounter } from "../types.js";
 import { type RagOptions, ragOptionsFromArgs } from "./args.js";
 import { type ExtractiveAnswer, extractiveAnswer } from "./extractive.js";
 import { type Fact, packFacts, sourcesOf } from "./facts.js";
@@ -191,7 +190,7 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
   });
 
   const generator = ctx.generator;
-  const countTokens = await loadTokenCounter();
+  const countTokens = await ctx.tokenCounter();
   let budget = EXTRACTIVE_FACT_BUDGET;
   let system = "";
   const template = rag.prompt ?? DEFAULT_PROMPT_TEMPLATE;

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { createEmbedderFromEnv } from "../lib/ai/index.js";
 import { closeAllHandles } from "../lib/db/index.js";
-import { reembedAll } from "../lib/memory/reembed.js";
+import { reembedAll } from "../lib/ingest/reembed.js";
 import { migrate } from "../lib/migrate/migrate.js";
 import { nodeRuntime } from "../lib/runtime/node.js";
 import { servicesFor } from "../lib/runtime/services.js";

@@ -7,6 +7,7 @@
 import type { z } from "@hono/zod-openapi";
 import { ValidationError } from "../errors.js";
 import type { AskInput, SearchInput, UploadInput } from "../memory/types.js";
+import type { MemoryQuery, SearchQuery, TextUpload } from "./requests.js";
 import {
   checkText,
   normalizeIndexName,
@@ -14,8 +15,7 @@ import {
   validateDocumentId,
   validateFilters,
   validateTags,
-} from "../memory/validate.js";
-import type { MemoryQuery, SearchQuery, TextUpload } from "./requests.js";
+} from "./validate.js";
 
 /** `limit` -1, 0 or missing means the configured maximum; anything larger is capped to it. */
 export function searchInput(body: z.output<typeof SearchQuery>, maxLimit: number): SearchInput {

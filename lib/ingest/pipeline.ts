@@ -14,16 +14,16 @@ import { toSql } from "pgvector";
 import { AppError } from "../errors.js";
 import { ExtractionFailed } from "../extract/errors.js";
 import { limitsFromConfig } from "../extract/limits.js";
-import { embeddingText } from "../memory/chunk-context.js";
-import { sha256Hex } from "../memory/hashing.js";
 import type { PipelineStep } from "../memory/types.js";
-import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
 import { type ChunkRecord, replaceChunks } from "../store/chunk-store.js";
 import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
 import { loadForProcessing, markFailed } from "../store/memory-store.js";
+import { embeddingText } from "./chunk-context.js";
+import { sha256Hex } from "./hashing.js";
 import type { IngestContext } from "./isolation.js";
 import type { Prepared } from "./prepare.js";
 import { stageOf } from "./stage.js";
+import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }

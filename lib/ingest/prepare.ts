@@ -6,8 +6,8 @@
  */
 import { ValidationError } from "../errors.js";
 import { checkLimit, type ExtractLimits, extract } from "../extract/index.js";
-import { chunkContext, embeddingText } from "../memory/chunk-context.js";
 import { type Chunk, countTokens, partition, partitionOptionsFromArgs } from "../partition/index.js";
+import { chunkContext, embeddingText } from "./chunk-context.js";
 import { atStage } from "./stage.js";
 
 export { atStage, type PrepareStage, stageOf } from "./stage.js";

@@ -8,9 +8,10 @@
  */
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode, McpError, type ReadResourceResult, type Resource } from "@modelcontextprotocol/sdk/types.js";
+import { validateDocumentId } from "../contract/validate.js";
 import { NotFoundError } from "../errors.js";
 import { authorizeIndex, canSeeIndex } from "../keys/access.js";
-import { getUploadStatus, listDocuments, listIndexes, validateDocumentId } from "../memory/index.js";
+import { getUploadStatus, listDocuments, listIndexes } from "../memory/index.js";
 import { readDocumentText } from "../store/document-text.js";
 import { documentUri, errorResult } from "./results.js";
 import type { McpDeps } from "./tools.js";

@@ -10,7 +10,9 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { askInput, searchInput, textUploadInput } from "../contract/inputs.js";
 import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../contract/requests.js";
+import { normalizeIndexName, validateDocumentId } from "../contract/validate.js";
 import { AppError } from "../errors.js";
+import { uploadDocument } from "../ingest/upload.js";
 import { authorizeIndex, canSeeIndex } from "../keys/access.js";
 import type { Principal } from "../keys/types.js";
 import {
@@ -19,10 +21,7 @@ import {
   getUploadStatus,
   listDocuments,
   listIndexes,
-  normalizeIndexName,
   searchMemory,
-  uploadDocument,
-  validateDocumentId,
 } from "../memory/index.js";
 import type { MemoryContext, UploadInput } from "../memory/types.js";
 import { answerText, errorResult, jsonResult } from "./results.js";

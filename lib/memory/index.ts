@@ -6,7 +6,6 @@
 
 /*
  * The verbs, each taking the per-instance MemoryContext first:
- *   uploadDocument(ctx, UploadInput) -> { index, documentId }   stores files + job, starts it in the background
  *   getUploadStatus(ctx, index, documentId) -> DataPipelineStatus   NotFoundError when unknown
  *   searchMemory(ctx, SearchInput) -> SearchResult                 a missing index has no results
  *   askMemory(ctx, AskInput) -> MemoryAnswer; streamAnswer(ctx, AskInput) -> AsyncIterable<MemoryAnswer>
@@ -21,11 +20,3 @@ export { deleteIndex, listIndexes } from "./indexes.js";
 export { searchMemory } from "./search.js";
 export { getUploadStatus } from "./status.js";
 export * from "./types.js";
-export { uploadDocument } from "./upload.js";
-export {
-  normalizeIndexName,
-  parseTag,
-  validateDocumentId,
-  validateFilters,
-  validateTags,
-} from "./validate.js";

@@ -5,8 +5,6 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../lib/errors.js";
-import { parseMultipart } from "../../lib/http/multipart.js";
 import {
   normalizeIndexName,
   parseSteps,
@@ -15,7 +13,9 @@ import {
   validateDocumentId,
   validateFilters,
   validateTags,
-} from "../../lib/memory/validate.js";
+} from "../../lib/contract/validate.js";
+import { ValidationError } from "../../lib/errors.js";
+import { parseMultipart } from "../../lib/http/multipart.js";
 import { kmMultipart } from "../helpers/api.js";
 
 /** Runs `fn`; passes when it returns or throws a ValidationError, fails on any other throw. */

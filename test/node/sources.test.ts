@@ -9,6 +9,7 @@
  */
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { validateNewSource } from "../../lib/contract/source-input.js";
 import { closeAllHandles } from "../../lib/db/index.js";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
 import { listDocuments } from "../../lib/memory/documents.js";
@@ -23,7 +24,6 @@ import {
   type Source,
   syncDueSources,
   syncSource,
-  validateNewSource,
 } from "../../lib/sources/index.js";
 import { insertSource } from "../../lib/store/source-store.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
@@ -406,7 +406,7 @@ describe("runs", () => {
       type: "application/xml",
     });
     const source = await addSource({ url: `${site.url}/owned.xml`, kind: "sitemap", index: "owned" });
-    const { uploadDocument } = await import("../../lib/memory/upload.js");
+    const { uploadDocument } = await import("../../lib/ingest/upload.js");
     await uploadDocument(ctx, {
       index: "owned",
       documentId: "manual",

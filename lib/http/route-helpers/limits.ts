@@ -8,7 +8,7 @@
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { checkJsonShape } from "../../memory/json-shape.js";
+import { checkJsonShape } from "../../contract/json-shape.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
 

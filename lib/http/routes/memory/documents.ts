@@ -5,8 +5,8 @@
  * the document does not exist, as Kernel Memory answers).
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { normalizeIndexName, validateDocumentId } from "../../../contract/validate.js";
 import { deleteDocument, listDocuments } from "../../../memory/index.js";
-import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { register, valid } from "../../route-helpers/register.js";

@@ -6,8 +6,8 @@
  * on this origin.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { normalizeIndexName, validateDocumentId } from "../../../contract/validate.js";
 import { readDocumentFile } from "../../../memory/download.js";
-import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { register, valid } from "../../route-helpers/register.js";

@@ -4,9 +4,9 @@
  * not an error (202, as Kernel Memory answers) and creates nothing.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { normalizeIndexName } from "../../../contract/validate.js";
 import { canSeeIndex } from "../../../keys/access.js";
 import { deleteIndex, listIndexes } from "../../../memory/index.js";
-import { normalizeIndexName } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { register, valid } from "../../route-helpers/register.js";

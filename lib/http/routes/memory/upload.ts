@@ -10,11 +10,12 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { documentIdOrNew, textUploadInput } from "../../../contract/inputs.js";
+import { checkJsonShape } from "../../../contract/json-shape.js";
+import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../contract/validate.js";
 import { ValidationError } from "../../../errors.js";
-import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
-import { checkJsonShape } from "../../../memory/json-shape.js";
+import { uploadDocument } from "../../../ingest/upload.js";
+import { getUploadStatus } from "../../../memory/index.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
-import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../memory/validate.js";
 import { readBody } from "../../body.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";

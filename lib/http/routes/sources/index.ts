@@ -13,20 +13,13 @@
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { validateNewSource, validateSourceId } from "../../../contract/source-input.js";
+import { normalizeIndexName } from "../../../contract/validate.js";
 import { NotFoundError } from "../../../errors.js";
 import { canSeeIndex } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
 import type { MemoryContext } from "../../../memory/types.js";
-import { normalizeIndexName } from "../../../memory/validate.js";
-import {
-  createSource,
-  deleteSource,
-  getSource,
-  listSources,
-  syncSource,
-  validateNewSource,
-  validateSourceId,
-} from "../../../sources/index.js";
+import { createSource, deleteSource, getSource, listSources, syncSource } from "../../../sources/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
 import { memoryContext } from "../../route-helpers/context.js";

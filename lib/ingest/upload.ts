@@ -12,11 +12,11 @@
 import { detectContentType } from "../extract/detect.js";
 import { UnsupportedContentType } from "../extract/errors.js";
 import { log } from "../log/logger.js";
+import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "../memory/types.js";
 import { isIngestedFrom } from "../store/document-fingerprint.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex } from "./hashing.js";
 import { textConfigForUpload } from "./text-config.js";
-import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
 export async function uploadDocument(

@@ -202,7 +202,7 @@ async function evaluate(env: BenchEnv, collection: TestCollection, embedder: Emb
 }
 
 async function uploadText(
-  ctx: Parameters<typeof searchMemory>[0],
+  ctx: Parameters<typeof uploadDocument>[0],
   index: string,
   doc: { id: string; text: string },
 ): Promise<void> {

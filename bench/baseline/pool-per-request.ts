@@ -28,14 +28,7 @@ export function createPoolPerRequestApp(env: Record<string, string | undefined>)
     poolsCreated++;
     try {
       const result = await searchMemory(
-        {
-          db,
-          config,
-          embedder,
-          waitUntil: () => {},
-          startJob: async () => undefined,
-          tokenCounter: async () => () => 0,
-        },
+        { db, config, embedder },
         { index: body.index ?? "default", query: body.query, filters: [], minRelevance: 0, limit: body.limit ?? 10 },
       );
       return c.json(result);

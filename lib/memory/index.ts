@@ -5,7 +5,7 @@
  */
 
 /*
- * The verbs, each taking the per-instance MemoryContext first:
+ * The verbs, each taking first the part of the MemoryContext it uses (Reading, Searching, Answering):
  *   getUploadStatus(ctx, index, documentId) -> DataPipelineStatus   NotFoundError when unknown
  *   searchMemory(ctx, SearchInput) -> SearchResult                 a missing index has no results
  *   askMemory(ctx, AskInput) -> MemoryAnswer; streamAnswer(ctx, AskInput) -> AsyncIterable<MemoryAnswer>

@@ -7,13 +7,12 @@
  * Memory Citations, one per document file, in the order of their best
  * partition's relevance. A missing index simply has no results.
  */
-import type { Config } from "../config/env.js";
 import { type ChunkHit, DEFAULT_RANKING, type SearchMode, searchChunks } from "../store/chunk-search.js";
 import type { Ranking } from "../store/hybrid-search.js";
 import { candidateCount, rerankHits } from "./rerank.js";
-import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
+import type { Citation, SearchInput, Searching, SearchResult, SearchSettings } from "./types.js";
 
-export async function searchMemory(ctx: MemoryContext, input: SearchInput): Promise<SearchResult> {
+export async function searchMemory(ctx: Searching, input: SearchInput): Promise<SearchResult> {
   const [vector] = await ctx.embedder.embed([input.query]);
   const mode = searchMode(input.args);
   const hits = await searchChunks(ctx.reader ?? ctx.db, {
@@ -42,7 +41,7 @@ function expansionWanted(args: Record<string, unknown> | undefined): boolean {
   return flag !== false && flag !== "false";
 }
 
-export function rankingOf(config: Config): Ranking {
+export function rankingOf(config: SearchSettings): Ranking {
   return {
     ...DEFAULT_RANKING,
     textWeight: config.SEARCH_TEXT_WEIGHT,

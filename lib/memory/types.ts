@@ -129,7 +129,31 @@ export type AskInput = {
 
 export type DocumentSummary = DocumentRecord;
 
-/** Everything a memory verb needs, passed as one object. */
+/** The settings a search ranks with (the `SEARCH_*` keys of the config). */
+export type SearchSettings = Pick<
+  Config,
+  | "SEARCH_TEXT_WEIGHT"
+  | "SEARCH_BM25_K1"
+  | "SEARCH_BM25_B"
+  | "SEARCH_FEEDBACK_DOCS"
+  | "SEARCH_FEEDBACK_TERMS"
+  | "SEARCH_FEEDBACK_ORIGINAL_WEIGHT"
+  | "SEARCH_EF_SEARCH"
+>;
+
+/** Reads (status, listings, downloads): the primary, and the replica where one is configured. */
+export type Reading = Pick<MemoryContext, "db" | "reader">;
+
+/** A search: reads, the query's embedder, the optional reranker and the ranking settings; it cannot write or start work. */
+export type Searching = Reading & Pick<MemoryContext, "embedder" | "reranker"> & { config: SearchSettings };
+
+/** An answer: a search, the generator (absent = extractive) and the token counter. */
+export type Answering = Searching & Pick<MemoryContext, "generator" | "tokenCounter">;
+
+/**
+ * Everything the composition root builds per request or job. Each verb takes only the part it uses (`Reading`,
+ * `Searching`, `Answering`); upload takes the whole, since it hands it on to the job it starts.
+ */
 export type MemoryContext = {
   db: Db;
   /**

@@ -27,7 +27,7 @@ export type PrepareInput = {
   chunksBefore: number;
 };
 
-/** `context`: the header every chunk of the file is embedded and indexed with (see memory/chunk-context.ts). */
+/** `context`: the header every chunk of the file is embedded and indexed with (see chunk-context.ts). */
 export type Prepared = { mimeType: string; chunks: Chunk[]; context: string };
 
 export async function prepareFile(input: PrepareInput): Promise<Prepared> {

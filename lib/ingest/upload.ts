@@ -43,12 +43,13 @@ export async function uploadDocument(
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
-  const textConfig = await textConfigForUpload(ctx, input.index, input.args);
   const steps = input.steps.length ? input.steps : DEFAULT_STEPS;
   // A page behind a URL may have changed although its address did not: those are always fetched again.
   const fingerprint = files.some((f) => f.contentType === WEB_PAGE_TYPE)
     ? undefined
     : await ingestFingerprint(ctx, input, files, steps);
+  // Checked before the unchanged test below, so a bad text configuration is refused on a re-upload too.
+  const textConfig = await textConfigForUpload(ctx, input.index, input.args);
   if (fingerprint && (await isIngestedFrom(ctx.db, input.index, input.documentId, fingerprint))) {
     log.debug("upload.unchanged", { index: input.index, documentId: input.documentId });
     return { index: input.index, documentId: input.documentId };

@@ -5,7 +5,6 @@
  * over WebSocket), except that every request builds its own store client and pool and ends it afterwards.
  * No retries (budget 0), like Npgsql: a refused connection is reported with its SQLSTATE.
  */
-import "../../lib/db/node.js";
 import { Hono } from "hono";
 import { createOfflineEmbedder } from "../../lib/ai/index.js";
 import { parseConfig } from "../../lib/config/env.js";

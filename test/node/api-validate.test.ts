@@ -1,5 +1,5 @@
 /**
- * The input rules every memory route applies (lib/memory/validate.ts) and the
+ * The input rules every memory route applies (lib/contract/validate.ts, validate-filters.ts) and the
  * multipart parser: Kernel Memory's values pass, anything else is a
  * `ValidationError` with a readable message — never another kind of throw.
  */
@@ -11,9 +11,9 @@ import {
   parseTag,
   tagsFromPairs,
   validateDocumentId,
-  validateFilters,
   validateTags,
 } from "../../lib/contract/validate.js";
+import { validateFilters } from "../../lib/contract/validate-filters.js";
 import { ValidationError } from "../../lib/errors.js";
 import { parseMultipart } from "../../lib/http/multipart.js";
 import { kmMultipart } from "../helpers/api.js";
@@ -147,7 +147,8 @@ describe("validateFilters", () => {
     expect(() => validateFilters([{ $range: { year: { between: 1 } } }])).toThrow(/year\.between: unknown bound/);
     expect(() => validateFilters([{ $range: { year: { gt: Number.NaN } } }])).toThrow(/finite number/);
     expect(() => validateFilters([{ $range: { year: {} } }])).toThrow(/at least one/);
-    expect(() => validateFilters([{ __file_id: ["x"] }])).toThrow(/reserved/);
+    expect(() => validateFilters([{ __file_ids: ["x"] }])).toThrow(/reserved for system tags/);
+    expect(() => validateFilters([{ $not: { __proto__x: ["x"] } }])).toThrow(/reserved for system tags/);
   });
 
   it("caps the number of filters and of tags per filter", () => {

@@ -9,8 +9,8 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Next } from "hono";
+import { acceptJson, parseRequest } from "../../../contract/accept.js";
 import { documentIdOrNew, textUploadInput } from "../../../contract/inputs.js";
-import { checkJsonShape } from "../../../contract/json-shape.js";
 import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../contract/validate.js";
 import { ValidationError } from "../../../errors.js";
 import { uploadDocument } from "../../../ingest/upload.js";
@@ -142,13 +142,7 @@ function fromMultipart(form: MultipartForm): UploadInput {
 }
 
 function fromJson(raw: unknown): UploadInput {
-  checkJsonShape(raw, "body");
-  const parsed = TextUpload.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ValidationError(`${issue.path.map(String).join(".") || "body"}: ${issue.message}`);
-  }
-  return textUploadInput(parsed.data);
+  return textUploadInput(parseRequest(TextUpload, raw, "body"));
 }
 
 function jsonBody(body: Uint8Array): unknown {
@@ -169,7 +163,7 @@ function parseArgs(text: string): Record<string, unknown> {
   if (args === null || typeof args !== "object" || Array.isArray(args)) {
     throw new ValidationError("args must be a JSON object");
   }
-  checkJsonShape(args, "args");
+  acceptJson(args, "args");
   return args as Record<string, unknown>;
 }
 

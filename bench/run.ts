@@ -5,7 +5,6 @@
  * Runs the benchmarks in order, prints each table, and rewrites its section of BENCHMARKS.md with the exact command,
  * the date, the commit (and any uncommitted change to what the benchmark measures) and the machine. Every ratio is measured side by side in the same run. Timings never go into tests.
  */
-import "../lib/db/node.js";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { setLogLevel } from "../lib/log/logger.js";

@@ -12,24 +12,28 @@ import { indexed, indexFree } from "../../lib/keys/access.js";
 import { ADMIN } from "../../lib/keys/types.js";
 import { assertEveryCapabilityDeclared, defineTool, type McpDeps } from "../../lib/mcp/define.js";
 import { createMcpServer } from "../../lib/mcp/server.js";
+import { nodeApp } from "../../lib/node-host/node-app.js";
+import { testRuntime } from "../helpers/runtime.js";
 
 const ok = () => new Response("ok");
 const deps = { ctx: {} as McpDeps["ctx"], principal: ADMIN, requestId: "test" };
 
+const node = nodeApp(testRuntime);
+
 describe("HTTP operations", () => {
   it("every route the app ships is declared: it starts", () => {
-    expect(createApp().routes.length).toBeGreaterThan(20);
+    expect(createApp(node).routes.length).toBeGreaterThan(20);
   });
 
   it("a route added without a declaration stops the start, naming it", () => {
-    expect(() => createApp({ extend: (app) => app.get("/undeclared", ok) })).toThrow(
+    expect(() => createApp({ ...node, extend: (app) => app.get("/undeclared", ok) })).toThrow(
       /without an access declaration: GET \/undeclared/,
     );
-    expect(() => createApp({ extend: (app) => app.post("/upload-copy", ok) })).toThrow(/POST \/upload-copy/);
+    expect(() => createApp({ ...node, extend: (app) => app.post("/upload-copy", ok) })).toThrow(/POST \/upload-copy/);
   });
 
   it("a declared route added later starts", () => {
-    const app = createApp({ extend: (a) => route(a, "GET", "/declared", indexFree("read"), ok) });
+    const app = createApp({ ...node, extend: (a) => route(a, "GET", "/declared", indexFree("read"), ok) });
     expect(app.routes.some((r) => r.path === "/declared")).toBe(true);
   });
 

@@ -1,12 +1,10 @@
 /**
- * The input rules every memory route applies (lib/memory/validate.ts, validate-filters.ts) and the
+ * The input rules every memory route applies (lib/contract/validate.ts, validate-filters.ts) and the
  * multipart parser: Kernel Memory's values pass, anything else is a
  * `ValidationError` with a readable message — never another kind of throw.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../lib/errors.js";
-import { parseMultipart } from "../../lib/http/multipart.js";
 import {
   normalizeIndexName,
   parseSteps,
@@ -14,8 +12,10 @@ import {
   tagsFromPairs,
   validateDocumentId,
   validateTags,
-} from "../../lib/memory/validate.js";
-import { validateFilters } from "../../lib/memory/validate-filters.js";
+} from "../../lib/contract/validate.js";
+import { validateFilters } from "../../lib/contract/validate-filters.js";
+import { ValidationError } from "../../lib/errors.js";
+import { parseMultipart } from "../../lib/http/multipart.js";
 import { kmMultipart } from "../helpers/api.js";
 
 /** Runs `fn`; passes when it returns or throws a ValidationError, fails on any other throw. */

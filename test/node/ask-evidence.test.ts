@@ -6,7 +6,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { TextGenerator } from "../../lib/ai/index";
 import { answerQuestion, type SearchFn, streamAnswerWith, WEAK_EVIDENCE_REASON } from "../../lib/memory/answer/answer";
-import type { Citation, MemoryAnswer, MemoryContext } from "../../lib/memory/types";
+import type { Answering, Citation, MemoryAnswer } from "../../lib/memory/types";
 
 const FLOOR = 0.2;
 const passage = (relevance: number): Citation => ({
@@ -30,13 +30,12 @@ const passage = (relevance: number): Citation => ({
 });
 const search = (relevance: number) =>
   vi.fn<SearchFn>(async (_ctx, input) => ({ query: input.query, noResult: false, results: [passage(relevance)] }));
-const context = (generator?: TextGenerator): MemoryContext => ({
+const context = (generator?: TextGenerator): Answering => ({
   db: undefined as never,
   config: { ASK_MIN_EVIDENCE: FLOOR } as never,
   embedder: undefined as never,
   ...(generator ? { generator } : {}),
-  waitUntil: () => {},
-  startJob: async () => undefined,
+  tokenCounter: undefined as never,
 });
 const ask = { index: "default", question: "When do deploys go out?", filters: [], minRelevance: 0 };
 

@@ -77,6 +77,7 @@ function context(generator?: TextGenerator): MemoryContext {
     ...(generator ? { generator } : {}),
     waitUntil: () => {},
     startJob: async () => undefined,
+    tokenCounter: async () => countTokens,
   };
 }
 

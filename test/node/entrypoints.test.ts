@@ -49,10 +49,7 @@ const apiGatewayEvent = (path: string) => ({
 
 describe("entrypoints", () => {
   it("Vercel: the exported handlers serve the app, and the created pool is handed to the pool hook", async () => {
-    const { onPoolCreated } = await import("../../lib/db/pool.js");
-    const seen: unknown[] = [];
-    onPoolCreated((pool) => seen.push(pool));
-    const { GET } = await import("../../functions/vercel.js");
+    const { GET, poolsSeen: seen } = await import("../../functions/vercel.js");
     const res = await GET(new Request("http://example.test/health?check=db"));
     expect(res.status).toBe(200);
     const body = (await res.json()) as { db: { transport: string } };

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles } from "../../lib/db/index.js";
+import { uploadDocument } from "../../lib/ingest/upload.js";
 import { searchMemory } from "../../lib/memory/search.js";
 import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
 import {
   buildDeferredVectorIndex,
   deferVectorIndexWhileEmpty,

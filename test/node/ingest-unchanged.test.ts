@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles, type Db } from "../../lib/db/index.js";
+import { uploadDocument } from "../../lib/ingest/upload.js";
 import { getUploadStatus } from "../../lib/memory/status.js";
 import { DEFAULT_STEPS, type MemoryContext, type PipelineStep } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { type CountingEmbedder, memoryContext, text } from "../helpers/memory.js";

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../lib/ai/types.js";
 import { closeAllHandles } from "../../lib/db/index.js";
+import type { IngestContext } from "../../lib/ingest/isolation.js";
 import { runDueJobs } from "../../lib/ingest/runner.js";
-import type { MemoryContext } from "../../lib/memory/types.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, restartPostgres, type TestDatabase, withAdmin } from "../helpers/database.js";
 import { enqueueFile } from "../helpers/enqueue.js";
@@ -17,7 +17,7 @@ import { waitFor } from "../helpers/wait.js";
 const DOCS = 20;
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
-let ctx: MemoryContext;
+let ctx: IngestContext;
 
 beforeAll(async () => {
   database = await createTestDatabase("smrestart");

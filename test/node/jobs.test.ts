@@ -4,25 +4,27 @@
  * step that throws is finished by a later run with exactly the chunks of a
  * clean run; poison input fails readably without blocking others.
  */
+
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../lib/ai/types.js";
 import { closeAllHandles } from "../../lib/db/index.js";
+import type { IngestContext } from "../../lib/ingest/isolation.js";
 import { runDueJobs } from "../../lib/ingest/runner.js";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
 import { getUploadStatus } from "../../lib/memory/status.js";
-import type { MemoryContext } from "../../lib/memory/types.js";
 import { claimDueJobs, countJobs } from "../../lib/store/job-store.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, sampleBackends, type TestDatabase, urlFor } from "../helpers/database.js";
 import { enqueueFile } from "../helpers/enqueue.js";
 import { memoryContext } from "../helpers/memory.js";
+import { testRuntime } from "../helpers/runtime.js";
 
 const POOL_MAX = 4;
 const APP = "smt-jobs";
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
-let ctx: MemoryContext;
+let ctx: IngestContext;
 let env: Record<string, string>;
 
 beforeAll(async () => {
@@ -63,7 +65,7 @@ const longText = (seed: string) =>
     "\n\n",
   );
 
-function withEmbedder(embedder: Embedder): MemoryContext {
+function withEmbedder(embedder: Embedder): IngestContext {
   return { ...ctx, embedder };
 }
 
@@ -200,7 +202,7 @@ describe("job queue", () => {
 
   it("a cron tick runs due jobs through the same services and logs its report", async () => {
     await enqueue("cron", "doc", "Queued for the cron tick.");
-    const run = await runScheduled({ env, cron: "* * * * *", budgetMs: 30_000 });
+    const run = await runScheduled({ runtime: testRuntime, env, cron: "* * * * *", budgetMs: 30_000 });
     expect(run.task).toBe("jobs");
     expect(run.jobs).toMatchObject({ claimed: 1, completed: 1 });
     expect((await getUploadStatus(ctx, "cron", "doc")).completed).toBe(true);

@@ -4,12 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles } from "../../lib/db/index.js";
+import { uploadDocument } from "../../lib/ingest/upload.js";
 import { deleteDocument, listDocuments } from "../../lib/memory/documents.js";
 import { deleteIndex, listIndexes } from "../../lib/memory/indexes.js";
 import { searchMemory } from "../../lib/memory/search.js";
 import { getUploadStatus } from "../../lib/memory/status.js";
 import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { type CountingEmbedder, memoryContext, text } from "../helpers/memory.js";

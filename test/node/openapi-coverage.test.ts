@@ -3,9 +3,10 @@
  * that are plain Hono handlers and routes later features add — each with
  * examples for its JSON request and success response.
  */
-import "../../lib/db/node.js";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../lib/http/app.js";
+import { nodeApp } from "../../lib/node-host/node-app.js";
+import { testRuntime } from "../helpers/runtime.js";
 
 /**
  * Registered entries that are not REST operations: middleware (Hono lists `app.use` as method ALL),
@@ -29,7 +30,10 @@ type Operation = {
 type Doc = { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema> } };
 
 async function openapi(): Promise<{ doc: Doc; routes: string[] }> {
-  const app = createApp({ env: () => ({ LOG_LEVEL: "error", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }) });
+  const app = createApp({
+    env: () => ({ LOG_LEVEL: "error", DATABASE_URL: "postgres://nobody@127.0.0.1:1/none" }),
+    ...nodeApp(testRuntime),
+  });
   const res = await app.request("/openapi.json");
   expect(res.status).toBe(200);
   const routes = [...new Set(app.routes.map((r) => `${r.method} ${r.path}`))].filter((r) => !NOT_OPERATIONS.has(r));

@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOfflineEmbedder } from "../../lib/ai/index.js";
 import { closeAllHandles } from "../../lib/db/index.js";
-import { reembedAll } from "../../lib/memory/reembed.js";
+import { reembedAll } from "../../lib/ingest/reembed.js";
+import { uploadDocument } from "../../lib/ingest/upload.js";
 import { searchMemory } from "../../lib/memory/search.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
 import { EmbeddingSpaceMismatch, ensureEmbeddingSpace, storedEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";

@@ -9,10 +9,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles } from "../../lib/db/index.js";
+import { uploadDocument } from "../../lib/ingest/upload.js";
 import { askMemory } from "../../lib/memory/ask.js";
 import { searchMemory } from "../../lib/memory/search.js";
 import type { MemoryContext } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { memoryContext } from "../helpers/memory.js";

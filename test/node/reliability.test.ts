@@ -6,6 +6,7 @@
  * embeddings only it used, `/health` tells strangers only "ok", and a saturated pool sheds with 503.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { checkJsonShape } from "../../lib/contract/json-shape.js";
 import { checkZipParts } from "../../lib/extract/compressed-parts.js";
 import { htmlToText } from "../../lib/extract/html.js";
 import { extract } from "../../lib/extract/index.js";
@@ -13,7 +14,6 @@ import { inflatedSize } from "../../lib/extract/inflate.js";
 import { DEFAULT_LIMITS, LimitExceeded } from "../../lib/extract/limits.js";
 import { markdownTitle } from "../../lib/extract/markdown.js";
 import { prepareFile } from "../../lib/ingest/prepare.js";
-import { checkJsonShape } from "../../lib/memory/json-shape.js";
 import type { NodeServer } from "../../lib/node-host/server.js";
 import { countTokens, countTokensBounded } from "../../lib/partition/tokenizer.js";
 import { parseSitemap } from "../../lib/sources/listing.js";

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles } from "../../lib/db/index.js";
+import { uploadDocument } from "../../lib/ingest/upload.js";
 import { defaultTextWeight } from "../../lib/memory/ranking-args.js";
 import { searchMemory } from "../../lib/memory/search.js";
 import type { MemoryContext, SearchResult } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
 import { DEFAULT_RANKING, searchChunks } from "../../lib/store/chunk-search.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";

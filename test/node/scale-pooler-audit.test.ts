@@ -7,12 +7,14 @@
  * jobs); then every server connection PgBouncer holds for it is inspected. Whoever introduces session
  * state later (a per-connection `SET hnsw.ef_search`, say), this suite fails on it.
  */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { apiClient, waitForIngestion } from "../helpers/api.js";
 import { startServer } from "../helpers/app-server.js";
 import { createTestDatabase, type TestDatabase, uniqueAppName } from "../helpers/database.js";
+import { testRuntime } from "../helpers/runtime.js";
 import {
   bouncerServerPids,
   leaks,
@@ -126,8 +128,8 @@ describe("what the service leaves on a transaction-pooled connection", () => {
       expect((await apis[2]!.call("/documents?index=audit")).status).toBe(200);
       expect((await apis[0]!.call("/documents?index=audit&documentId=doc-0", { method: "DELETE" })).status).toBe(202);
       expect((await apis[1]!.call("/upload-status?index=audit&documentId=doc-1")).status).toBe(200);
-      await runScheduled({ cron: "* * * * *", env: { ...process.env, ...env("audit-cron") } });
-      await runScheduled({ cron: "17 3 * * *", env: { ...process.env, ...env("audit-cron") } });
+      await runScheduled({ runtime: testRuntime, cron: "* * * * *", env: { ...process.env, ...env("audit-cron") } });
+      await runScheduled({ runtime: testRuntime, cron: "17 3 * * *", env: { ...process.env, ...env("audit-cron") } });
 
       // The instances stop first, so no one but the inspection takes a server connection from here on.
       await Promise.allSettled(servers.map((s) => s.close()));

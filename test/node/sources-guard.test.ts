@@ -8,10 +8,10 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../../lib/config/env.js";
+import { validateNewSource } from "../../lib/contract/source-input.js";
 import { blockedRange } from "../../lib/net/address.js";
 import { FetchFailed, FetchRefused } from "../../lib/net/errors.js";
 import { type GuardOptions, guardedFetch } from "../../lib/net/guarded-fetch.js";
-import { validateNewSource } from "../../lib/sources/validate.js";
 import { type FakeSite, startFakeSite } from "../helpers/fake-site.js";
 
 let site: FakeSite;

@@ -7,7 +7,9 @@
  * once; a failing source backs off without blocking the others. All traffic
  * stays on 127.0.0.1 (SOURCE_ALLOW_PRIVATE=true for that reason only).
  */
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { validateNewSource } from "../../lib/contract/source-input.js";
 import { closeAllHandles } from "../../lib/db/index.js";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
 import { listDocuments } from "../../lib/memory/documents.js";
@@ -22,13 +24,13 @@ import {
   type Source,
   syncDueSources,
   syncSource,
-  validateNewSource,
 } from "../../lib/sources/index.js";
 import { insertSource } from "../../lib/store/source-store.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
 import { atom, type FakeSite, htmlPage, rss, sitemap, sitemapIndex, startFakeSite } from "../helpers/fake-site.js";
 import { type CountingEmbedder, memoryContext } from "../helpers/memory.js";
+import { testRuntime } from "../helpers/runtime.js";
 
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
@@ -384,7 +386,13 @@ describe("runs", () => {
   it("a cron tick syncs due sources after the due jobs, within the same budget", async () => {
     site.put("/cron", { body: "Cron page about herons.", type: "text/plain" });
     const id = await due("cron", "/cron");
-    const run = await runScheduled({ env, cron: "* * * * *", budgetMs: 20_000, waitUntil: ctx.waitUntil });
+    const run = await runScheduled({
+      runtime: testRuntime,
+      env,
+      cron: "* * * * *",
+      budgetMs: 20_000,
+      waitUntil: ctx.waitUntil,
+    });
     await settle();
     expect(run.sources).toMatchObject({ claimed: 1, updated: 1, failed: 0 });
     expect(await getSource(ctx, id)).toMatchObject({ lastStatus: "updated", itemCount: 1 });
@@ -398,7 +406,7 @@ describe("runs", () => {
       type: "application/xml",
     });
     const source = await addSource({ url: `${site.url}/owned.xml`, kind: "sitemap", index: "owned" });
-    const { uploadDocument } = await import("../../lib/memory/upload.js");
+    const { uploadDocument } = await import("../../lib/ingest/upload.js");
     await uploadDocument(ctx, {
       index: "owned",
       documentId: "manual",

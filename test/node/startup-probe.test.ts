@@ -3,7 +3,7 @@
  * read in one statement when the database is set up; anything missing still takes the full path that creates it,
  * and a mismatched embedder or an unknown text configuration still refuses to start.
  */
-import "../../lib/db/node.js";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles, type Db } from "../../lib/db/index.js";
 import { servicesFor } from "../../lib/runtime/services.js";
@@ -11,6 +11,7 @@ import { probeStartup } from "../../lib/runtime/startup-probe.js";
 import { EmbeddingSpaceMismatch } from "../../lib/store/embedding-space.js";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
+import { testRuntime } from "../helpers/runtime.js";
 
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
@@ -50,7 +51,7 @@ function counted(db: Db): Db & { statements: number } {
 
 describe("startup checks", () => {
   it("find a fresh database unset, and a set-up one complete in one statement", async () => {
-    const services = servicesFor(env("smt-probe-first"));
+    const services = servicesFor(env("smt-probe-first"), testRuntime);
     const db = counted(services.db);
     expect(await probeStartup(db, "english")).toBeUndefined();
 
@@ -71,11 +72,11 @@ describe("startup checks", () => {
   });
 
   it("rebuild a missing vector index on the next instance", async () => {
-    const first = servicesFor(env("smt-probe-first"));
+    const first = servicesFor(env("smt-probe-first"), testRuntime);
     await first.db.query("drop index memory_chunks_hnsw_384");
     expect((await probeStartup(first.db, "english"))?.indexed).toBe(false);
 
-    await servicesFor(env("smt-probe-second")).ready();
+    await servicesFor(env("smt-probe-second"), testRuntime).ready();
     const [row] = await first.db.query<{ ok: boolean }>(
       "select to_regclass('memory_chunks_hnsw_384') is not null as ok",
     );
@@ -83,11 +84,11 @@ describe("startup checks", () => {
   });
 
   it("still refuse another embedder and an unknown text configuration", async () => {
-    await expect(servicesFor(env("smt-probe-other", { EMBEDDING_MODEL: "offline-hash-v1" })).ready()).rejects.toThrow(
-      EmbeddingSpaceMismatch,
-    );
-    await expect(servicesFor(env("smt-probe-text", { SEARCH_TEXT_CONFIG: "nosuchconfig" })).ready()).rejects.toThrow(
-      /SEARCH_TEXT_CONFIG/,
-    );
+    await expect(
+      servicesFor(env("smt-probe-other", { EMBEDDING_MODEL: "offline-hash-v1" }), testRuntime).ready(),
+    ).rejects.toThrow(EmbeddingSpaceMismatch);
+    await expect(
+      servicesFor(env("smt-probe-text", { SEARCH_TEXT_CONFIG: "nosuchconfig" }), testRuntime).ready(),
+    ).rejects.toThrow(/SEARCH_TEXT_CONFIG/);
   });
 });

@@ -8,11 +8,13 @@
  *     succeed or get 503 + Retry-After (never 500), and every upload accepted
  *     before or around the restart ends complete — nothing lost, nothing doubled.
  */
+
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runScheduled } from "../../lib/jobs/scheduled.js";
 import { backendsOf, restartPostgres, uniqueAppName, urlFor } from "../helpers/database.js";
 import { dbConfig, networkDb } from "../helpers/db-handles.js";
+import { testRuntime } from "../helpers/runtime.js";
 import {
   checkProblem,
   corpusText,
@@ -69,7 +71,9 @@ async function driveToCompletion(server: SuiteServer, index: string, expected: n
     );
     if (row!.n >= expected) break;
     await new Promise((r) => setTimeout(r, 1_100)); // JOB_LEASE_SECONDS=1: leases of interrupted runs expire
-    await runScheduled({ env: server.mergedEnv, cron: "* * * * *", budgetMs: 20_000 }).catch(() => undefined);
+    await runScheduled({ runtime: testRuntime, env: server.mergedEnv, cron: "* * * * *", budgetMs: 20_000 }).catch(
+      () => undefined,
+    );
   }
   return rounds;
 }
@@ -222,7 +226,12 @@ describe("faults at the HTTP level", () => {
         `update memory_jobs set state = 'running', lease_owner = 'lost-run', lease_until = now() - interval '1 second'
           where index_name = 'lost-ack'`,
       );
-      const run = await runScheduled({ env: server.mergedEnv, cron: "* * * * *", budgetMs: 20_000 });
+      const run = await runScheduled({
+        runtime: testRuntime,
+        env: server.mergedEnv,
+        cron: "* * * * *",
+        budgetMs: 20_000,
+      });
       expect(run.jobs).toMatchObject({ claimed: 1, failed: 0 });
       const status = await server.call("/upload-status?index=lost-ack&documentId=doc");
       expect(await status.json()).toMatchObject({ completed: true, failed: false, remaining_steps: [] });

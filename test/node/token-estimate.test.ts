@@ -1,5 +1,5 @@
 /**
- * The API Worker's token estimate (lib/partition/token-estimate.ts, the `workerd` target of `#count-tokens`)
+ * The API Worker's token estimate (lib/partition/token-estimate.ts, which lib/runtime/workers.ts hands to answers)
  * against the exact cl100k count it stands in for: never far under (the answer's reserve covers a few percent),
  * never so far over that a prompt budget loses most of its facts.
  */

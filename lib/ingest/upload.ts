@@ -12,11 +12,11 @@
 import { detectContentType } from "../extract/detect.js";
 import { UnsupportedContentType } from "../extract/errors.js";
 import { log } from "../log/logger.js";
+import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "../memory/types.js";
 import { isIngestedFrom } from "../store/document-fingerprint.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex } from "./hashing.js";
 import { textConfigForUpload } from "./text-config.js";
-import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "./types.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
 export async function uploadDocument(
@@ -43,12 +43,13 @@ export async function uploadDocument(
       ...(sourceUrl ? { sourceUrl } : {}),
     });
   }
-  const textConfig = await textConfigForUpload(ctx, input.index, input.args);
   const steps = input.steps.length ? input.steps : DEFAULT_STEPS;
   // A page behind a URL may have changed although its address did not: those are always fetched again.
   const fingerprint = files.some((f) => f.contentType === WEB_PAGE_TYPE)
     ? undefined
     : await ingestFingerprint(ctx, input, files, steps);
+  // Checked before the unchanged test below, so a bad text configuration is refused on a re-upload too.
+  const textConfig = await textConfigForUpload(ctx, input.index, input.args);
   if (fingerprint && (await isIngestedFrom(ctx.db, input.index, input.documentId, fingerprint))) {
     log.debug("upload.unchanged", { index: input.index, documentId: input.documentId });
     return { index: input.index, documentId: input.documentId };

@@ -8,8 +8,8 @@
  * content-type allow-list), so a KM client's web import works unchanged.
  */
 import { ValidationError } from "../errors.js";
+import type { MemoryContext, UploadFile } from "../memory/types.js";
 import { checkUrl, FetchRefused, guardedFetch } from "../net/index.js";
-import type { MemoryContext, UploadFile } from "./types.js";
 
 /** Stored content type of a URL file; never sent by clients, only set here. */
 export const WEB_PAGE_TYPE = "text/x-uri";

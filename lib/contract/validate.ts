@@ -11,8 +11,8 @@
  * parseTag("user:ann:smith")      // ["user", "ann:smith"]
  */
 import { ValidationError } from "../errors.js";
+import { DEFAULT_STEPS, type PipelineStep, type Tags } from "../memory/types.js";
 import { RESERVED_KEYS } from "./json-shape.js";
-import { DEFAULT_STEPS, type PipelineStep, type Tags } from "./types.js";
 
 export const DEFAULT_INDEX = "default";
 export const MAX_INDEX_NAME = 128;

@@ -9,8 +9,8 @@
  * validateFilters([{ __owner: ["x"] }])           // ValidationError: reserved for system tags
  */
 import { ValidationError } from "../errors.js";
+import type { MemoryFilter, Tags } from "../memory/types.js";
 import { RESERVED_KEYS } from "./json-shape.js";
-import type { MemoryFilter, Tags } from "./types.js";
 import { checkTagKey, checkTagValue, clip } from "./validate.js";
 
 export const MAX_FILTERS = 50;

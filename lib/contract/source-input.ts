@@ -4,7 +4,6 @@
  * throws a `ValidationError` naming the field, which the edge answers with 400.
  */
 import { ValidationError } from "../errors.js";
-import { normalizeIndexName, validateTags } from "../memory/validate.js";
 import { checkUrl, FetchRefused } from "../net/index.js";
 import {
   DEFAULT_INTERVAL_SECONDS,
@@ -12,7 +11,8 @@ import {
   type NewSource,
   SOURCE_KINDS,
   type SourceKind,
-} from "./types.js";
+} from "../sources/types.js";
+import { normalizeIndexName, validateTags } from "./validate.js";
 
 export const MAX_URL_LENGTH = 2048;
 /** A source checked less than monthly is better served by a one-off upload. */
@@ -66,8 +66,4 @@ export function validateNewSource(input: SourceInput, allowPrivate: boolean): Ne
 export function validateSourceId(raw: string): string {
   if (!SOURCE_ID.test(raw)) throw new ValidationError("id: not a source id (src_ followed by 20 hex digits)");
   return raw;
-}
-
-export function newSourceId(): string {
-  return `src_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
 }

@@ -5,8 +5,8 @@
  * life, because its stored lexemes and term statistics were made with it.
  */
 import { ValidationError } from "../errors.js";
+import type { MemoryContext } from "../memory/types.js";
 import { indexTextConfig, textConfigExists } from "../store/text-config.js";
-import type { MemoryContext } from "./types.js";
 
 export const TEXT_CONFIG_ARG = "text_search_config";
 const NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -12,13 +12,13 @@
  * the job so its status says so instead of it looping forever.
  */
 
+import type { IngestContext } from "../ingest/isolation.js";
 import { newOwner, runJob } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
-import type { MemoryContext } from "../memory/types.js";
-import { memoryContextOf, type Services } from "../runtime/services.js";
+import { type IngestMessage, parseIngestMessage } from "../queue/message.js";
+import { ingestContextOf, type Services } from "../runtime/services.js";
 import { abandonJob, claimJob, jobWait } from "../store/job-store.js";
 import { markFailed } from "../store/memory-store.js";
-import { type IngestMessage, parseIngestMessage } from "./message.js";
 
 export type QueueRunReport = {
   queue: string;
@@ -45,7 +45,7 @@ export async function consumeIngestBatch(
 ): Promise<QueueRunReport> {
   const started = Date.now();
   await services.ready();
-  const ctx = memoryContextOf(services, waitUntil);
+  const ctx = ingestContextOf(services, waitUntil);
   const deadLetter = batch.queue.endsWith("-dlq");
   const report: QueueRunReport = {
     queue: batch.queue,
@@ -97,7 +97,7 @@ export async function consumeIngestBatch(
   return report;
 }
 
-async function deliver(ctx: MemoryContext, message: IngestMessage): Promise<Delivery> {
+async function deliver(ctx: IngestContext, message: IngestMessage): Promise<Delivery> {
   const owner = newOwner("queue");
   const job = await claimJob(ctx.db, message.jobId, owner, ctx.config.JOB_LEASE_SECONDS);
   if (job && (await runJob(ctx, job, owner)) !== "retry") return { ack: true };
@@ -107,7 +107,7 @@ async function deliver(ctx: MemoryContext, message: IngestMessage): Promise<Deli
   return { retryAfterSeconds: wait.waitSeconds + 1 };
 }
 
-async function abandon(ctx: MemoryContext, message: IngestMessage, deliveries: number): Promise<boolean> {
+async function abandon(ctx: IngestContext, message: IngestMessage, deliveries: number): Promise<boolean> {
   const reason = `ingestion gave up: the queue delivered this job ${deliveries} times without finishing it`;
   const job = await abandonJob(ctx.db, message.jobId, reason);
   if (!job) return false;

@@ -13,7 +13,7 @@ import { runScheduled } from "../lib/jobs/scheduled.js";
 import { consumeIngestBatch } from "../lib/queue/consumer.js";
 import { servicesFor } from "../lib/runtime/services.js";
 
-// Configuration is parsed by one schema (lib/config/env.ts) from whatever the bindings hold.
+// Configuration is parsed by one schema (lib/config/schema.ts) from whatever the bindings hold.
 const bindings = (env: Env) => env as unknown as Record<string, unknown>;
 
 // wrangler requires the module's default export to be the handler object. The ingestion

@@ -3,20 +3,30 @@
  * Node server entrypoint (`npm start`). One process, one database handle:
  * a Neon `Pool` when DATABASE_URL is set, the embedded PGlite otherwise.
  */
+import { ConfigError } from "../lib/config/env.js";
 import { closeAllHandles } from "../lib/db/index.js";
 import { forgetServer, recordServer } from "../lib/node-host/last-server.js";
 import { startScheduler } from "../lib/node-host/scheduler.js";
 import { startNodeServer } from "../lib/node-host/server.js";
 import { servicesFor } from "../lib/runtime/services.js";
 
-const services = servicesFor(process.env);
+const services = (() => {
+  try {
+    return servicesFor(process.env);
+  } catch (err) {
+    // A bad environment stops the server before it listens, with the schema's message and no stack.
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`serverless-memory: ${err.message}`);
+    process.exit(2);
+  }
+})();
 // The first connection and the startup checks run while the server starts listening; a request that comes
 // before they finish waits for the same promise (services.ready() runs once per instance).
 const ready = services.ready();
 ready.catch(() => {}); // awaited (and reported) below
 const server = await startNodeServer({
-  port: Number(process.env.PORT ?? 8787),
-  hostname: process.env.HOST ?? "127.0.0.1",
+  port: services.config.PORT,
+  hostname: services.config.HOST,
 });
 try {
   await ready;
@@ -39,7 +49,7 @@ await recordServer(process.cwd(), server.url).catch((err: Error) =>
   console.error(`serverless-memory: could not record the URL for the CLI: ${err.message}`),
 );
 
-const intervalMs = services.config.JOBS_INTERVAL_MS ?? 60_000;
+const intervalMs = services.config.JOBS_INTERVAL_MS;
 const scheduler = intervalMs > 0 ? startScheduler(process.env, intervalMs) : undefined;
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

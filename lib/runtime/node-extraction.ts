@@ -11,17 +11,18 @@ let installed = false;
 
 export function useExtractionThreads(env: Record<string, unknown>): void {
   if (installed) return;
-  let config: Config | undefined;
+  let config: Config;
   try {
     config = parseConfig(env);
   } catch {
-    // A bad environment is reported by the first request; the threads still get sane defaults.
+    // A bad environment is reported by the first request; the threads still get the schema's defaults.
+    config = parseConfig({});
   }
   usePrepareRunner(
     createThreadRunner({
-      threads: config?.EXTRACT_THREADS ?? 1,
-      memoryMb: config?.EXTRACT_MEMORY_MB ?? 256,
-      timeoutMs: config?.EXTRACT_TIMEOUT_MS ?? 60_000,
+      threads: config.EXTRACT_THREADS,
+      memoryMb: config.EXTRACT_MEMORY_MB,
+      timeoutMs: config.EXTRACT_TIMEOUT_MS,
     }),
   );
   installed = true;

@@ -7,9 +7,9 @@
 
 import { startJob } from "#ingestion";
 import { followStoredOfflineSpace } from "../ai/config.js";
-import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+import { createEmbedder, createGenerator, type Embedder, type TextGenerator } from "../ai/index.js";
 import type { Reranker } from "../ai/reranker.js";
-import { createRerankerFromEnv } from "../ai/reranker-config.js";
+import { createReranker } from "../ai/reranker-config.js";
 import { type Config, ConfigError, parseConfig } from "../config/env.js";
 import {
   createReadDb,
@@ -86,21 +86,21 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
   setLogLevel(config.LOG_LEVEL);
   if (config.NEON_LOCAL_PROXY) useLocalNeonProxy(config.NEON_LOCAL_PROXY);
   const db = getDb(dbConfigFrom(config, rawEnv));
-  const embedder = createEmbedderFromEnv(rawEnv);
+  const embedder = createEmbedder(config, rawEnv.AI);
   const services: Services = {
     config,
     db,
     reader: config.DATABASE_READ_URL ? readerFor(config, db) : db,
     embedder,
-    generator: createGeneratorFromEnv(rawEnv),
+    generator: createGenerator(config, rawEnv.AI),
     ...(isIngestQueue(rawEnv.INGEST_QUEUE) ? { ingestQueue: rawEnv.INGEST_QUEUE } : {}),
-    reranker: createRerankerFromEnv(rawEnv),
+    reranker: createReranker(config, rawEnv.AI),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         // The usual case, a database already set up: one round trip, no DDL.
         const state = await probeStartup(db, config.SEARCH_TEXT_CONFIG);
         if (state && (state.migrated || !config.AUTO_MIGRATE) && state.textConfig && state.space && state.indexed) {
-          services.embedder = followStoredOfflineSpace(rawEnv, embedder, state.space);
+          services.embedder = followStoredOfflineSpace(config, embedder, state.space);
           checkEmbeddingSpace(state.space, services.embedder);
           return;
         }
@@ -108,7 +108,7 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
         if (!(await textConfigExists(db, config.SEARCH_TEXT_CONFIG))) {
           throw new ConfigError(`SEARCH_TEXT_CONFIG: no text-search configuration '${config.SEARCH_TEXT_CONFIG}'`);
         }
-        services.embedder = followStoredOfflineSpace(rawEnv, embedder, await storedEmbeddingSpace(db));
+        services.embedder = followStoredOfflineSpace(config, embedder, await storedEmbeddingSpace(db));
         await ensureEmbeddingSpace(db, services.embedder);
         db.settled?.();
       }),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AiConfigError, createEmbedderFromEnv, createGeneratorFromEnv } from "../../lib/ai/index";
+import { createEmbedderFromEnv, createGeneratorFromEnv } from "../../lib/ai/index";
+import { ConfigError } from "../../lib/config/env";
 import { type FakeOpenAI, startFakeOpenAI } from "../helpers/fake-openai";
 import { createFakeAiBinding, type FakeWorkersAI, startFakeWorkersAI } from "../helpers/fake-workers-ai";
 
@@ -77,7 +78,7 @@ describe("AI configuration from the environment", () => {
     [{ EMBEDDING_PROVIDER: "cohere" }, /EMBEDDING_PROVIDER must be one of offline, openai, workers-ai; got "cohere"/],
     [{ EMBEDDING_DIMENSIONS: "12.5" }, /EMBEDDING_DIMENSIONS must be a positive integer/],
   ])("rejects a misconfigured embedder: %o", (env, message) => {
-    expect(() => createEmbedderFromEnv(env)).toThrow(AiConfigError);
+    expect(() => createEmbedderFromEnv(env)).toThrow(ConfigError);
     expect(() => createEmbedderFromEnv(env)).toThrow(message);
   });
 
@@ -87,7 +88,7 @@ describe("AI configuration from the environment", () => {
     [{ GENERATION_PROVIDER: "workers-ai", AI: {} }, /binding "AI" must be configured/],
     [{ GENERATION_PROVIDER: "llama" }, /GENERATION_PROVIDER must be one of none, openai, workers-ai/],
   ])("rejects a misconfigured generator: %o", (env, message) => {
-    expect(() => createGeneratorFromEnv(env)).toThrow(AiConfigError);
+    expect(() => createGeneratorFromEnv(env)).toThrow(ConfigError);
     expect(() => createGeneratorFromEnv(env)).toThrow(message);
   });
 

@@ -6,11 +6,11 @@
  * only the reranking, never the request.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AiConfigError } from "../../lib/ai/errors.js";
 import { createHttpReranker } from "../../lib/ai/http-reranker.js";
 import { RerankFailed } from "../../lib/ai/reranker.js";
 import { createRerankerFromEnv } from "../../lib/ai/reranker-config.js";
 import { createWorkersAIReranker } from "../../lib/ai/workers-ai-reranker.js";
+import { ConfigError } from "../../lib/config/env.js";
 import { type ApiServer, startApiServer, waitForIngestion } from "../helpers/api.js";
 import { type FakeRerank, startFakeRerank } from "../helpers/fake-rerank.js";
 import { createFakeAiBinding, type FakeWorkersAI, startFakeWorkersAI } from "../helpers/fake-workers-ai.js";
@@ -114,7 +114,7 @@ describe("RERANK_* configuration", () => {
   it("is off by default and refuses half a configuration", () => {
     expect(createRerankerFromEnv({})).toBeUndefined();
     expect(createRerankerFromEnv({ RERANK_PROVIDER: "none" })).toBeUndefined();
-    expect(() => createRerankerFromEnv({ RERANK_PROVIDER: "http", RERANK_MODEL: "m" })).toThrow(AiConfigError);
+    expect(() => createRerankerFromEnv({ RERANK_PROVIDER: "http", RERANK_MODEL: "m" })).toThrow(ConfigError);
     expect(() => createRerankerFromEnv({ RERANK_PROVIDER: "http", RERANK_BASE_URL: "http://x" })).toThrow(
       /RERANK_MODEL/,
     );

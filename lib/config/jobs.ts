@@ -33,7 +33,8 @@ export const SOURCE_VARS = {
     description: "time limit of one source fetch, redirects and body included",
   }),
   SOURCE_ALLOW_PRIVATE: variable(flag(false), {
-    description: "allow fetching private, loopback and link-local addresses (tests and closed networks only)",
+    description:
+      "allow fetching non-public addresses (tests and closed networks only). Off, every address IANA's special-purpose registries mark not globally reachable is refused (private, loopback, link-local, CGNAT, documentation, benchmarking, reserved; IPv6 outside 2000::/3), and IPv4 wrapped in IPv6 (mapped, SIIT, NAT64 64:ff9b::/96, 6to4) is judged by the IPv4 address (lib/net/address.ts)",
   }),
   SOURCE_MAX_ITEMS: variable(int(1, 50_000, 500), {
     description: "most URLs one sitemap or feed source tracks; the rest are ignored (and reported)",

@@ -7,14 +7,8 @@
 import type { z } from "@hono/zod-openapi";
 import { ValidationError } from "../errors.js";
 import type { AskInput, SearchInput, UploadInput } from "../memory/types.js";
-import {
-  checkText,
-  normalizeIndexName,
-  parseSteps,
-  validateDocumentId,
-  validateFilters,
-  validateTags,
-} from "../memory/validate.js";
+import { checkText, normalizeIndexName, parseSteps, validateDocumentId, validateTags } from "../memory/validate.js";
+import { validateFilters } from "../memory/validate-filters.js";
 import type { MemoryQuery, SearchQuery, TextUpload } from "./requests.js";
 
 /** `limit` -1, 0 or missing means the configured maximum; anything larger is capped to it. */

@@ -15,10 +15,10 @@ import { handleError } from "./errors.js";
 import type { HonoEnv } from "./hono-env.js";
 import { shedOverload } from "./overload.js";
 import { problemResponse } from "./problem.js";
+import { assertEveryRouteDeclared } from "./route-helpers/register.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { keyRoutes } from "./routes/keys/index.js";
-import { scopeGuard } from "./routes/keys/scope.js";
 import { mcpRoutes } from "./routes/mcp.js";
 import { memoryRoutes } from "./routes/memory/index.js";
 import { sourceRoutes } from "./routes/sources/index.js";
@@ -28,7 +28,7 @@ export type AppOptions = {
   env?: () => Record<string, unknown>;
   /** Static files (the playground, /docs) answered before the key check; Workers serve them as Static Assets. */
   assets?: MiddlewareHandler;
-  /** Extra routes mounted after the built-in ones (tests, embedding apps). */
+  /** Extra routes mounted after the built-in ones (tests, embedding apps); each needs an access declaration too. */
   extend?: (app: Hono<HonoEnv>) => void;
 };
 
@@ -60,8 +60,6 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   if (options.assets) app.use("*", options.assets);
   // After the services are set (auth reads API_KEYS from them), before any route: unknown paths answer 401 too.
   app.use("*", apiKeyAuth());
-  // Read keys may not write, only admin keys manage keys; decided by method and path, before any body is read.
-  app.use("*", scopeGuard());
   app.route("/", healthRoutes());
   const api = memoryRoutes();
   // Mounted on the memory API (not beside it) so /openapi.json documents /sources too.
@@ -71,6 +69,8 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   app.route("/", jobRoutes());
   app.route("/", mcpRoutes());
   options.extend?.(app);
+  // Each operation declares what it needs where it is registered (route-helpers/register.ts); one that does not stops the start.
+  assertEveryRouteDeclared(app);
 
   app.notFound((c) => problemResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));
   app.onError(handleError);

@@ -4,8 +4,9 @@
  * `Authorization` header, bare (what KM's .NET client sends) or as
  * `Bearer <key>`. `API_KEYS` holds one or more comma-separated keys so two can
  * be valid at once while a key is rotated. With no `API_KEYS` the service is
- * open (development). `GET /health` stays open for probes, and `GET /playground`,
- * a static page that holds no data (it calls the protected API with the key the user enters).
+ * open (development). `GET /health` stays open for probes, `GET /playground`,
+ * a static page that holds no data (it calls the protected API with the key the user enters),
+ * and `GET /openapi.json`, the API description `/docs` renders.
  *
  * Keys are compared as SHA-256 digests with a loop that never short-circuits,
  * against every configured key, so neither the position of the first wrong byte
@@ -17,19 +18,32 @@
  * scoped keys (`lib/keys`, cached per instance); with no `API_KEYS` and no key
  * the open service treats the caller as admin. A stored key presented to an
  * open service is still honoured with its scope, so tenants can be tried
- * locally; an unknown one is ignored there, as any key is on an open service.
+ * locally. Closed mode: once `API_KEYS` is set or any key has been issued, an
+ * unknown (or revoked) key is 401 — a mistyped tenant key must never act as admin.
+ * Without `API_KEYS` and with no key issued yet, a presented key is ignored.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config/env.js";
-import { resolveStoredKey } from "../keys/resolver.js";
+import { keysIssued, resolveStoredKey } from "../keys/resolver.js";
 import { looksLikeStoredKey } from "../keys/secret.js";
 import { ADMIN, OPEN, type Principal } from "../keys/types.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
 import { waitUntilFor } from "./route-helpers/context.js";
 
-/** Routes a load balancer or orchestrator must reach without a key, and the playground page (it holds no data). */
-const OPEN_ROUTES = new Set(["GET /health", "HEAD /health", "GET /playground", "HEAD /playground"]);
+/**
+ * Routes a load balancer or orchestrator must reach without a key, the playground page (it holds no data), and
+ * the API description: it is no secret (the same for every deployment of this version), and `/docs` must load
+ * it before anyone can type a key into its Authorize dialog.
+ */
+const OPEN_ROUTES = new Set([
+  "GET /health",
+  "HEAD /health",
+  "GET /playground",
+  "HEAD /playground",
+  "GET /openapi.json",
+  "HEAD /openapi.json",
+]);
 
 /** Open routes hold no tenant data; their principal may touch nothing. */
 const NOBODY: Principal = Object.freeze({ kind: "open", scope: "read", patterns: Object.freeze([]) });
@@ -88,12 +102,17 @@ async function principalFor(
   if (presented === undefined) return open ? OPEN : null;
   const services = c.get("services");
   if (!open && (await matchesAny(presented, services.config))) return ADMIN;
-  // Garbage never costs a database round trip (nor waits on a database that is down).
-  if (!looksLikeStoredKey(presented)) return open ? OPEN : null;
+  if (!open) {
+    // Garbage never costs a database round trip (nor waits on a database that is down).
+    if (!looksLikeStoredKey(presented)) return null;
+    await services.ready();
+    return resolveStoredKey(services.db, presented, waitUntilFor(c));
+  }
   // Stored keys live in the database: migrations must have run (once per instance).
   await services.ready();
-  const stored = await resolveStoredKey(services.db, presented, waitUntilFor(c));
-  return stored ?? (open ? OPEN : null);
+  const stored = looksLikeStoredKey(presented) ? await resolveStoredKey(services.db, presented, waitUntilFor(c)) : null;
+  if (stored) return stored;
+  return (await keysIssued(services.db)) ? null : OPEN;
 }
 
 function presentedKey(header: string | undefined): string | undefined {

@@ -8,10 +8,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { VERSION } from "../contract/version.js";
+import { indexFree } from "../keys/access.js";
 import type { HonoEnv } from "./hono-env.js";
 import { withExamples } from "./openapi-examples.js";
 import { registerPlainOperations } from "./openapi-operations.js";
 import { problemResponse } from "./problem.js";
+import { route } from "./route-helpers/register.js";
 
 type Issue = { path: PropertyKey[]; message: string };
 type HookResult = { success: true } | { success: false; error: { issues: Issue[] }; target?: string };
@@ -33,10 +35,11 @@ export function mountApiDocs(app: OpenAPIHono<HonoEnv>): void {
     type: "apiKey",
     in: "header",
     name: "Authorization",
-    description: "One of `API_KEYS`, bare (as Kernel Memory's clients send it) or as `Bearer <key>`.",
+    description:
+      "One of `API_KEYS` or a key issued by `POST /keys`, bare (as Kernel Memory's clients send it) or as `Bearer <key>`. This document itself needs no key.",
   });
   registerPlainOperations(app);
-  app.get("/openapi.json", (c) =>
+  route(app, "GET", "/openapi.json", indexFree("read"), (c) =>
     c.json(
       withExamples(
         app.getOpenAPI31Document({

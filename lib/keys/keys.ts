@@ -11,7 +11,7 @@ import type { Db } from "../db/index.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { insertKey, listKeyRecords, revokeKeyRecord } from "../store/key-store.js";
 import { normalizePatterns } from "./patterns.js";
-import { forgetKeys } from "./resolver.js";
+import { forgetKeys, noteKeyIssued } from "./resolver.js";
 import { displayPrefix, generateKey, hashKey, newKeyId } from "./secret.js";
 import type { ApiKeyRecord, NewApiKey } from "./types.js";
 
@@ -34,6 +34,7 @@ export async function createApiKey(db: Db, input: NewApiKey): Promise<{ key: str
     scope: input.scope,
     patterns,
   });
+  noteKeyIssued(db);
   return { key, record };
 }
 

@@ -8,10 +8,14 @@
  * one statement for all keys used since the last write (handed to `waitUntil`
  * so it never delays a response). A revocation reaches other instances within
  * `TTL_MS`; on the instance that revoked it, at once (`forgetKeys`).
+ *
+ * `keysIssued` tells auth whether the service is closed: once any key exists,
+ * an unknown key is refused even without `API_KEYS`. It is cached the same way,
+ * and a `true` forever (keys are revoked, never deleted).
  */
 import type { Db } from "../db/index.js";
 import { log } from "../log/logger.js";
-import { findActiveKey, touchKeys } from "../store/key-store.js";
+import { anyKeyIssued, findActiveKey, touchKeys } from "../store/key-store.js";
 import { hashKey, looksLikeStoredKey } from "./secret.js";
 import type { Principal } from "./types.js";
 
@@ -21,7 +25,8 @@ export const TOUCH_EVERY_MS = 60_000;
 const MAX_ENTRIES = 5_000;
 
 type Entry = { principal: Promise<Principal | null>; expires: number };
-type InstanceState = { entries: Map<string, Entry>; used: Set<string>; lastTouch: number };
+type Issued = { value: Promise<boolean>; expires: number };
+type InstanceState = { entries: Map<string, Entry>; used: Set<string>; lastTouch: number; issued?: Issued };
 
 const states = new WeakMap<Db, InstanceState>();
 
@@ -73,6 +78,31 @@ function noteUse(
   const ids = [...state.used];
   state.used.clear();
   waitUntil(touchKeys(db, ids).catch((error: unknown) => log.warn("keys.touch_failed", { error })));
+}
+
+/** Whether any stored key was ever issued; one query per `TTL_MS` per instance until the answer is yes. */
+export function keysIssued(db: Db): Promise<boolean> {
+  const state = stateOf(db);
+  const now = Date.now();
+  if (!state.issued || state.issued.expires <= now) {
+    const entry: Issued = { value: anyKeyIssued(db), expires: now + TTL_MS };
+    entry.value.then(
+      (issued) => {
+        if (issued) entry.expires = Number.POSITIVE_INFINITY;
+      },
+      // A failed lookup (database down) is not remembered as "no keys".
+      () => {
+        if (state.issued === entry) state.issued = undefined;
+      },
+    );
+    state.issued = entry;
+  }
+  return state.issued.value;
+}
+
+/** After an issue on this instance: closed at once, without waiting for the cache. */
+export function noteKeyIssued(db: Db): void {
+  stateOf(db).issued = { value: Promise.resolve(true), expires: Number.POSITIVE_INFINITY };
 }
 
 /** After a revocation: this instance stops honouring the key at once. */

@@ -6,42 +6,37 @@
  * partition by partition (consecutive partitions overlap by design), with
  * its pipeline status. A document in a foreign index does not exist here.
  */
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { ErrorCode, McpError, type ReadResourceResult, type Resource } from "@modelcontextprotocol/sdk/types.js";
-import { NotFoundError } from "../errors.js";
-import { authorizeIndex, canSeeIndex } from "../keys/access.js";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
+import { type Grant, indexed, indexFree } from "../keys/access.js";
 import { getUploadStatus, listDocuments, listIndexes, validateDocumentId } from "../memory/index.js";
 import { readDocumentText } from "../store/document-text.js";
-import { documentUri, errorResult } from "./results.js";
-import type { McpDeps } from "./tools.js";
+import { defineResource, type McpDeps } from "./define.js";
+import { documentUri } from "./results.js";
 
 /** How many documents `resources/list` shows in all. */
 export const MAX_LISTED_RESOURCES = 100;
 
 export function registerDocumentResources(server: McpServer, deps: McpDeps): void {
-  const template = new ResourceTemplate("memory://{index}/{documentId}", {
-    list: async () => ({ resources: await listVisibleDocuments(deps) }),
-  });
-  server.registerResource(
+  defineResource(
+    server,
+    deps,
     "document",
-    template,
+    "memory://{index}/{documentId}",
     { description: "A stored document's extracted text and pipeline status", mimeType: "text/plain" },
-    async (uri, variables) => {
-      try {
-        return await readDocument(deps, uri, String(variables.index), String(variables.documentId));
-      } catch (error) {
-        // A JSON-RPC error carrying the same caller-safe message a tool would give.
-        const text = (errorResult(error, "resources/read", deps.requestId).content[0] as { text: string }).text;
-        throw new McpError(ErrorCode.InvalidParams, text);
-      }
+    // Reading names its index in the URI; listing walks the indexes the key sees.
+    { read: indexed("read", "index"), list: indexFree("read") },
+    {
+      list: (grant) => listVisibleDocuments(deps, grant),
+      read: (uri, variables, grant) => readDocument(deps, uri, grant.index as string, variables.documentId ?? ""),
     },
   );
 }
 
-async function listVisibleDocuments({ ctx, principal }: McpDeps): Promise<Resource[]> {
+async function listVisibleDocuments({ ctx }: McpDeps, grant: Grant): Promise<Resource[]> {
   const resources: Resource[] = [];
   for (const { name } of await listIndexes(ctx)) {
-    if (!canSeeIndex(principal, name)) continue;
+    if (!grant.sees(name)) continue;
     const page = await listDocuments(ctx, name, { limit: MAX_LISTED_RESOURCES - resources.length });
     for (const doc of page.documents) {
       resources.push({
@@ -56,12 +51,8 @@ async function listVisibleDocuments({ ctx, principal }: McpDeps): Promise<Resour
   return resources;
 }
 
-async function readDocument(deps: McpDeps, uri: URL, rawIndex: string, rawId: string): Promise<ReadResourceResult> {
-  const index = decodeURIComponent(rawIndex);
-  const documentId = validateDocumentId(decodeURIComponent(rawId));
-  // Resource URIs carry normalised names; anything else is simply not a document here.
-  if (!/^[a-z0-9-]{1,128}$/.test(index)) throw new NotFoundError("document", `${index}/${documentId}`);
-  authorizeIndex(deps.principal, index, "read");
+async function readDocument(deps: McpDeps, uri: URL, index: string, rawId: string): Promise<ReadResourceResult> {
+  const documentId = validateDocumentId(rawId);
   const status = await getUploadStatus(deps.ctx, index, documentId);
   const files = await readDocumentText(deps.ctx.db, index, documentId);
   const header = `# ${index}/${documentId}\nstatus: ${status.completed ? "completed" : status.failed ? "failed" : "in progress"}`;

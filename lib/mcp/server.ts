@@ -10,6 +10,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import { VERSION } from "../contract/version.js";
+import { assertEveryCapabilityDeclared } from "./define.js";
 import { registerDocumentResources } from "./resources.js";
 import { type McpDeps, registerTools } from "./tools.js";
 
@@ -35,5 +36,7 @@ export function createMcpServer(deps: McpDeps): McpServer {
   );
   registerTools(server, deps);
   registerDocumentResources(server, deps);
+  // Each tool and resource declares what it needs where it is registered (define.ts); one that does not is refused.
+  assertEveryCapabilityDeclared(server);
   return server;
 }

@@ -3,49 +3,45 @@
  * The MCP tools, thin adapters over the memory verbs like the HTTP routes:
  * their input schemas ARE the HTTP API's zod schemas (`lib/contract/requests.ts`),
  * their inputs go through the same conversions (`lib/contract/inputs.ts`), and
- * the caller's key is checked the same way (`lib/keys/access.ts`): a foreign
- * index is "not found", a read key cannot write.
+ * each declares what it needs where it is registered (`define.ts`): the decision
+ * is made before the tool runs, which touches only the index it was granted.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { askInput, searchInput, textUploadInput } from "../contract/inputs.js";
 import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../contract/requests.js";
 import { AppError } from "../errors.js";
-import { authorizeIndex, canSeeIndex } from "../keys/access.js";
-import type { Principal } from "../keys/types.js";
+import { type Grant, indexed, indexFree } from "../keys/access.js";
 import {
   askMemory,
   deleteDocument,
   getUploadStatus,
   listDocuments,
   listIndexes,
-  normalizeIndexName,
   searchMemory,
   uploadDocument,
   validateDocumentId,
 } from "../memory/index.js";
-import type { MemoryContext, UploadInput } from "../memory/types.js";
-import { answerText, errorResult, jsonResult } from "./results.js";
+import type { UploadInput } from "../memory/types.js";
+import { defineTool, type McpDeps } from "./define.js";
+import { answerText, jsonResult } from "./results.js";
 
-export type McpDeps = { ctx: MemoryContext; principal: Principal; requestId: string };
-
-/** Runs a tool body; every failure becomes an `isError` result (see `results.ts`). */
-function guarded<A>(name: string, deps: McpDeps, run: (args: A) => Promise<CallToolResult>) {
-  return async (args: A): Promise<CallToolResult> => {
-    try {
-      return await run(args);
-    } catch (error) {
-      return errorResult(error, name, deps.requestId);
-    }
-  };
-}
+export type { McpDeps } from "./define.js";
 
 const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
+/** Every tool that touches an index names it in its `index` argument. */
+const reads = indexed("read", "index");
+const writes = indexed("write", "index");
+
+/** The index `authorize` granted (the tool declared one). */
+const granted = (grant: Grant): string => grant.index as string;
 
 export function registerTools(server: McpServer, deps: McpDeps): void {
-  const { ctx, principal } = deps;
+  const { ctx } = deps;
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "search",
     {
       description:
@@ -53,15 +49,17 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       inputSchema: SearchQuery,
       annotations: readOnly,
     },
-    guarded("search", deps, async (args) => {
-      const input = searchInput(args, ctx.config.SEARCH_MAX_LIMIT);
-      authorizeIndex(principal, input.index, "read");
+    reads,
+    async (args, grant) => {
+      const input = { ...searchInput(args, ctx.config.SEARCH_MAX_LIMIT), index: granted(grant) };
       const result = await searchMemory(ctx, input);
       return jsonResult(result, undefined, result.results);
-    }),
+    },
   );
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "ask",
     {
       description:
@@ -69,15 +67,16 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       inputSchema: MemoryQuery.omit({ stream: true }),
       annotations: readOnly,
     },
-    guarded("ask", deps, async (args) => {
-      const input = askInput(args);
-      authorizeIndex(principal, input.index, "read");
-      const answer = await askMemory(ctx, input);
+    reads,
+    async (args, grant) => {
+      const answer = await askMemory(ctx, { ...askInput(args), index: granted(grant) });
       return jsonResult(answer, answerText(answer.text, answer.relevantSources), answer.relevantSources);
-    }),
+    },
   );
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "upload_text",
     {
       description:
@@ -85,10 +84,13 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       inputSchema: TextUpload.omit({ url: true }).required({ text: true }),
       annotations: { destructiveHint: false, openWorldHint: false },
     },
-    guarded("upload_text", deps, async (args) => upload(deps, textUploadInput(args))),
+    writes,
+    async (args, grant) => upload(deps, { ...textUploadInput(args), index: granted(grant) }),
   );
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "upload_url",
     {
       description:
@@ -96,67 +98,73 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       inputSchema: TextUpload.omit({ text: true }).required({ url: true }),
       annotations: { destructiveHint: false, openWorldHint: true },
     },
-    guarded("upload_url", deps, async (args) => upload(deps, textUploadInput(args))),
+    writes,
+    async (args, grant) => upload(deps, { ...textUploadInput(args), index: granted(grant) }),
   );
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "get_status",
     {
       description: "The ingestion status of a document (completed, failed with the failing step and why, or pending).",
       inputSchema: DocumentQuery,
       annotations: readOnly,
     },
-    guarded("get_status", deps, async (args) => {
-      const index = normalizeIndexName(args.index);
-      authorizeIndex(principal, index, "read");
-      return jsonResult(await getUploadStatus(ctx, index, validateDocumentId(args.documentId)));
-    }),
+    reads,
+    async (args, grant) => jsonResult(await getUploadStatus(ctx, granted(grant), validateDocumentId(args.documentId))),
   );
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "list_documents",
     {
       description: "One page of an index's documents; pass nextCursor as cursor for the next page.",
       inputSchema: ListDocumentsQuery,
       annotations: readOnly,
     },
-    guarded("list_documents", deps, async (args) => {
-      const index = normalizeIndexName(args.index);
-      authorizeIndex(principal, index, "read");
+    reads,
+    async (args, grant) => {
+      const index = granted(grant);
       const cursor = args.cursor ? validateDocumentId(args.cursor) : undefined;
       const page = await listDocuments(ctx, index, { ...(cursor ? { cursor } : {}), limit: args.limit });
       return jsonResult({ index, documents: page.documents, nextCursor: page.nextCursor });
-    }),
+    },
   );
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "delete_document",
     {
       description: "Delete a document and everything derived from it. Deleting a missing document is not an error.",
       inputSchema: DocumentQuery,
       annotations: { destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    guarded("delete_document", deps, async (args) => {
-      const index = normalizeIndexName(args.index);
+    writes,
+    async (args, grant) => {
+      const index = granted(grant);
       const documentId = validateDocumentId(args.documentId);
-      authorizeIndex(principal, index, "write");
       await deleteDocument(ctx, index, documentId);
       return jsonResult({ index, documentId, message: "Document deleted" });
-    }),
+    },
   );
 
-  server.registerTool(
+  defineTool(
+    server,
+    deps,
     "list_indexes",
     { description: "The indexes this key can see.", annotations: readOnly },
-    guarded("list_indexes", deps, async () => {
+    indexFree("read"),
+    async (_args, grant) => {
       const all = await listIndexes(ctx);
-      return jsonResult({ results: all.filter(({ name }) => canSeeIndex(principal, name)) });
-    }),
+      return jsonResult({ results: all.filter(({ name }) => grant.sees(name)) });
+    },
   );
 }
 
 async function upload(deps: McpDeps, input: UploadInput): Promise<CallToolResult> {
-  authorizeIndex(deps.principal, input.index, "write");
   const max = deps.ctx.config.MAX_UPLOAD_BYTES;
   if (input.files.reduce((n, f) => n + f.bytes.byteLength, 0) > max) {
     throw new AppError("too_large", `The upload is larger than the limit of ${max} bytes (MAX_UPLOAD_BYTES).`);

@@ -22,10 +22,5 @@ export { searchMemory } from "./search.js";
 export { getUploadStatus } from "./status.js";
 export * from "./types.js";
 export { uploadDocument } from "./upload.js";
-export {
-  normalizeIndexName,
-  parseTag,
-  validateDocumentId,
-  validateFilters,
-  validateTags,
-} from "./validate.js";
+export { normalizeIndexName, parseTag, validateDocumentId, validateTags } from "./validate.js";
+export { checkFilterKey, SYSTEM_TAGS, validateFilters } from "./validate-filters.js";

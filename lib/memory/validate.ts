@@ -12,15 +12,13 @@
  */
 import { ValidationError } from "../errors.js";
 import { RESERVED_KEYS } from "./json-shape.js";
-import { DEFAULT_STEPS, type MemoryFilter, type PipelineStep, type Tags } from "./types.js";
+import { DEFAULT_STEPS, type PipelineStep, type Tags } from "./types.js";
 
 export const DEFAULT_INDEX = "default";
 export const MAX_INDEX_NAME = 128;
 export const MAX_DOCUMENT_ID = 256;
 export const MAX_TAG_KEY = 128;
 export const MAX_TAG_VALUE = 1024;
-export const MAX_FILTERS = 50;
-export const MAX_TAGS_PER_FILTER = 50;
 /** Per document: enough for real metadata, small enough that a body cannot explode a row. */
 export const MAX_TAGS = 256;
 
@@ -108,108 +106,6 @@ export function validateTags(tags: Record<string, unknown> | null | undefined): 
   return out;
 }
 
-type RangeBound = string | number;
-type Range = { gt?: RangeBound; gte?: RangeBound; lt?: RangeBound; lte?: RangeBound };
-const RANGE_OPS = ["gt", "gte", "lt", "lte"] as const;
-
-/**
- * Kernel Memory's `[{ key: [values] }]` (AND inside a filter, OR across them;
- * `[{}]` matches everything), plus `$not` and `$range`. `null`/missing → `[]`.
- * The result is a fresh, checked copy: only the shapes documented here survive.
- */
-export function validateFilters(raw: unknown): MemoryFilter[] {
-  if (raw === null || raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new ValidationError("filters must be an array of { key: [values] } objects");
-  if (raw.length > MAX_FILTERS) throw new ValidationError(`filters: at most ${MAX_FILTERS} filters are allowed`);
-  return raw.map((filter, i) => validateFilter(filter, `filters[${i}]`));
-}
-
-function validateFilter(filter: unknown, path: string): MemoryFilter {
-  if (filter === null || typeof filter !== "object" || Array.isArray(filter)) {
-    throw new ValidationError(`${path} must be an object of { key: [values] }`);
-  }
-  const out: MemoryFilter = {};
-  let count = 0;
-  for (const [key, value] of Object.entries(filter)) {
-    if (key === "$not") {
-      const not = validateTagMatch(value, `${path}.$not`);
-      count += Object.keys(not).length;
-      out.$not = not;
-    } else if (key === "$range") {
-      const range = validateRanges(value, `${path}.$range`);
-      count += Object.keys(range).length;
-      out.$range = range;
-    } else if (key.startsWith("$")) {
-      throw new ValidationError(`${path}.${key}: unknown operator (supported: $not, $range)`);
-    } else {
-      checkTagKey(key, path);
-      out[key] = tagValues(value, `${path}.${key}`);
-      count++;
-    }
-  }
-  if (count > MAX_TAGS_PER_FILTER) {
-    throw new ValidationError(`${path}: at most ${MAX_TAGS_PER_FILTER} tags per filter are allowed`);
-  }
-  return out;
-}
-
-function validateTagMatch(value: unknown, path: string): Tags {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ValidationError(`${path} must be an object of { key: [values] }`);
-  }
-  const out: Tags = {};
-  for (const [key, values] of Object.entries(value)) {
-    checkTagKey(key, path);
-    out[key] = tagValues(values, `${path}.${key}`);
-  }
-  return out;
-}
-
-function tagValues(value: unknown, path: string): string[] {
-  // Kernel Memory serialises a filter key with one value as a one-element list; accept a bare string too.
-  const values = typeof value === "string" ? [value] : value;
-  if (!Array.isArray(values)) throw new ValidationError(`${path} must be an array of strings`);
-  if (values.length > MAX_TAGS_PER_FILTER) {
-    throw new ValidationError(`${path}: at most ${MAX_TAGS_PER_FILTER} values are allowed`);
-  }
-  return values.map((v, i) => {
-    if (typeof v !== "string") throw new ValidationError(`${path}[${i}] must be a string`);
-    checkTagValue(v, `${path}[${i}]`);
-    return v;
-  });
-}
-
-function validateRanges(value: unknown, path: string): Record<string, Range> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new ValidationError(`${path} must be an object of { key: { gt?, gte?, lt?, lte? } }`);
-  }
-  const out: Record<string, Range> = {};
-  for (const [key, bounds] of Object.entries(value)) {
-    checkTagKey(key, path);
-    const at = `${path}.${key}`;
-    if (bounds === null || typeof bounds !== "object" || Array.isArray(bounds)) {
-      throw new ValidationError(`${at} must be an object with gt, gte, lt or lte`);
-    }
-    const range: Range = {};
-    for (const [op, bound] of Object.entries(bounds)) {
-      if (!(RANGE_OPS as readonly string[]).includes(op)) {
-        throw new ValidationError(`${at}.${op}: unknown bound (supported: gt, gte, lt, lte)`);
-      }
-      if (typeof bound === "number") {
-        if (!Number.isFinite(bound)) throw new ValidationError(`${at}.${op} must be a finite number`);
-      } else if (typeof bound === "string") {
-        checkTagValue(bound, `${at}.${op}`);
-      } else {
-        throw new ValidationError(`${at}.${op} must be a string or a number`);
-      }
-      range[op as keyof Range] = bound;
-    }
-    if (Object.keys(range).length === 0) throw new ValidationError(`${at} needs at least one of gt, gte, lt, lte`);
-    out[key] = range;
-  }
-  return out;
-}
-
 /**
  * Pipeline steps as Kernel Memory sends them: one part per step, or several in
  * one part separated by space, comma or semicolon. The result is in pipeline
@@ -240,7 +136,8 @@ export function checkText(value: string, path: string): string {
   return value;
 }
 
-function checkTagKey(key: string, path: string): void {
+/** A user tag key: what uploads may set (no `__` prefix, as in KM); filters add the system tags (validate-filters.ts). */
+export function checkTagKey(key: string, path: string): void {
   if (key.length === 0) throw new ValidationError(`${path}: a tag key must not be empty`);
   if (key.length > MAX_TAG_KEY) {
     throw new ValidationError(`${path}: tag key '${clip(key)}' is longer than ${MAX_TAG_KEY} characters`);
@@ -256,7 +153,7 @@ function checkTagKey(key: string, path: string): void {
   }
 }
 
-function checkTagValue(value: string, path: string): void {
+export function checkTagValue(value: string, path: string): void {
   if (value.length > MAX_TAG_VALUE) throw new ValidationError(`${path} is longer than ${MAX_TAG_VALUE} characters`);
   if (value.includes("\u0000")) throw new ValidationError(`${path} must not contain NUL characters`);
 }
@@ -267,7 +164,7 @@ function checkTagCount(tags: Tags): void {
 }
 
 // Messages echo user input; keep them short and printable.
-function clip(s: string): string {
+export function clip(s: string): string {
   let printable = "";
   for (const ch of s) printable += ch < " " || ch === "\u007f" ? "?" : ch;
   return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;

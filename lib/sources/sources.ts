@@ -39,12 +39,13 @@ export async function getSource(ctx: MemoryContext, id: string): Promise<Source>
 
 export async function listSources(
   ctx: MemoryContext,
-  page: { index?: string; cursor?: string; limit: number },
+  page: { index?: string; cursor?: string; limit: number; indexPatterns?: readonly string[] },
 ): Promise<{ sources: Source[]; nextCursor: string | null }> {
   const rows = await listSourceRecords(ctx.reader ?? ctx.db, {
     index: page.index,
     after: page.cursor,
     limit: page.limit + 1,
+    ...(page.indexPatterns ? { indexPatterns: page.indexPatterns } : {}),
   });
   const sources = rows.slice(0, page.limit).map(publicView);
   return { sources, nextCursor: rows.length > page.limit ? sources[sources.length - 1]!.id : null };

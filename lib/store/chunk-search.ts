@@ -7,7 +7,7 @@
 import { toSql } from "pgvector";
 import type { Db } from "../db/index.js";
 import { dims, indexedDistance } from "./embedding-space.js";
-import { compileFilters } from "./filters.js";
+import { compileFilters, TAGS_WITH_PARTITION_SQL } from "./filters.js";
 import {
   DEFAULT_FEEDBACK,
   DEFAULT_HEADER_WEIGHT,
@@ -75,7 +75,8 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
   // Only statements with a nearest-neighbour scan carry the settings (an unreferenced parameter has no type).
   const vectorWhere = () => `${where} and ${hnswSettingsGate(`$${params.push(efSearch)}`)}`;
-  const columns = `c.document_id, c.file_id, c.partition_number, c.section_number, c.text, c.tags, c.last_update,
+  const columns = `c.document_id, c.file_id, c.partition_number, c.section_number, c.text,
+                   ${TAGS_WITH_PARTITION_SQL} as tags, c.last_update,
                    f.name as file_name, f.content_type, f.source_url, 1 - ${distance} as relevance`;
   const files = `left join memory_files f
                    on f.index_name = c.index_name and f.document_id = c.document_id and f.file_id = c.file_id`;
@@ -85,8 +86,8 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
         // join inside, the planner hash-joined every chunk the (iterative) index scan yielded and sorted them all.
         `select * from (
            select ${columns} from (
-             select c.index_name, c.document_id, c.file_id, c.partition_number, c.section_number, c.text, c.tags,
-                    c.last_update, c.embedding
+             select c.id, c.index_name, c.document_id, c.file_id, c.partition_number, c.section_number, c.text,
+                    c.tags, c.last_update, c.embedding
              from memory_chunks c where ${vectorWhere()} order by ${ranking} limit $3
            ) c ${files}
          ) s where relevance >= $4 order by relevance desc`

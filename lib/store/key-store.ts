@@ -71,6 +71,12 @@ export async function findActiveKey(
   return row ? { id: row.id, scope: row.scope, patterns: row.index_patterns } : undefined;
 }
 
+/** Whether any key was ever issued; revoked ones count, so revoking every key does not reopen the service. */
+export async function anyKeyIssued(db: Db): Promise<boolean> {
+  const [row] = await db.query<{ issued: boolean }>("select exists (select 1 from memory_api_keys) as issued");
+  return row?.issued === true;
+}
+
 /** Oldest first. Keys are issued by hand, so a bound (not pagination) is enough. */
 export async function listKeyRecords(db: Db, limit: number): Promise<ApiKeyRecord[]> {
   const rows = await db.query<KeyRow>(`select ${COLUMNS} from memory_api_keys order by created_at, id limit $1`, [

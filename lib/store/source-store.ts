@@ -74,17 +74,28 @@ export async function readSource(db: Db, id: string): Promise<SourceRecord | und
 }
 
 /** One page of sources by id, optionally of one index. */
+/**
+ * One page in id order. `indexPatterns` (a scoped key's globs, `*` = any run of characters) filters in the
+ * query itself, so a page is never cut short by rows the caller may not see, nor ends on one of their ids.
+ */
 export async function listSourceRecords(
   db: Db,
-  page: { index?: string; after?: string; limit: number },
+  page: { index?: string; after?: string; limit: number; indexPatterns?: readonly string[] },
 ): Promise<SourceRecord[]> {
+  const likes = page.indexPatterns?.includes("*") ? null : (page.indexPatterns?.map(globToLike) ?? null);
   const rows = await db.query<SourceRow>(
     `select ${COLUMNS} from memory_sources s
       where ($1::text is null or s.index_name = $1) and ($2::text is null or s.id > $2)
+        and ($4::text[] is null or s.index_name like any($4::text[]))
       order by s.id limit $3`,
-    [page.index ?? null, page.after ?? null, page.limit],
+    [page.index ?? null, page.after ?? null, page.limit, likes],
   );
   return rows.map(toRecord);
+}
+
+/** `*` becomes `%`; LIKE's own metacharacters are escaped (patterns hold none today, but the store must not rely on it). */
+function globToLike(pattern: string): string {
+  return pattern.replace(/[\\%_]/g, "\\$&").replaceAll("*", "%");
 }
 
 /**

@@ -1,6 +1,6 @@
 // Renders /openapi.json with the self-hosted Swagger UI (no inline script: the page's CSP allows only files).
-// With API_KEYS set the document needs a key: the one typed into the playground (same origin, same storage)
-// is sent, unless "Authorize" set one for try-it-out calls.
+// The document needs no key; try-it-out calls send the key set with "Authorize", or else the one typed into
+// the playground (same origin, same storage).
 (() => {
   let key = null;
   try {

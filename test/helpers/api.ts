@@ -148,6 +148,5 @@ export const PROTECTED_ROUTES: Array<{ method: string; path: string; json?: unkn
   { method: "GET", path: "/keys" },
   { method: "POST", path: "/keys", json: { name: "k", scope: "read", indexes: ["a-*"] } },
   { method: "DELETE", path: "/keys/key_0000000000000000" },
-  { method: "GET", path: "/openapi.json" },
   { method: "GET", path: "/no-such-route" },
 ];

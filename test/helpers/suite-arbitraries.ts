@@ -121,7 +121,9 @@ export const badJsonTags: fc.Arbitrary<unknown> = fc.oneof(
 export const badFilters: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom<unknown>({ user: ["ann"] }, "user:ann", 42, true, [[]], [1], ["user:ann"], [null]),
   noise.map((v) => [{ $or: { user: [v] } }]),
-  noise.map((v) => [{ __document_id: [v] }]),
+  // Kernel Memory's system tags (`__document_id`, …) are valid filter keys; other `__` keys are not.
+  noise.map((v) => [{ __documentid: [v] }]),
+  noise.map((v) => [{ $not: { __owner: [v] } }]),
   noise.map((v) => [{ "a:b": [v] }]),
   fc.constantFrom<unknown>(
     [{ user: [1] }],

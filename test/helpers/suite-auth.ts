@@ -7,8 +7,11 @@
  */
 import { checkProblem } from "./suite-checks.js";
 
-/** Routes that must answer without a key: probes, and the static pages (the playground, /docs: they hold no data). */
-export const OPEN = new Set(["GET /health", "GET /playground", "GET /docs"]);
+/**
+ * Routes that must answer without a key: probes, the static pages (the playground, /docs: they hold no data)
+ * and the API description /docs renders (no secret; it must load before the user can authorize).
+ */
+export const OPEN = new Set(["GET /health", "GET /playground", "GET /docs", "GET /openapi.json"]);
 
 export type Route = { method: string; path: string };
 

@@ -1,5 +1,5 @@
 /**
- * The input rules every memory route applies (lib/memory/validate.ts) and the
+ * The input rules every memory route applies (lib/memory/validate.ts, validate-filters.ts) and the
  * multipart parser: Kernel Memory's values pass, anything else is a
  * `ValidationError` with a readable message — never another kind of throw.
  */
@@ -13,9 +13,9 @@ import {
   parseTag,
   tagsFromPairs,
   validateDocumentId,
-  validateFilters,
   validateTags,
 } from "../../lib/memory/validate.js";
+import { validateFilters } from "../../lib/memory/validate-filters.js";
 import { kmMultipart } from "../helpers/api.js";
 
 /** Runs `fn`; passes when it returns or throws a ValidationError, fails on any other throw. */
@@ -147,7 +147,8 @@ describe("validateFilters", () => {
     expect(() => validateFilters([{ $range: { year: { between: 1 } } }])).toThrow(/year\.between: unknown bound/);
     expect(() => validateFilters([{ $range: { year: { gt: Number.NaN } } }])).toThrow(/finite number/);
     expect(() => validateFilters([{ $range: { year: {} } }])).toThrow(/at least one/);
-    expect(() => validateFilters([{ __file_id: ["x"] }])).toThrow(/reserved/);
+    expect(() => validateFilters([{ __file_ids: ["x"] }])).toThrow(/reserved for system tags/);
+    expect(() => validateFilters([{ $not: { __proto__x: ["x"] } }])).toThrow(/reserved for system tags/);
   });
 
   it("caps the number of filters and of tags per filter", () => {

@@ -271,7 +271,16 @@ describe("ask without a generator: extractive answer", () => {
     );
     expect(answer.noResult).toBe(false);
     expect(answer.noResultReason).toBeNull();
-    expect(answer.tokenUsage).toEqual([]);
+    // No service was called: tokenizer counts of what the quoting read and wrote, no service tokens.
+    expect(answer.tokenUsage).toHaveLength(1);
+    const usage = answer.tokenUsage[0]!;
+    expect(usage).toMatchObject({ serviceType: "offline", modelType: "TextGeneration", modelName: "extractive" });
+    expect(usage.tokenizerTokensOut).toBe(countTokens(answer.text));
+    expect(usage.tokenizerTokensIn).toBeGreaterThan(
+      countTokens("Which SQLSTATE did Postgres answer when the slots ran out?"),
+    );
+    expect(usage).not.toHaveProperty("serviceTokensIn");
+    expect(usage).not.toHaveProperty("serviceTokensOut");
     const lines = answer.text.split("\n");
     expect(lines[0]).toBe(MATCHED_HEADER);
     expect(lines[1]).toBe("- Production databases ran out of slots and Postgres answered SQLSTATE 53300. [1]");
@@ -415,7 +424,11 @@ describe("ask with the OpenAI-compatible generator", () => {
       ask("Which SQLSTATE did Postgres answer?"),
       fakeSearch(corpus()),
     );
-    expect(answer).toMatchObject({ noResult: false, noResultReason: null, tokenUsage: [] });
+    expect(answer).toMatchObject({ noResult: false, noResultReason: null });
+    // The failed call reported nothing; what answered is the extractive fallback.
+    expect(answer.tokenUsage.map((u) => [u.serviceType, u.modelName, u.serviceTokensIn])).toEqual([
+      ["offline", "extractive", undefined],
+    ]);
     expect(answer.text.startsWith(MATCHED_HEADER)).toBe(true);
     expect(answer.text).toContain("SQLSTATE 53300");
     expect(logged.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(/"event":"ask.generation_failed"/);
@@ -518,7 +531,13 @@ describe("streamAnswerWith without a generator", () => {
         .map((r) => r.text)
         .join(""),
     ).toBe(whole.text);
-    expect(fold(records)).toEqual(whole);
+    // The usage rides on the last record, as KM's; only its timestamp differs between the two runs.
+    const stamp = (a: { tokenUsage: Array<{ timestamp: string }> }) => ({
+      ...a,
+      tokenUsage: a.tokenUsage.map((u) => ({ ...u, timestamp: "" })),
+    });
+    expect(records.at(-1)!.tokenUsage).toHaveLength(1);
+    expect(stamp(fold(records))).toEqual(stamp(whole));
   });
 
   it("streams no result as a no-result reset and a last", async () => {

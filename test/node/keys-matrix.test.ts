@@ -146,7 +146,6 @@ const ROUTES: Route[] = [
 const GLOBAL_ROUTES: Route[] = [
   { name: "GET /indexes", need: "read", ok: 200, request: async () => ({ method: "GET", path: "/indexes" }) },
   { name: "GET /sources", need: "read", ok: 200, request: async () => ({ method: "GET", path: "/sources" }) },
-  { name: "GET /openapi.json", need: "read", ok: 200, request: async () => ({ method: "GET", path: "/openapi.json" }) },
   {
     name: "POST /mcp",
     need: "read",

@@ -19,7 +19,7 @@ let site: FakeSite;
 let fetched: string[];
 let looked: string[];
 
-/** `public.test` resolves to a documentation (public) address and is served by the fake site. */
+/** `public.test` resolves to a public address (93.184.216.0/24, not documentation space, which is blocked) and is served by the fake site. */
 const PUBLIC = "http://public.test";
 
 beforeAll(async () => {
@@ -50,9 +50,9 @@ const spyFetch: typeof fetch = (input, init) => {
 
 const lookup = async (host: string) => {
   looked.push(host);
-  if (host === "public.test") return ["203.0.113.10"];
+  if (host === "public.test") return ["93.184.216.10"];
   if (host === "intranet.test") return ["10.20.30.40"];
-  if (host === "mixed.test") return ["203.0.113.11", "fd00::1"];
+  if (host === "mixed.test") return ["93.184.216.11", "fd00::1"];
   throw new Error("ENOTFOUND");
 };
 

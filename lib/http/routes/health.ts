@@ -11,10 +11,12 @@
 import { Hono } from "hono";
 import { VERSION } from "../../contract/version.js";
 import { type Db, handlesCreated } from "../../db/index.js";
+import { indexFree } from "../../keys/access.js";
 import { countJobs, type JobCounts } from "../../store/job-store.js";
 import { countSources, type SourceCounts } from "../../store/source-store.js";
 import { holdsValidKey } from "../auth.js";
 import type { HonoEnv } from "../hono-env.js";
+import { route } from "../route-helpers/register.js";
 
 export function healthRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
@@ -46,8 +48,9 @@ export function healthRoutes(): Hono<HonoEnv> {
     }
     return c.json(body);
   };
-  app.get("/", health);
-  app.get("/health", health);
+  // Tenant-free: the details (all tenants' job counts) are for API_KEYS holders only, decided above.
+  route(app, "GET", "/", indexFree("read"), health);
+  route(app, "GET", "/health", indexFree("read"), health);
   return app;
 }
 

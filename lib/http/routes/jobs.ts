@@ -9,8 +9,10 @@
 import { Hono } from "hono";
 import { runTick } from "#jobs-tick";
 import { ValidationError } from "../../errors.js";
+import { adminOnly } from "../../keys/access.js";
 import type { HonoEnv } from "../hono-env.js";
 import { waitUntilFor } from "../route-helpers/context.js";
+import { route } from "../route-helpers/register.js";
 
 export function jobRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
@@ -27,7 +29,8 @@ export function jobRoutes(): Hono<HonoEnv> {
     });
     return c.json(report);
   };
-  app.post("/jobs/run", run);
-  app.get("/jobs/run", run);
+  // One tick runs every tenant's jobs and source syncs.
+  route(app, "POST", "/jobs/run", adminOnly(), run);
+  route(app, "GET", "/jobs/run", adminOnly(), run);
   return app;
 }

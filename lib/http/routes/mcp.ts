@@ -20,13 +20,19 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { answerMcp } from "#mcp-answer";
+import { indexFree } from "../../keys/access.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
+import { route } from "../route-helpers/register.js";
 
 export function mcpRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
-  app.post(
+  // Each tool and resource declares its own access (lib/mcp/define.ts); the endpoint itself needs any valid key.
+  route(
+    app,
+    "POST",
     "/mcp",
+    indexFree("read"),
     // Uploads travel inside the JSON-RPC body, so the upload limit bounds it.
     (c, next) => {
       const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
@@ -48,7 +54,7 @@ export function mcpRoutes(): Hono<HonoEnv> {
   );
   const notAllowed = (c: import("hono").Context<HonoEnv>) =>
     problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });
-  app.get("/mcp", notAllowed);
-  app.delete("/mcp", notAllowed);
+  route(app, "GET", "/mcp", indexFree("read"), notAllowed);
+  route(app, "DELETE", "/mcp", indexFree("read"), notAllowed);
   return app;
 }

@@ -34,10 +34,11 @@ import type {
 } from "../types.js";
 import { MAX_QUESTION_CHARS } from "../types.js";
 import { type RagOptions, ragOptionsFromArgs } from "./args.js";
-import { type ExtractiveAnswer, extractiveAnswer } from "./extractive.js";
+import { extractiveAnswer } from "./extractive.js";
 import { type Fact, packFacts, sourcesOf } from "./facts.js";
 import { DEFAULT_PROMPT_TEMPLATE, isNoAnswer, mayBecomeNoAnswer, renderPrompt, systemPrompt } from "./prompt.js";
 import { errorRecord } from "./stream-error.js";
+import { extractiveUsage, generatorUsage } from "./usage.js";
 
 export type SearchFn = (ctx: MemoryContext, input: SearchInput) => Promise<SearchResult>;
 
@@ -63,7 +64,7 @@ type Generation = {
 
 type Plan =
   | { kind: "none"; answer: MemoryAnswer }
-  | { kind: "extractive"; facts: Fact[] }
+  | { kind: "extractive"; facts: Fact[]; countTokens: TokenCounter }
   | { kind: "generate"; facts: Fact[]; generation: Generation };
 
 /** Answers `input.question` from the memories `search` finds. Throws `ValidationError` on bad input only. */
@@ -72,7 +73,7 @@ export async function answerQuestion(ctx: MemoryContext, input: AskInput, search
   const { question, rag } = prepared;
   const plan = await retrieve(ctx, prepared, search);
   if (plan.kind === "none") return plan.answer;
-  if (plan.kind === "extractive") return extractiveResult(question, extractiveAnswer(question, plan.facts));
+  if (plan.kind === "extractive") return extractiveResult(question, plan.facts, plan.countTokens);
 
   const { generator, system, prompt, tokensIn, countTokens } = plan.generation;
   let result: { text: string; usage: GeneratorUsage };
@@ -81,10 +82,10 @@ export async function answerQuestion(ctx: MemoryContext, input: AskInput, search
   } catch (error) {
     if (!(error instanceof GenerationFailed)) throw error;
     log.warn("ask.generation_failed", { generator: generator.id, fallback: "extractive", error });
-    return extractiveResult(question, extractiveAnswer(question, plan.facts));
+    return extractiveResult(question, plan.facts, countTokens);
   }
   const text = result.text.trim();
-  const tokenUsage = [usageEntry(generator, tokensIn, countTokens(text), result.usage)];
+  const tokenUsage = [generatorUsage(generator, tokensIn, countTokens(text), result.usage)];
   if (isNoAnswer(text, rag.emptyAnswer)) return noAnswer(question, rag, MODEL_NO_ANSWER_REASON, tokenUsage);
   return {
     question,
@@ -122,7 +123,7 @@ async function* streamRecords(ctx: MemoryContext, prepared: Prepared, search: Se
     return;
   }
   if (plan.kind === "extractive") {
-    yield* extractiveRecords(question, extractiveAnswer(question, plan.facts));
+    yield* extractiveRecords(question, plan.facts, plan.countTokens);
     return;
   }
 
@@ -149,7 +150,7 @@ async function* streamRecords(ctx: MemoryContext, prepared: Prepared, search: Se
   } catch (error) {
     if (!started && error instanceof GenerationFailed) {
       log.warn("ask.generation_failed", { generator: generator.id, fallback: "extractive", error });
-      yield* extractiveRecords(question, extractiveAnswer(question, plan.facts));
+      yield* extractiveRecords(question, plan.facts, countTokens);
       return;
     }
     yield errorRecord(question, error);
@@ -158,7 +159,7 @@ async function* streamRecords(ctx: MemoryContext, prepared: Prepared, search: Se
 
   // The iteration ended normally, so usage is settled; a rejection here would only repeat the error above.
   const usage = await stream.usage.catch(() => ({}));
-  const tokenUsage = [usageEntry(generator, tokensIn, countTokens(full.trim()), usage)];
+  const tokenUsage = [generatorUsage(generator, tokensIn, countTokens(full.trim()), usage)];
   if (isNoAnswer(full, rag.emptyAnswer)) {
     const none = noAnswer(question, rag, MODEL_NO_ANSWER_REASON, tokenUsage);
     yield { ...none, streamState: "reset" };
@@ -213,7 +214,7 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
     log.warn("ask.no_room_for_facts", { budget, available: packed.available });
     return { kind: "none", answer: noAnswer(question, rag, NO_ROOM_REASON, []) };
   }
-  if (!generator) return { kind: "extractive", facts: packed.facts };
+  if (!generator) return { kind: "extractive", facts: packed.facts, countTokens };
 
   const prompt = renderPrompt(template, { facts: packed.text, question, notFound: rag.emptyAnswer });
   return {
@@ -223,19 +224,22 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
   };
 }
 
-function* extractiveRecords(question: string, answer: ExtractiveAnswer): Generator<MemoryAnswer> {
+/** Without a model the answer is quoted: its usage counts what it read and wrote, and no service tokens. */
+function* extractiveRecords(question: string, facts: Fact[], countTokens: TokenCounter): Generator<MemoryAnswer> {
+  const answer = extractiveAnswer(question, facts);
   yield record(question, "reset", "", { relevantSources: answer.sources });
   for (const piece of answer.pieces) yield record(question, "append", piece);
-  yield record(question, "last", "");
+  yield record(question, "last", "", { tokenUsage: [extractiveUsage(question, facts, answer.text, countTokens)] });
 }
 
-function extractiveResult(question: string, answer: ExtractiveAnswer): MemoryAnswer {
+function extractiveResult(question: string, facts: Fact[], countTokens: TokenCounter): MemoryAnswer {
+  const answer = extractiveAnswer(question, facts);
   return {
     question,
     noResult: false,
     noResultReason: null,
     text: answer.text,
-    tokenUsage: [],
+    tokenUsage: [extractiveUsage(question, facts, answer.text, countTokens)],
     relevantSources: answer.sources,
   };
 }
@@ -259,23 +263,4 @@ function record(
     tokenUsage: extra.tokenUsage ?? [],
     relevantSources: extra.relevantSources ?? [],
   };
-}
-
-/**
- * KM's usage record. Our generator ids are `provider:model`; KM's `serviceType` names the provider
- * and `modelName` the model, so the id is split that way.
- */
-function usageEntry(generator: TextGenerator, tokensIn: number, tokensOut: number, usage: GeneratorUsage): TokenUsage {
-  const colon = generator.id.indexOf(":");
-  const entry: TokenUsage = {
-    timestamp: new Date().toISOString(),
-    serviceType: colon > 0 ? generator.id.slice(0, colon) : generator.id,
-    modelType: "TextGeneration",
-    modelName: colon > 0 ? generator.id.slice(colon + 1) : generator.id,
-    tokenizerTokensIn: tokensIn,
-    tokenizerTokensOut: tokensOut,
-  };
-  if (usage.inputTokens !== undefined) entry.serviceTokensIn = usage.inputTokens;
-  if (usage.outputTokens !== undefined) entry.serviceTokensOut = usage.outputTokens;
-  return entry;
 }

@@ -1,6 +1,6 @@
 /**
- * The API reference (/docs) and the playground load without a key from the API Worker itself, with a key
- * configured: requests that reach the Worker (as the harness's do; deployed, the asset router usually answers
+ * The API reference (/docs), its /openapi.json and the playground load without a key from the API Worker
+ * itself, with a key configured: requests that reach the Worker (as the harness's do; deployed, the asset router usually answers
  * first) are handed to the Static Assets binding before the key check, with public/_headers applied.
  */
 import { describe, expect, it } from "vitest";
@@ -34,8 +34,16 @@ describe("workerd: static pages need no key", () => {
     expect((await get("/docs", "HEAD")).status).toBe(200);
   });
 
+  it("serves the API description /docs renders without a key: it is no secret, and must load before Authorize", async () => {
+    const doc = await get("/openapi.json");
+    expect(doc.status).toBe(200);
+    const body = (await doc.json()) as { paths: Record<string, unknown>; components: { securitySchemes: object } };
+    expect(Object.keys(body.paths)).toContain("/search");
+    expect(body.components.securitySchemes).toHaveProperty("ApiKey");
+  });
+
   it("still asks for the key everywhere else, including paths under /docs that name no file", async () => {
-    for (const path of ["/indexes", "/docs/missing.js", "/docsx", "/openapi.json"]) {
+    for (const path of ["/indexes", "/docs/missing.js", "/docsx", "/openapi.json/x"]) {
       const res = await get(path);
       expect({ path, status: res.status }).toEqual({ path, status: 401 });
     }

@@ -1,6 +1,6 @@
 /**
  * @module
- * Admin routes for scoped API keys (admin scope only, see `scope.ts`):
+ * Admin routes for scoped API keys (admin scope only, declared with each route):
  *
  * - `POST /keys` → 201 the key record plus `key`, the key itself, shown once.
  * - `GET /keys` → every key (never a key or its digest), with last use and revocation.
@@ -10,6 +10,7 @@
  * api.route("/", keyRoutes());
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { adminOnly } from "../../../keys/access.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../../keys/keys.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
@@ -61,15 +62,17 @@ const revokeKeyRoute = createRoute({
 
 export function keyRoutes(): OpenAPIHono<HonoEnv> {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook as never });
-  register(app, createKeyRoute, async (c) => {
+  register(app, createKeyRoute, adminOnly(), async (c) => {
     const body = valid(c, "json", KeyCreate);
     const { db } = await memoryContext(c);
     const { key, record } = await createApiKey(db, body);
     c.get("wide").createdKeyId = record.id;
     return c.json({ ...record, key }, 201);
   });
-  register(app, listKeysRoute, async (c) => c.json({ results: await listApiKeys((await memoryContext(c)).db) }));
-  register(app, revokeKeyRoute, async (c) => {
+  register(app, listKeysRoute, adminOnly(), async (c) =>
+    c.json({ results: await listApiKeys((await memoryContext(c)).db) }),
+  );
+  register(app, revokeKeyRoute, adminOnly(), async (c) => {
     const { db } = await memoryContext(c);
     return c.json(await revokeApiKey(db, c.req.param("id") ?? ""));
   });

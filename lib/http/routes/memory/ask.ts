@@ -11,15 +11,15 @@ import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { askInput } from "../../../contract/inputs.js";
+import { indexed } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
 import { askMemory, streamAnswer } from "../../../memory/index.js";
 import type { MemoryAnswer } from "../../../memory/types.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { MemoryAnswerSchema, MemoryQuery, problems } from "../../schemas.js";
-import { allowIndex } from "../keys/scope.js";
 
 const askRoute = createRoute({
   method: "post",
@@ -44,12 +44,11 @@ const askRoute = createRoute({
 });
 
 export function askRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, askRoute, async (c) => {
+  register(app, askRoute, indexed("read", "json.index"), async (c) => {
     const body = valid(c, "json", MemoryQuery);
-    const input = askInput(body);
+    const input = { ...askInput(body), index: grantedIndex(c) };
     const wide = c.get("wide");
     Object.assign(wide, { index: input.index, stream: body.stream === true });
-    allowIndex(c, input.index);
     const ctx = await memoryContext(c);
     if (body.stream !== true) return c.json(await askMemory(ctx, input));
     return streamAnswerAsSse(c, streamAnswer(ctx, input), input.question);

@@ -5,13 +5,13 @@
  * the document does not exist, as Kernel Memory answers).
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { indexed } from "../../../keys/access.js";
 import { deleteDocument, listDocuments } from "../../../memory/index.js";
-import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
+import { validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { DeleteAccepted, DocumentList, DocumentQuery, ListDocumentsQuery, problems } from "../../schemas.js";
-import { allowIndex } from "../keys/scope.js";
 
 const listRoute = createRoute({
   method: "get",
@@ -36,10 +36,9 @@ const deleteRoute = createRoute({
 });
 
 export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, listRoute, async (c) => {
+  register(app, listRoute, indexed("read", "query.index"), async (c) => {
     const query = valid(c, "query", ListDocumentsQuery);
-    const index = normalizeIndexName(query.index);
-    allowIndex(c, index);
+    const index = grantedIndex(c);
     // The cursor is the last document id of the previous page, so it obeys the same rule.
     const cursor = query.cursor ? validateDocumentId(query.cursor) : undefined;
     const page = await listDocuments(await memoryContext(c), index, {
@@ -48,11 +47,10 @@ export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
     });
     return c.json({ index, documents: page.documents, nextCursor: page.nextCursor });
   });
-  register(app, deleteRoute, async (c) => {
+  register(app, deleteRoute, indexed("write", "query.index"), async (c) => {
     const query = valid(c, "query", DocumentQuery);
-    const index = normalizeIndexName(query.index);
+    const index = grantedIndex(c);
     const documentId = validateDocumentId(query.documentId);
-    allowIndex(c, index, "write");
     await deleteDocument(await memoryContext(c), index, documentId);
     return c.json({ index, documentId, message: "Document deleted" }, 202);
   });

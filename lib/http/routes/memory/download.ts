@@ -6,11 +6,12 @@
  * on this origin.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { indexed } from "../../../keys/access.js";
 import { readDocumentFile } from "../../../memory/download.js";
-import { normalizeIndexName, validateDocumentId } from "../../../memory/validate.js";
+import { validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { DocumentQuery, problems } from "../../schemas.js";
 
 const DownloadQuery = DocumentQuery.extend({
@@ -35,9 +36,9 @@ const downloadRoute = createRoute({
 });
 
 export function downloadRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, downloadRoute, async (c) => {
+  register(app, downloadRoute, indexed("read", "query.index"), async (c) => {
     const query = valid(c, "query", DownloadQuery);
-    const index = normalizeIndexName(query.index);
+    const index = grantedIndex(c);
     const documentId = validateDocumentId(query.documentId);
     const file = await readDocumentFile(await memoryContext(c), index, documentId, query.filename);
     const ascii = file.name.replace(/[^\x20-\x7e]|["\\]/g, "_");

@@ -4,14 +4,12 @@
  * not an error (202, as Kernel Memory answers) and creates nothing.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import { canSeeIndex } from "../../../keys/access.js";
+import { indexed, indexFree } from "../../../keys/access.js";
 import { deleteIndex, listIndexes } from "../../../memory/index.js";
-import { normalizeIndexName } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, grantOf, register } from "../../route-helpers/register.js";
 import { DeleteAccepted, IndexCollection, IndexQuery, problems } from "../../schemas.js";
-import { allowIndex } from "../keys/scope.js";
 
 const listRoute = createRoute({
   method: "get",
@@ -35,14 +33,13 @@ const deleteRoute = createRoute({
 });
 
 export function indexRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, listRoute, async (c) => {
+  register(app, listRoute, indexFree("read"), async (c) => {
     const all = await listIndexes(await memoryContext(c));
-    const principal = c.get("principal");
-    return c.json({ results: all.filter(({ name }) => canSeeIndex(principal, name)) });
+    const { sees } = grantOf(c);
+    return c.json({ results: all.filter(({ name }) => sees(name)) });
   });
-  register(app, deleteRoute, async (c) => {
-    const index = normalizeIndexName(valid(c, "query", IndexQuery).index);
-    allowIndex(c, index, "write");
+  register(app, deleteRoute, indexed("write", "query.index"), async (c) => {
+    const index = grantedIndex(c);
     await deleteIndex(await memoryContext(c), index);
     return c.json({ index, documentId: "", message: "Index deleted" }, 202);
   });

@@ -6,13 +6,13 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { searchInput } from "../../../contract/inputs.js";
+import { indexed } from "../../../keys/access.js";
 import { searchMemory } from "../../../memory/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { problems, SearchQuery, SearchResultSchema } from "../../schemas.js";
-import { allowIndex } from "../keys/scope.js";
 
 const searchRoute = createRoute({
   method: "post",
@@ -30,11 +30,10 @@ const searchRoute = createRoute({
 });
 
 export function searchRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, searchRoute, async (c) => {
+  register(app, searchRoute, indexed("read", "json.index"), async (c) => {
     const body = valid(c, "json", SearchQuery);
-    const input = searchInput(body, c.get("services").config.SEARCH_MAX_LIMIT);
+    const input = { ...searchInput(body, c.get("services").config.SEARCH_MAX_LIMIT), index: grantedIndex(c) };
     c.get("wide").index = input.index;
-    allowIndex(c, input.index);
     return c.json(await searchMemory(await memoryContext(c), input));
   });
 }

@@ -8,9 +8,10 @@
  * stored, so a bad upload leaves no trace.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, Next } from "hono";
 import { documentIdOrNew, textUploadInput } from "../../../contract/inputs.js";
 import { ValidationError } from "../../../errors.js";
+import { indexed } from "../../../keys/access.js";
 import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
 import { checkJsonShape } from "../../../memory/json-shape.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
@@ -20,10 +21,9 @@ import type { HonoEnv } from "../../hono-env.js";
 import { type MultipartForm, multipartBoundary, parseMultipart } from "../../multipart.js";
 import { problemResponse } from "../../problem.js";
 import { memoryContext } from "../../route-helpers/context.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, register, route, valid } from "../../route-helpers/register.js";
 import { DataPipelineStatusSchema, DocumentQuery, problems, TextUpload, UploadAccepted } from "../../schemas.js";
 import { uploadBudget } from "../../upload-budget.js";
-import { allowIndex } from "../keys/scope.js";
 
 const ACCEPTED_MESSAGE = "Document upload completed, ingestion pipeline started";
 
@@ -74,19 +74,19 @@ export function uploadRoutes(app: OpenAPIHono<HonoEnv>): void {
   // Documented in the OpenAPI registry, but routed by hand: the request body is parsed here, not by the schema.
   app.openAPIRegistry.registerPath(uploadRoute);
   // The byte budget is reserved before the body is read; the body is read once, into one buffer (body.ts).
-  app.post("/upload", uploadBudget(), upload);
-  register(app, statusRoute, async (c) => {
+  // The index is in the body: it is authorized once the body is parsed, before anything is stored.
+  route(app, "POST", "/upload", indexed("write", "input.index"), uploadBudget(), parseUpload, storeUpload);
+  register(app, statusRoute, indexed("read", "query.index"), async (c) => {
     const query = valid(c, "query", DocumentQuery);
-    const index = normalizeIndexName(query.index);
+    const index = grantedIndex(c);
     const documentId = validateDocumentId(query.documentId);
-    allowIndex(c, index);
     const status = await getUploadStatus(await memoryContext(c), index, documentId);
     return c.json(status);
   });
 }
 
 /** Content-Length is checked before reading; a body without one is counted while it streams. */
-async function upload(c: Context<HonoEnv>): Promise<Response> {
+async function parseUpload(c: Context<HonoEnv>, next: Next): Promise<Response | undefined> {
   const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
   const contentType = c.req.header("content-type") ?? "";
   const essence = contentType.split(";")[0]!.trim().toLowerCase();
@@ -105,8 +105,13 @@ async function upload(c: Context<HonoEnv>): Promise<Response> {
   const total = input.files.reduce((n, f) => n + f.bytes.byteLength, 0);
   if (total > maxSize) return tooLarge(c, maxSize);
   Object.assign(c.get("wide"), { index: input.index, documentId: input.documentId, files: input.files.length });
-  allowIndex(c, input.index, "write");
+  c.set("input", input);
+  await next();
+  return undefined;
+}
 
+async function storeUpload(c: Context<HonoEnv>): Promise<Response> {
+  const input = { ...(c.get("input") as UploadInput), index: grantedIndex(c) };
   const stored = await uploadDocument(await memoryContext(c), input);
   return c.json({ index: stored.index, documentId: stored.documentId, message: ACCEPTED_MESSAGE }, 202);
 }

@@ -12,12 +12,8 @@
  * app.route("/", sourceRoutes());
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { NotFoundError } from "../../../errors.js";
-import { canSeeIndex } from "../../../keys/access.js";
+import { indexed } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
-import type { MemoryContext } from "../../../memory/types.js";
-import { normalizeIndexName } from "../../../memory/validate.js";
 import {
   createSource,
   deleteSource,
@@ -31,9 +27,8 @@ import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";
-import { register, valid } from "../../route-helpers/register.js";
+import { grantedIndex, grantOf, register, valid } from "../../route-helpers/register.js";
 import { problems } from "../../schemas.js";
-import { allowIndex } from "../keys/scope.js";
 import { SourceCreate, SourceList, SourceListQuery, SourceParams, SourceSchema, SyncAccepted } from "./schemas.js";
 
 const tags = ["Sources"];
@@ -105,69 +100,50 @@ const syncRoute = createRoute({
 export function sourceRoutes(): OpenAPIHono<HonoEnv> {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook as never });
 
-  register(app, createSourceRoute, async (c) => {
+  register(app, createSourceRoute, indexed("write", "json.index"), async (c) => {
     const body = valid(c, "json", SourceCreate);
-    const input = validateNewSource(body, c.get("services").config.SOURCE_ALLOW_PRIVATE);
+    const input = { ...validateNewSource(body, c.get("services").config.SOURCE_ALLOW_PRIVATE), index: grantedIndex(c) };
     Object.assign(c.get("wide"), { index: input.index, kind: input.kind });
-    allowIndex(c, input.index, "write");
     const source = await createSource(await memoryContext(c), input);
     c.get("wide").sourceId = source.id;
     return c.json(source, 201);
   });
 
-  register(app, listRoute, async (c) => {
+  register(app, listRoute, indexed("read", "query.index", { optional: true }), async (c) => {
     const query = valid(c, "query", SourceListQuery);
-    const index = query.index === undefined ? undefined : normalizeIndexName(query.index);
-    if (index) allowIndex(c, index);
+    const { index } = grantOf(c);
     const cursor = query.cursor ? validateSourceId(query.cursor) : undefined;
+    // A key limited to some indexes sees only their sources, filtered in the query so pages stay full
+    // and a cursor never names another tenant's source.
     const page = await listSources(await memoryContext(c), {
       ...(index ? { index } : {}),
       ...(cursor ? { cursor } : {}),
       limit: query.limit,
+      indexPatterns: c.get("principal").patterns,
     });
-    // A key limited to some indexes sees only their sources (a page may then hold fewer than `limit`).
-    const principal = c.get("principal");
-    return c.json({ ...page, sources: page.sources.filter((s) => canSeeIndex(principal, s.index)) });
+    return c.json(page);
   });
 
-  register(app, getRoute, async (c) => {
-    const id = knownShape(c.req.param("id"));
-    return c.json(await visibleSource(c, await memoryContext(c), id, "read"));
+  // The index of a source is the source's own: looked up, then authorized, before the handler runs.
+  const bySource = { via: "source" } as const;
+
+  register(app, getRoute, indexed("read", "param.id", bySource), async (c) => {
+    return c.json(await getSource(await memoryContext(c), c.req.param("id")));
   });
 
-  register(app, deleteRoute, async (c) => {
-    const id = knownShape(c.req.param("id"));
-    const ctx = await memoryContext(c);
-    await visibleSource(c, ctx, id, "write");
-    await deleteSource(ctx, id);
+  register(app, deleteRoute, indexed("write", "param.id", bySource), async (c) => {
+    await deleteSource(await memoryContext(c), c.req.param("id"));
     return c.body(null, 204);
   });
 
-  register(app, syncRoute, async (c) => {
-    const id = knownShape(c.req.param("id"));
+  // Authorized before it answers: 404 now, not silently in the background.
+  register(app, syncRoute, indexed("write", "param.id", bySource), async (c) => {
+    const id = c.req.param("id");
     const ctx = await memoryContext(c);
-    await visibleSource(c, ctx, id, "write"); // 404 now, not silently in the background
     ctx.waitUntil(syncSource(ctx, id).catch((error: unknown) => log.error("source.sync_failed", { id, error })));
     c.get("wide").sourceId = id;
     return c.json({ id, message: "Sync started" }, 202);
   });
 
   return app;
-}
-
-/** A source of an index the key does not match is as unknown as a missing one. */
-async function visibleSource(c: Context<HonoEnv>, ctx: MemoryContext, id: string, need: "read" | "write") {
-  const source = await getSource(ctx, id);
-  if (!canSeeIndex(c.get("principal"), source.index)) throw new NotFoundError("source", id);
-  allowIndex(c, source.index, need);
-  return source;
-}
-
-/** An id that cannot exist is simply not found; its format is not the caller's concern. */
-function knownShape(raw: string | undefined): string {
-  try {
-    return validateSourceId(raw ?? "");
-  } catch {
-    throw new NotFoundError("source", (raw ?? "").slice(0, 64));
-  }
 }

@@ -1,7 +1,7 @@
 /**
  * @module
  * `npm run docs:config`: rewrites the README's configuration section from the schema in lib/config
- * (test/node/config.test.ts fails while they differ).
+ * (test/node/config/schema.test.ts fails while they differ).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { withConfigSection } from "../lib/config/docs.js";

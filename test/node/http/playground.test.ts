@@ -10,12 +10,18 @@
  * Screenshots land in test-artifacts/.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, startApiServer } from "../../helpers/api.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../../helpers/fake-openai.js";
+import {
+  POOLS_MD,
+  type SlowRelay,
+  SOUP_MD,
+  startSlowRelay,
+  uploadThroughPage,
+  waitForText,
+} from "../../helpers/playground-page.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = "test-artifacts";
@@ -124,8 +130,8 @@ describe("the playground in Chromium", () => {
   });
 
   it("uploads files and shows their status until they complete", async () => {
-    await uploadThroughPage("pools.md", POOLS_MD, "topic:db, lang:en", "pools");
-    await uploadThroughPage("soup.md", SOUP_MD, "topic:cooking", "soup");
+    await uploadThroughPage(page, "pools.md", POOLS_MD, "topic:db, lang:en", "pools");
+    await uploadThroughPage(page, "soup.md", SOUP_MD, "topic:cooking", "soup");
     const completed = page.locator('#uploads li[data-state="completed"]');
     await page.waitForFunction(() => document.querySelectorAll('#uploads li[data-state="completed"]').length === 2);
     expect(await completed.count()).toBe(2);
@@ -140,7 +146,7 @@ describe("the playground in Chromium", () => {
     await page.getByLabel("Filter 1, tag 1 key").fill("topic");
     await page.getByLabel("Filter 1, tag 1 value").fill("db");
     await page.getByRole("button", { name: "Search", exact: true }).click();
-    await waitForText("#search-summary", /found|No results/);
+    await waitForText(page, "#search-summary", /found|No results/);
     expect(await page.locator("#search-summary").textContent()).toMatch(/^1 document found/);
     const results = page.locator("#search-results details.citation");
     expect(await results.count()).toBe(1);
@@ -152,7 +158,7 @@ describe("the playground in Chromium", () => {
     await page.getByLabel("Filter 2, tag 1 value").fill("cooking");
     expect(await page.locator("#filters-json").textContent()).toBe('[{"topic":["db"]},{"topic":["cooking"]}]');
     await page.getByRole("button", { name: "Search", exact: true }).click();
-    await waitForText("#search-summary", /^2 documents found/);
+    await waitForText(page, "#search-summary", /^2 documents found/);
     const names = await page.locator("#search-results summary .name").allTextContents();
     expect(names.sort()).toEqual(["pools.md", "soup.md"]);
 
@@ -162,11 +168,11 @@ describe("the playground in Chromium", () => {
     await page.getByLabel("Filter 1, tag 2 key").fill("lang");
     await page.getByLabel("Filter 1, tag 2 value").fill("fr");
     await page.getByRole("button", { name: "Search", exact: true }).click();
-    await waitForText("#search-summary", /^No results/);
+    await waitForText(page, "#search-summary", /^No results/);
 
     await page.getByLabel("Filter 1, tag 2 value").fill("en");
     await page.getByRole("button", { name: "Search", exact: true }).click();
-    await waitForText("#search-summary", /^1 document found/);
+    await waitForText(page, "#search-summary", /^1 document found/);
   });
 
   it("renders the streamed answer as it arrives and expands a citation on click", async () => {
@@ -242,7 +248,7 @@ describe("the playground in Chromium", () => {
   });
 
   it("lists a failed upload with the step and the error", async () => {
-    await uploadThroughPage("broken.pdf", "%PDF-1.7 this is not a PDF", "topic:db", "broken");
+    await uploadThroughPage(page, "broken.pdf", "%PDF-1.7 this is not a PDF", "topic:db", "broken");
     await page.locator('#uploads li[data-state="failed"]').waitFor();
     expect(await page.locator('#uploads li[data-state="failed"]').textContent()).toContain("Failed at step extract");
     await page.getByRole("button", { name: "Refresh", exact: true }).click();
@@ -291,80 +297,3 @@ describe("GET /docs", () => {
     expect(pageErrors).toEqual([]);
   });
 });
-
-const POOLS_MD = `# Database pools
-
-The service creates one database pool per instance and reuses it across requests,
-so connections never fan out, even under load.
-`;
-
-const SOUP_MD = `# Tomato soup
-
-Simmer tomatoes with onion and garlic for twenty minutes, then blend until smooth.
-`;
-
-async function uploadThroughPage(name: string, content: string, tags: string, documentId: string): Promise<void> {
-  await page
-    .getByLabel("File", { exact: true })
-    .setInputFiles({ name, mimeType: "text/markdown", buffer: Buffer.from(content) });
-  await page.getByLabel("Tags", { exact: true }).fill(tags);
-  await page.getByLabel("Document id", { exact: true }).fill(documentId);
-  await page.getByRole("button", { name: "Upload", exact: true }).click();
-}
-
-async function waitForText(selector: string, pattern: RegExp): Promise<void> {
-  await page.waitForFunction(
-    ([sel, source, flags]) => new RegExp(source!, flags).test(document.querySelector(sel!)?.textContent ?? ""),
-    [selector, pattern.source, pattern.flags],
-  );
-}
-
-type SlowRelay = { baseURL: string; close(): Promise<void> };
-
-/**
- * Sits between the server and the OpenAI stand-in and passes a streamed
- * completion on one event at a time, `delayMs` apart. The stand-in writes its
- * whole stream at once; spacing the events out is what lets the test see the
- * page paint an answer before it is complete, as it would with a real model.
- */
-async function startSlowRelay(targetBaseURL: string, delayMs: number): Promise<SlowRelay> {
-  const target = new URL(targetBaseURL);
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const headers = new Headers();
-      for (const name of ["authorization", "content-type", "accept"]) {
-        const value = req.headers[name];
-        if (typeof value === "string") headers.set(name, value);
-      }
-      const upstream = await fetch(new URL(req.url ?? "/", target.origin), {
-        method: req.method ?? "GET",
-        headers,
-        ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
-      });
-      const type = upstream.headers.get("content-type") ?? "application/json";
-      res.writeHead(upstream.status, { "content-type": type });
-      const body = await upstream.text();
-      if (!type.startsWith("text/event-stream")) {
-        res.end(body);
-        return;
-      }
-      for (const event of body.split("\n\n").filter((e) => e.trim() !== "")) {
-        res.write(`${event}\n\n`);
-        await new Promise((r) => setTimeout(r, delayMs));
-      }
-      res.end();
-    })().catch(() => res.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}${target.pathname}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

@@ -8,52 +8,32 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiServer, apiClient, startApiServer, waitForIngestion } from "../../helpers/api.js";
-import { type FakeSite, htmlPage, startFakeSite } from "../../helpers/fake-site.js";
-
-const ADMIN_KEY = "matrix-admin-key-0c4f7a91";
-const OWN = "acme-docs";
-const FOREIGN = "globex-corp";
-/** Every globex row (text, tag, page URL) carries this; no scoped response may contain it. */
-const MARKER = "globex-secret";
-
-type Who = "admin" | "write" | "read" | "revoked" | "wrong";
-type Side = "own" | "foreign";
-type Req = { method: string; path: string; json?: unknown };
-type Route = {
-  name: string;
-  need: "read" | "write" | "admin";
-  ok: number;
-  request(side: Side, who: Who): Promise<Req>;
-};
+import { type FakeSite, startFakeSite } from "../../helpers/fake-site.js";
+import {
+  ADMIN_KEY,
+  expected,
+  FOREIGN,
+  indexOf,
+  MARKER,
+  OWN,
+  q,
+  type Req,
+  type Route,
+  type Side,
+  tenantRequests,
+  unique,
+  type Who,
+} from "../../helpers/keys-matrix-rules.js";
 
 let api: ApiServer;
 let site: FakeSite;
 const keys: Record<Who, string> = { admin: ADMIN_KEY, write: "", read: "", revoked: "", wrong: "smk_wrongwrongwrong" };
 const sourceOf: Record<Side, string> = { own: "", foreign: "" };
-const indexOf = (side: Side) => (side === "own" ? OWN : FOREIGN);
 
-async function adminJson(method: string, path: string, json?: unknown): Promise<Record<string, unknown>> {
-  const res = await api.call(path, {
-    method,
-    ...(json === undefined ? {} : { body: JSON.stringify(json), headers: { "content-type": "application/json" } }),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, unknown>;
-}
-
-async function newSource(side: Side, label: string): Promise<string> {
-  const path = `/${side === "foreign" ? MARKER : "acme"}-${label}.html`;
-  site.put(path, {
-    body: htmlPage(label, [`${side === "foreign" ? MARKER : "acme"} page ${label}`]),
-    type: "text/html",
-  });
-  const source = await adminJson("POST", "/sources", { url: `${site.url}${path}`, kind: "page", index: indexOf(side) });
-  return source.id as string;
-}
-
-const q = (side: Side) => `index=${indexOf(side)}`;
-let counter = 0;
-const unique = () => `n${++counter}`;
+const { adminJson, newSource } = tenantRequests(
+  () => api,
+  () => site,
+);
 
 const ROUTES: Route[] = [
   {
@@ -175,15 +155,6 @@ const GLOBAL_ROUTES: Route[] = [
     }),
   },
 ];
-
-const RANK = { read: 0, write: 1, admin: 2 } as const;
-
-function expected(route: Route, who: Who, side: Side | "none"): number {
-  if (who === "revoked" || who === "wrong") return 401;
-  if (who === "admin") return route.ok;
-  if (RANK[route.need] > RANK[who]) return 403;
-  return side === "foreign" ? 404 : route.ok;
-}
 
 async function send(who: Who, req: Req): Promise<{ status: number; body: string }> {
   const headers: Record<string, string> = { authorization: `Bearer ${keys[who]}` };

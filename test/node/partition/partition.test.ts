@@ -9,55 +9,7 @@ import {
   partition,
   partitionOptionsFromArgs,
 } from "../../../lib/partition/index.js";
-
-const section = (text: string, sectionNumber = 1) => ({ text, sectionNumber });
-
-/** Deterministic prose: numbered sentences so overlap and order are easy to check. */
-function prose(sentences: number, prefix = "s"): string {
-  return Array.from({ length: sentences }, (_, i) => `${prefix}${i} talks about vectors and memory.`).join(" ");
-}
-
-/** The longest suffix of `a` (at least `min` chars) that is also a prefix of `b`. */
-function sharedText(a: string, b: string, min = 1): string {
-  for (let len = Math.min(a.length, b.length); len >= min; len--) {
-    if (a.endsWith(b.slice(0, len))) return b.slice(0, len);
-  }
-  return "";
-}
-
-const words = fc.constantFrom(
-  "memory",
-  "vector",
-  "Postgres",
-  "pgvector",
-  "a",
-  "the",
-  "isolate",
-  "über",
-  "naïve",
-  "日本語",
-  "数据库",
-  "😀",
-  "émigré",
-  "x1",
-  "42",
-  "3.14",
-  "—",
-  "don't",
-  "<|endoftext|>",
-  "C#",
-  "e=mc²",
-  "\t",
-);
-const separators = fc.constantFrom(" ", " ", " ", ". ", "! ", "\n", "\n\n", "\n\n\n", ", ", "  ", "\r\n", "");
-const randomText = fc
-  .array(fc.tuple(words, separators), { maxLength: 400 })
-  .map((parts) => parts.map(([w, s]) => w + s).join(""));
-const anyText = fc.oneof(
-  randomText,
-  fc.string({ unit: "grapheme", maxLength: 600 }),
-  fc.string({ unit: "binary", maxLength: 300 }),
-);
+import { anyText, prose, randomText, section, sharedText } from "../../helpers/partition-text.js";
 
 describe("countTokens", () => {
   it("counts cl100k_base tokens and treats special-token text as plain text", () => {

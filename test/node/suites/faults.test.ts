@@ -14,14 +14,13 @@ import { runScheduled } from "../../../lib/jobs/scheduled.js";
 import { backendsOf, restartPostgres, uniqueAppName, urlFor } from "../../helpers/database.js";
 import { dbConfig, networkDb } from "../../helpers/db-handles.js";
 import {
-  checkProblem,
-  corpusText,
-  type Stack,
-  type SuiteServer,
-  startStack,
-  tally,
-  waitForPostgres,
-} from "../../helpers/suite-stack.js";
+  driveToCompletion,
+  expectExactlyOnce,
+  type Outcome,
+  referenceChunks,
+  sendChecked,
+} from "../../helpers/suite-faults.js";
+import { corpusText, type Stack, startStack, tally, waitForPostgres } from "../../helpers/suite-stack.js";
 
 const POOL_MAX = 5;
 let stack: Stack;
@@ -34,102 +33,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** What each request of a fault run ended as. */
-type Outcome = { kind: "search" | "upload"; status: number; documentId?: string; problem?: string };
-
-/** Sends one request and checks a 503 is a ProblemDetails with Retry-After; any other failure is reported. */
-async function sendChecked(server: SuiteServer, kind: Outcome["kind"], i: number, prefix: string): Promise<Outcome> {
-  const documentId = `${prefix}-${i}`;
-  const res =
-    kind === "search"
-      ? await server.postJson("/search", { index: prefix, query: `tides and trade ${i % 11}`, filters: [{}] })
-      : await server.postJson("/upload", { index: prefix, documentId, text: corpusText(i, 2) });
-  const out: Outcome = { kind, status: res.status, ...(kind === "upload" ? { documentId } : {}) };
-  if (res.status === 503) {
-    const problem = await checkProblem(res);
-    const retryAfter = Number(res.headers.get("retry-after"));
-    if (!problem.ok) out.problem = problem.reason;
-    else if (!(retryAfter >= 1)) out.problem = `503 without Retry-After: ${problem.body}`;
-  } else if (res.status !== (kind === "search" ? 200 : 202)) {
-    out.problem = `${kind} ${res.status}: ${(await res.text()).slice(0, 300)}`;
-  } else {
-    await res.body?.cancel();
-  }
-  return out;
-}
-
-/** Drives leftover jobs like a cron tick would, until every document of `index` is complete (bounded). */
-async function driveToCompletion(server: SuiteServer, index: string, expected: number): Promise<number> {
-  let rounds = 0;
-  for (; rounds < 30; rounds++) {
-    const [row] = await stack.query<{ n: number }>(
-      "select count(*)::int as n from memory_documents where index_name = $1 and remaining_steps = '{}' and not failed",
-      [index],
-    );
-    if (row!.n >= expected) break;
-    await new Promise((r) => setTimeout(r, 1_100)); // JOB_LEASE_SECONDS=1: leases of interrupted runs expire
-    await runScheduled({ env: server.mergedEnv, cron: "* * * * *", budgetMs: 20_000 }).catch(() => undefined);
-  }
-  return rounds;
-}
-
-/** Every document of `index` complete, with the reference chunk count, no duplicate partition, one done job each. */
-async function expectExactlyOnce(index: string, documentIds: string[], chunksPerDoc: number): Promise<void> {
-  const docs = await stack.query<{
-    document_id: string;
-    failed: boolean;
-    remaining: string[];
-    generation: string;
-    error: unknown;
-  }>(
-    `select document_id, failed, remaining_steps as remaining, generation::text, error
-       from memory_documents where index_name = $1`,
-    [index],
-  );
-  const byId = new Map(docs.map((d) => [d.document_id, d]));
-  for (const id of documentIds) {
-    expect(byId.get(id), `${id}: ${JSON.stringify(byId.get(id)?.error)}`).toMatchObject({
-      failed: false,
-      remaining: [],
-      generation: "1",
-    });
-  }
-  // Documents whose upload got a 503 may or may not exist; whatever exists is complete as well.
-  for (const d of docs)
-    expect(d, `${d.document_id}: ${JSON.stringify(d.error)}`).toMatchObject({ failed: false, remaining: [] });
-
-  const chunks = await stack.query<{ document_id: string; n: number; parts: number; min: number; max: number }>(
-    `select document_id, count(*)::int as n, count(distinct partition_number)::int as parts,
-            min(partition_number) as min, max(partition_number) as max
-       from memory_chunks where index_name = $1 group by document_id`,
-    [index],
-  );
-  expect(chunks).toHaveLength(docs.length);
-  for (const c of chunks) {
-    expect(c, c.document_id).toMatchObject({ n: chunksPerDoc, parts: chunksPerDoc, max: c.min + chunksPerDoc - 1 });
-  }
-  const jobs = await stack.query<{ document_id: string; generation: string; done: number; other: number }>(
-    `select document_id, generation::text, count(*) filter (where state = 'done')::int as done,
-            count(*) filter (where state <> 'done')::int as other
-       from memory_jobs where index_name = $1 group by document_id, generation`,
-    [index],
-  );
-  expect(jobs).toHaveLength(docs.length);
-  for (const j of jobs) expect(j, j.document_id).toMatchObject({ done: 1, other: 0 });
-}
-
-/** Chunks a clean ingestion of `corpusText(i, 2)` produces (every seed has the same length). */
-async function referenceChunks(server: SuiteServer): Promise<number> {
-  const res = await server.postJson("/upload", { index: "reference", documentId: "ref", text: corpusText(0, 2) });
-  expect(res.status).toBe(202);
-  await driveToCompletion(server, "reference", 1);
-  const [row] = await stack.query<{ n: number }>(
-    "select count(*)::int as n from memory_chunks where index_name = 'reference'",
-  );
-  expect(row!.n).toBeGreaterThan(1);
-  return row!.n;
-}
-
 describe("faults at the HTTP level", () => {
   it("(a) every backend terminated mid-load: recovers in place, fails only in-flight requests as 503, ingests each upload once", async () => {
     const server = await stack.serve({
@@ -141,7 +44,7 @@ describe("faults at the HTTP level", () => {
     const admin = new pg.Client({ connectionString: urlFor("postgres"), application_name: "sm-test-admin" });
     await admin.connect();
     try {
-      const perDoc = await referenceChunks(server);
+      const perDoc = await referenceChunks(stack, server);
       const TOTAL = 400;
       const CONCURRENCY = 30;
       const outcomes: Outcome[] = [];
@@ -164,7 +67,7 @@ describe("faults at the HTTP level", () => {
       const statuses = tally();
       for (const o of outcomes) statuses.add(o.status);
       const accepted = outcomes.filter((o) => o.status === 202).map((o) => o.documentId!);
-      const rounds = await driveToCompletion(server, "fault-a", accepted.length);
+      const rounds = await driveToCompletion(stack, server, "fault-a", accepted.length);
       const after = await server.call("/search", {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -189,7 +92,7 @@ describe("faults at the HTTP level", () => {
       expect(health.db.handles).toBe(1);
       expect(health.db.pool.total).toBeLessThanOrEqual(POOL_MAX);
       expect(live.filter((p) => killed.includes(p))).toEqual([]);
-      await expectExactlyOnce("fault-a", accepted, perDoc);
+      await expectExactlyOnce(stack, "fault-a", accepted, perDoc);
     } finally {
       await admin.end();
       await server.close();
@@ -203,7 +106,7 @@ describe("faults at the HTTP level", () => {
     try {
       const res = await server.postJson("/upload", { index: "lost-ack", documentId: "doc", text: corpusText(7, 2) });
       expect(res.status).toBe(202);
-      await driveToCompletion(server, "lost-ack", 1);
+      await driveToCompletion(stack, server, "lost-ack", 1);
       const before = await stack.query(
         "select id, partition_number from memory_chunks where index_name = 'lost-ack' order by id",
       );
@@ -294,7 +197,7 @@ describe("faults at the HTTP level", () => {
       JOB_MAX_ATTEMPTS: "20",
     });
     try {
-      const perDoc = await referenceChunks(server);
+      const perDoc = await referenceChunks(stack, server);
       const outcomes: Outcome[] = [];
       let restarted = false;
       let restartMs = 0;
@@ -319,7 +222,7 @@ describe("faults at the HTTP level", () => {
       const statuses = tally();
       for (const o of outcomes) statuses.add(o.status);
       const accepted = outcomes.filter((o) => o.status === 202).map((o) => o.documentId!);
-      const rounds = await driveToCompletion(server, "fault-b", accepted.length);
+      const rounds = await driveToCompletion(stack, server, "fault-b", accepted.length);
       const after = await server.postJson("/search", { index: "fault-b", query: "tides" });
       console.log(
         `[measured] faults (b): PostgreSQL restart took ${restartMs} ms during ${outcomes.length} requests; ` +
@@ -332,7 +235,7 @@ describe("faults at the HTTP level", () => {
       expect(statuses.get(200) + statuses.get(202) + statuses.get(503)).toBe(outcomes.length);
       expect(accepted.length).toBeGreaterThanOrEqual(8);
       expect(after.status).toBe(200);
-      await expectExactlyOnce("fault-b", accepted, perDoc);
+      await expectExactlyOnce(stack, "fault-b", accepted, perDoc);
     } finally {
       await server.close();
     }

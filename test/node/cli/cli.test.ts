@@ -5,67 +5,21 @@
  * Its stdout is not a terminal here, so progress is one line per file.
  */
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { type ApiServer, startApiServer } from "../../helpers/api.js";
+import type { ApiServer } from "../../helpers/api.js";
+import { cliIn, closedPort, ENTRYPOINT, exists, INDEX, TSX, useCliStack } from "../../helpers/cli-run.js";
 import { createTestDatabase } from "../../helpers/database.js";
 
-const CLI = fileURLToPath(new URL("../../../scripts/cli.mjs", import.meta.url));
-const API_KEY = "cli-test-key-7f3a9c";
-const INDEX = "cli-notes";
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
+const fx = useCliStack();
+const { cli, ingest } = cliIn(fx);
 let api: ApiServer;
 let work: string;
 
-/** Runs the CLI in `work` with only the environment a user would have, bounded to 60 s. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: work,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? work, SERVERLESS_MEMORY_API_KEY: API_KEY, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 60_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const ingest = (...extra: string[]) => cli(["ingest", "notes", "--url", api.url, "--index", INDEX, ...extra]);
-
-beforeAll(async () => {
-  api = await startApiServer({ API_KEYS: API_KEY }, `Bearer ${API_KEY}`);
-  work = await mkdtemp(path.join(tmpdir(), "sm-cli-"));
-  const notes = path.join(work, "notes");
-  await mkdir(path.join(notes, "guides"), { recursive: true });
-  await writeFile(
-    path.join(notes, "pools.md"),
-    "# Pools\n\nThe service creates one database pool per instance and reuses it, so connections never fan out.",
-  );
-  await writeFile(path.join(notes, "fruit.txt"), "Bananas are a yellow fruit that grows in tropical climates.");
-  await writeFile(path.join(notes, "guides", "deploy.md"), "# Deploy\n\nDeploy the worker with wrangler deploy.");
-  await writeFile(path.join(notes, ".secret.md"), "a hidden file that must never be uploaded");
-  await writeFile(path.join(notes, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-});
-
-afterAll(async () => {
-  await api?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+beforeAll(() => {
+  ({ api, work } = fx);
 });
 
 describe("ingest", () => {
@@ -171,64 +125,6 @@ describe("search, ask, status, indexes", () => {
     expect(run.stdout.split("\n")).toContain(INDEX);
   });
 });
-
-describe("failures", () => {
-  it("a rejected or missing API key exits 1 with a hint, and never prints the key", async () => {
-    const wrong = "wrong-key-do-not-print";
-    const run = await cli(["indexes", "--url", api.url, "--key", wrong]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/GET \/indexes answered 401: .*--key/);
-    expect(run.stdout + run.stderr).not.toContain(wrong);
-    const missing = await cli(["indexes", "--url", api.url], { SERVERLESS_MEMORY_API_KEY: "" });
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain("401");
-  });
-
-  it("a server that is down exits 1 with a readable message", async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
-    const run = await cli(["ingest", "notes", "--url", url]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`cannot reach the server at ${url} (ECONNREFUSED). Is it running?`);
-    expect(run.stderr).not.toContain("    at ");
-  });
-
-  it.each([
-    [[], "a command is required"],
-    [["teleport"], 'unknown command "teleport"'],
-    [["ingest"], "ingest needs at least one file or folder"],
-    [["ingest", "no-such-folder"], "no such file or folder: no-such-folder"],
-    [["ingest", "notes", "--document-id-from", "random"], "--document-id-from takes path or hash"],
-    [["search"], "search needs a query"],
-    [["search", "q", "--limit", "many"], "--limit must be a whole number"],
-    [["search", "q", "--stream"], '--stream is not an option of "search"'],
-    [["ask", "q", "--filter", "novalue"], "--filter takes key:value"],
-    [["indexes", "--bogus"], "Unknown option '--bogus'"],
-    [["indexes", "--url", "not a url"], "--url is not a URL"],
-  ])("usage error %j exits 2", async (args, message) => {
-    const run = await cli(args as string[]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain("--help");
-  });
-
-  it("--help prints the usage and exits 0", async () => {
-    const run = await cli(["--help"]);
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Usage:/m);
-    for (const command of ["ingest", "search", "ask", "status", "indexes", "documents", "delete", "--prune"]) {
-      expect(run.stdout).toContain(command);
-    }
-  });
-});
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe("documents, delete, ingest --prune, search -n", () => {
   it("documents lists every document with its state, and says why one is not done", async () => {
@@ -351,13 +247,3 @@ describe("documents, delete, ingest --prune, search -n", () => {
     }
   });
 });
-
-const TSX = pathToFileURL(fileURLToPath(new URL("../../../node_modules/tsx/dist/loader.mjs", import.meta.url))).href;
-const ENTRYPOINT = fileURLToPath(new URL("../../../functions/node.ts", import.meta.url));
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}

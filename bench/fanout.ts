@@ -13,7 +13,7 @@ import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
 import { describeFailures, failureCount, runLoad } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
-import { freePort, type Service, spawnTsx, startService, waitForHttp } from "./lib/processes.js";
+import { admitAll, freePort, type Service, spawnTsx, startService, waitForHttp } from "./lib/processes.js";
 import { ms, num, ratio, summarize } from "./lib/stats.js";
 
 const BASELINE_ROLE = "sm_bench_baseline";
@@ -34,6 +34,8 @@ const perThousand = (p: Phase, requests: number) => (attempts(p) / requests) * 1
 export const fanout: Bench = {
   name: "fanout",
   summary: "one pool per process vs a pool per request, same /search load",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: ["functions/node.ts", "bench/baseline/serve.ts"],
   async run(env: BenchEnv) {
     const { args } = env;
     const database = await corpusDatabase("smbfan", generateCorpus({ bytes: 200_000, documents: 10 }));
@@ -50,6 +52,8 @@ export const fanout: Bench = {
         proxy: env.proxy,
         poolMax: args.poolMax,
         applicationName: ourApp,
+        // The pool is what is measured, not the shed: every request admitted (docs/adr/0005-overload.md).
+        maxInFlight: admitAll(args.concurrency),
       });
       try {
         phases.push(await measure(env, database.name, ours.url, ourApp, warm, body, "ours: one pool per process"));
@@ -111,7 +115,8 @@ export const fanout: Bench = {
         `peak backends ÷ pool max: ours ${ratio(a.peak / args.poolMax)}, pool-per-request ${ratio(b.peak / args.poolMax)}; ` +
         `new connections per 1000 warm requests: ours ${num(perThousand(a, args.requests), 1)}, ` +
         `pool-per-request ${num(perThousand(b, args.requests), 0)}; errors: ours ${failureCount(a.load.failures)}, ` +
-        `pool-per-request ${failureCount(b.load.failures)}`,
+        `pool-per-request ${failureCount(b.load.failures)}; p50 (failed responses included): ours ${ms(summarize(a.load.latencies).p50)}, ` +
+        `pool-per-request ${ms(summarize(b.load.latencies).p50)}`,
       tables: [
         {
           headers: [
@@ -130,7 +135,7 @@ export const fanout: Bench = {
       ],
       notes: [
         `Both servers run as child processes (\`node --import tsx …\`), reach PostgreSQL through the local Neon proxy (one process) with the Neon \`Pool\` over WebSocket, and serve the same \`POST /search\` (hybrid, limit 5) on a 200 kB corpus (10 documents). The load generator (bench/lib/load.ts, keep-alive sockets) runs in the bench process on the same 2 cores.`,
-        `ours: \`functions/node.ts\` with \`DB_POOL_MAX=${args.poolMax}\`. baseline: bench/baseline/pool-per-request.ts builds \`createPoolDb()\` per request and ends it afterwards, with no retries (like Npgsql).`,
+        `ours: \`functions/node.ts\` with \`DB_POOL_MAX=${args.poolMax}\` and \`MAX_IN_FLIGHT=${admitAll(args.concurrency)}\` (≥ the concurrency: nothing is shed, so every 503 here is the database's; docs/adr/0005-overload.md). baseline: bench/baseline/pool-per-request.ts builds \`createPoolDb()\` per request and ends it afterwards, with no retries (like Npgsql).`,
         `The baseline connects as role \`${BASELINE_ROLE}\` with \`CONNECTION LIMIT ${args.baselineRoleLimit}\` so it cannot starve the shared server (max_connections 100); its peak is capped by that limit and the excess is refused with 53300 (too many connections for role). Without the cap it would run into max_connections instead.`,
         `Warm-up: ${warm} requests before measuring. "new connections" = growth of \`pg_stat_database.sessions\` during the ${num(args.requests)} measured requests (exact, includes sub-millisecond sessions) plus the attempts refused with 53300, which never become sessions; "backends seen" = distinct pid@backend_start from a 10 ms \`pg_stat_activity\` sampler (a lower bound for short-lived ones). p50/p99 cover every completed response, failed ones included.`,
       ],

@@ -45,6 +45,8 @@ async function scaleDatabase(): Promise<{ database: TestDatabase; keep: boolean 
 export const hybridScale: Bench = {
   name: "hybrid-scale",
   summary: "hybrid vs vector p50/p99 at --scale-chunks (default 10k; record 100k) in four query classes",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: [],
   async run(env: BenchEnv): Promise<BenchReport> {
     const target = env.args.scaleChunks;
     const { database, keep } = await scaleDatabase();

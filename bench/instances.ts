@@ -9,12 +9,14 @@ import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { generateCorpus, generateQueries } from "./lib/corpus.js";
 import { describeFailures, failureCount, runLoad } from "./lib/load.js";
 import { BENCH_INDEX, corpusDatabase, dropWhenIdle } from "./lib/memory-db.js";
-import { type Service, startService } from "./lib/processes.js";
+import { admitAll, type Service, startService } from "./lib/processes.js";
 import { ms, num, ratio, summarize } from "./lib/stats.js";
 
 export const instances: Bench = {
   name: "instances",
   summary: "W processes × pool max M against one database: peak backends ≤ W×M",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: ["functions/node.ts"],
   async run(env: BenchEnv) {
     const { args } = env;
     const w = args.instances;
@@ -31,6 +33,8 @@ export const instances: Bench = {
             proxy: env.proxy,
             poolMax: m,
             applicationName: `${prefix}-${i}`,
+            // Round-robin gives one instance a share of the concurrency; admitting all of it sheds nothing.
+            maxInFlight: admitAll(args.instanceConcurrency),
           }),
         );
       }
@@ -49,7 +53,7 @@ export const instances: Bench = {
       return {
         id: sizes ? `instances@${sizes}` : "instances",
         title: `instances — ${w} processes × DB_POOL_MAX ${m}, ${num(args.instanceRequests)} × POST /search at concurrency ${args.instanceConcurrency}`,
-        headline: `peak backends ${sample.peak} ≤ W×M = ${bound} (${ratio(sample.peak / bound)} of the budget); errors ${failureCount(load.failures)}`,
+        headline: `peak backends ${sample.peak} ≤ W×M = ${bound} (${ratio(sample.peak / bound)} of the budget); ${load.ok}/${args.instanceRequests} 2xx, errors ${failureCount(load.failures)}, p50 ${ms(s.p50)}, p99 ${ms(s.p99)}`,
         tables: [
           {
             headers: ["instance", "peak backends", "pool max"],

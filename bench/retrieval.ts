@@ -44,6 +44,8 @@ type Ranked = (query: string) => Promise<string[]>;
 export const retrieval: Bench = {
   name: "retrieval",
   summary: "nDCG@10 / recall@10 / MRR@10 on Cranfield and CISI: hybrid, vector, text vs BM25 peers and Supabase",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: [],
   async run(env: BenchEnv): Promise<BenchReport> {
     const data = sharedDataDir(ROOT);
     if (!data.present) {

@@ -3,49 +3,20 @@
  * `npm run bench [-- --only fanout,search] [--requests 10000 --concurrency 500] [--vectors 1000000]`
  *
  * Runs the benchmarks in order, prints each table, and rewrites its section of BENCHMARKS.md with the exact command,
- * the date and the machine. Every ratio is measured side by side in the same run. Timings never go into tests.
+ * the date, the commit (and any uncommitted change to what the benchmark measures) and the machine. Every ratio is measured side by side in the same run. Timings never go into tests.
  */
 import "../lib/db/node.js";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { setLogLevel } from "../lib/log/logger.js";
 import { ADMIN_URL } from "../test/helpers/database.js";
-import { coldstart } from "./coldstart.js";
-import { embedded } from "./embedded.js";
-import { fanout } from "./fanout.js";
-import { hybridScale } from "./hybrid-scale.js";
-import { ingest } from "./ingest.js";
-import { instances } from "./instances.js";
+import { BENCHES } from "./benches.js";
 import { parseBenchArgs } from "./lib/args.js";
-import type { Bench } from "./lib/bench-env.js";
 import { describeMachine, machineFacts } from "./lib/machine.js";
+import { headCommit, measuredPaths, uncommitted } from "./lib/measured.js";
 import { startProxyProcess } from "./lib/processes.js";
 import { renderSection, writeSection } from "./lib/report.js";
-import { pooler } from "./pooler.js";
-import { queue } from "./queue.js";
-import { replica } from "./replica.js";
-import { retrieval } from "./retrieval.js";
-import { search } from "./search.js";
-import { vectors } from "./vectors.js";
-import { workers } from "./workers.js";
-import { workersMemory } from "./workers-memory.js";
 
-const BENCHES: Bench[] = [
-  fanout,
-  instances,
-  pooler,
-  replica,
-  search,
-  ingest,
-  queue,
-  vectors,
-  coldstart,
-  retrieval,
-  hybridScale,
-  workers,
-  workersMemory,
-  embedded,
-];
 const REPORT = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
 setLogLevel("warn");
@@ -67,6 +38,9 @@ admin.on("error", (err) => console.error(`   admin connection lost: ${err.messag
 await admin.connect();
 const machine = describeMachine(await machineFacts(admin));
 await admin.end();
+// The commit each section ran on, and which of its measured files differed from it (test/node/bench-fresh.test.ts).
+const commit = await headCommit();
+const measured = await measuredPaths(selected);
 const proxy = await startProxyProcess();
 const started = performance.now();
 let failed = 0;
@@ -85,7 +59,13 @@ try {
         proxy: proxy.address,
         log: (m) => console.log(`   [${bench.name}] ${m}`),
       });
-      const section = renderSection(report, { command, date: new Date().toISOString().slice(0, 10), machine });
+      const section = renderSection(report, {
+        command,
+        date: new Date().toISOString().slice(0, 10),
+        machine,
+        commit,
+        uncommitted: await uncommitted(measured.get(bench.name)!),
+      });
       console.log(`\n${section}\n`);
       await writeSection(REPORT, report.id, section);
       console.log(`   (${bench.name} took ${((performance.now() - t0) / 1000).toFixed(0)} s; BENCHMARKS.md updated)`);

@@ -23,6 +23,8 @@ const WARMUP = 20;
 export const workers: Bench = {
   name: "workers",
   summary: "search p50 in workerd over hyperdrive vs http; API and ingestion Worker bundle sizes",
+  // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
+  measures: ["functions/worker.ts", "functions/ingest-worker.ts", "wrangler.toml", "wrangler.ingest.toml"],
   async run(env: BenchEnv) {
     const ingest = await withWorkerBundle("wrangler.ingest.toml", (b) => b);
     const exact = await withExactTokenizer((config) => withWorkerBundle(config, (b) => b));

@@ -12,4 +12,13 @@ export type BenchEnv = {
   log: (message: string) => void;
 };
 
-export type Bench = { name: string; summary: string; run(env: BenchEnv): Promise<BenchReport> };
+export type Bench = {
+  name: string;
+  summary: string;
+  /**
+   * What its figures depend on: its own file, bench/lib and the lib/ folders and functions/ entry points it runs.
+   * A change to any of them after the commit a section ran on makes that section stale (test/node/bench-fresh.test.ts).
+   */
+  measures: readonly string[];
+  run(env: BenchEnv): Promise<BenchReport>;
+};

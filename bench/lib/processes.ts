@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { parseConfig } from "../../lib/config/env.js";
 import { freePort } from "../../test/helpers/free-port.js";
 
 // One helper for tests and benches; re-exported for the benches that start services of their own.
@@ -77,8 +78,13 @@ export type ServiceEnv = {
   proxy: string;
   poolMax: number;
   applicationName: string;
+  /** `MAX_IN_FLIGHT`: every benchmark decides whether it may shed (docs/adr/0005-overload.md); see `admitAll`. */
+  maxInFlight: number;
   extra?: Record<string, string>;
 };
+
+/** A `MAX_IN_FLIGHT` that sheds nothing at `concurrency` requests on one instance: the default or more. */
+export const admitAll = (concurrency: number) => Math.max(parseConfig({}).MAX_IN_FLIGHT, concurrency);
 
 /** The service as `npm start` runs it, on a free port, ready when `/health` answers. */
 export async function startService(env: ServiceEnv): Promise<Service> {
@@ -101,6 +107,7 @@ export function serviceEnv(env: ServiceEnv, port: number): Record<string, string
     DB_TRANSPORT: "pool",
     DB_POOL_MAX: String(env.poolMax),
     DB_APPLICATION_NAME: env.applicationName,
+    MAX_IN_FLIGHT: String(env.maxInFlight),
     NEON_LOCAL_PROXY: env.proxy,
     LOG_LEVEL: "warn",
     ...env.extra,

@@ -16,12 +16,23 @@ export type BenchReport = {
   notes: string[];
 };
 
-export function renderSection(report: BenchReport, meta: { command: string; date: string; machine: string }): string {
+export type RunMeta = {
+  command: string;
+  date: string;
+  machine: string;
+  /** `git rev-parse HEAD` (12 digits) when the run started. */
+  commit: string;
+  /** Files the benchmark measures that differed from that commit (the figures are not the commit's). */
+  uncommitted: readonly string[];
+};
+
+export function renderSection(report: BenchReport, meta: RunMeta): string {
+  const dirty = meta.uncommitted.length ? ` + uncommitted changes to ${meta.uncommitted.join(", ")}` : "";
   return [
     `<!-- bench:${report.id} -->`,
     `### ${report.title}`,
     "",
-    `\`${meta.command}\` · ${meta.date} · ${meta.machine}`,
+    `\`${meta.command}\` · ${meta.date} · commit \`${meta.commit}\`${dirty} · ${meta.machine}`,
     "",
     `**${report.headline}**`,
     "",

@@ -56,3 +56,18 @@ export class EmbeddedDatabaseStopped extends DatabaseUnavailable {
     this.message = `the embedded database thread stopped (${reason}); it restarts on the next statement; retry later`;
   }
 }
+
+/**
+ * The embedded database's thread answered with rows this thread cannot read (a jsonb value nested past what V8
+ * deserialises on this thread's stack), or could not read the statement it was sent. Permanent: the same row
+ * fails the same way, so a job reading it fails now instead of retrying until its attempts run out.
+ */
+export class EmbeddedAnswerUnreadable extends AppError {
+  override readonly name = "EmbeddedAnswerUnreadable";
+  constructor(what: string, reason: string) {
+    super(
+      "unprocessable",
+      `${what} could not cross the embedded database's thread boundary (${reason}); a stored value is nested too deeply`,
+    );
+  }
+}

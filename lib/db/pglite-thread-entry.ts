@@ -27,7 +27,9 @@ export type Reply =
   | { opened: true; wasmBytes: number; created: boolean }
   | { openFailed: Described }
   | { id: number; ok: true; result: unknown; wasmBytes: number }
-  | { id: number; ok: false; error: Described };
+  | { id: number; ok: false; error: Described }
+  /** A request this thread could not read (it carries no id): the oldest one in flight, since answers keep order. */
+  | { unreadable: Described };
 
 const port = parentPort;
 const post = (reply: Reply) => port?.postMessage(reply);
@@ -76,6 +78,10 @@ if (port) {
     let queue = Promise.resolve();
     port.on("message", (request: Request) => {
       queue = queue.then(() => serve(db, request));
+    });
+    // Queued like a request, so the host can match the answer to the request by order.
+    port.on("messageerror", (error: Error) => {
+      queue = queue.then(() => post({ unreadable: describe(error) }));
     });
     post({ opened: true, wasmBytes: wasmBytes(db), created });
   } catch (error) {

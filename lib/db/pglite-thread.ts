@@ -29,7 +29,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { log } from "../log/logger.js";
 import type { DbConfig } from "./config.js";
-import { DatabaseError, EmbeddedDatabaseStopped } from "./errors.js";
+import { DatabaseError, EmbeddedAnswerUnreadable, EmbeddedDatabaseStopped } from "./errors.js";
 import type { Described, Reply, Request } from "./pglite-thread-entry.js";
 import type { Db, Row, Statement } from "./types.js";
 
@@ -164,6 +164,10 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
           reject(new DatabaseError(`the embedded database could not open: ${e.message}`, e.code));
           return;
         }
+        if ("unreadable" in reply) {
+          failOldest(thread, new EmbeddedAnswerUnreadable("the statement", reply.unreadable.message));
+          return;
+        }
         const waiter = thread.pending.get(reply.id);
         if (!waiter) return;
         thread.pending.delete(reply.id);
@@ -172,6 +176,11 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
           waiter.resolve(reply.result);
         } else waiter.reject(revive(reply.error));
         if (thread.pending.size === 0) idle(thread);
+      });
+      // An answer this side cannot read (rows nested past what V8 deserialises on this thread's stack) arrives with
+      // no id; the thread answers in order, so it is the oldest statement in flight, and only that one fails.
+      worker.on("messageerror", (err: Error) => {
+        failOldest(thread, new EmbeddedAnswerUnreadable("the answer", err.message));
       });
       worker.once("exit", (code) => {
         const reason = failure ?? `exit code ${code}`;
@@ -186,6 +195,14 @@ export function createPgliteThreadDb(config: DbConfig, options: PgliteThreadOpti
         }
       });
     });
+
+  /** Fails the oldest statement in flight (Map keeps insertion order, the order the thread answers in). */
+  const failOldest = (thread: Thread, error: Error) => {
+    const [id, waiter] = thread.pending.entries().next().value ?? [];
+    if (id === undefined || !thread.pending.delete(id)) return;
+    waiter!.reject(error);
+    if (thread.pending.size === 0) idle(thread);
+  };
 
   /** No statement in flight: let the process exit, and replace a thread whose memory grew past the bound. */
   const idle = (thread: Thread) => {

@@ -19,7 +19,7 @@ export function corsFromConfig(): MiddlewareHandler<HonoEnv> {
       if (allowed.includes("*")) return "*";
       return allowed.includes(origin) ? origin : null;
     },
-    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
     allowHeaders: ["authorization", "content-type", "x-request-id"],
     exposeHeaders: ["retry-after", "x-request-id"],
     maxAge: 600,

@@ -57,6 +57,45 @@ const apiKey = {
   revokedAt: null,
 };
 
+const run = (name: string, settings: object, ndcg: number, p50Ms: number) => ({
+  name,
+  settings,
+  ndcg,
+  recall: Math.min(1, ndcg + 0.12),
+  mrr: Math.min(1, ndcg + 0.08),
+  p50Ms,
+});
+
+const evaluation = {
+  index: "handbook",
+  k: 10,
+  queries: 2,
+  runs: [
+    run("hybrid", { search_mode: "hybrid" }, 0.81, 6.2),
+    run("vector", { search_mode: "vector" }, 0.64, 3.1),
+    run("text", { search_mode: "text" }, 0.77, 4.8),
+    run("settings", {}, 0.81, 6.1),
+  ],
+  perQuery: [
+    {
+      id: "q1",
+      query: "when do deploys go out",
+      relevant: 1,
+      runs: { hybrid: { ndcg: 1, recall: 1, rr: 1, ms: 6.0, ranked: ["readme", "change-review"] } },
+    },
+  ],
+  tuning: {
+    grid: [
+      run("defaults", {}, 0.81, 6.1),
+      run("search_mode=text query_expansion=false", { search_mode: "text", query_expansion: false }, 0.84, 3.9),
+    ],
+    best: run("search_mode=text query_expansion=false", { search_mode: "text", query_expansion: false }, 0.84, 3.9),
+    gain: 0.03,
+    applied: false,
+    settings: {},
+  },
+};
+
 export const EXAMPLES: Record<string, unknown> = {
   KeyCreate: { name: "acme search", scope: "read", indexes: ["acme-*"] },
   ApiKey: apiKey,
@@ -135,6 +174,17 @@ export const EXAMPLES: Record<string, unknown> = {
     ],
     nextCursor: null,
   },
+  IndexSettings: { search_mode: "hybrid", text_weight: 0.7, query_expansion: false },
+  IndexSettingsPatch: { text_weight: 0.7, query_expansion: null },
+  EvaluateRequest: {
+    queries: [
+      { id: "q1", query: "when do deploys go out", relevant: ["readme"] },
+      { id: "q2", query: "who reviews changes", relevant: { "change-review": 2, readme: 1 } },
+    ],
+    tune: true,
+    apply: false,
+  },
+  EvaluationReport: evaluation,
   SourceCreate: { url: "https://example.com/sitemap.xml", kind: "sitemap", index: "site", intervalSeconds: 3600 },
   Source: source,
   SourceList: { sources: [source], nextCursor: null },

@@ -141,7 +141,9 @@ export function registerPlainOperations(app: OpenAPIHono<HonoEnv>): void {
     method: "get",
     path: "/openapi.json",
     tags: ["Service"],
-    summary: "This document (OpenAPI 3.1); rendered at /docs",
+    summary:
+      "This document (OpenAPI 3.1); rendered at /docs (no key needed: /docs must load it before it can authorize)",
+    security: [],
     responses: {
       200: {
         description: "The OpenAPI document",

@@ -7,6 +7,7 @@
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { describeIssues } from "../contract/accept.js";
 import { VERSION } from "../contract/version.js";
 import { indexFree } from "../keys/access.js";
 import type { HonoEnv } from "./hono-env.js";
@@ -22,10 +23,7 @@ type HookResult = { success: true } | { success: false; error: { issues: Issue[]
 export function validationHook(result: HookResult, c: Context<HonoEnv>): Response | undefined {
   if (result.success) return undefined;
   const where = result.target === "query" ? "query " : "";
-  const detail = result.error.issues
-    .slice(0, 10)
-    .map((i) => `${where}${i.path.map(String).join(".") || "body"}: ${i.message}`)
-    .join("; ");
+  const detail = describeIssues(result.error.issues, "body", where);
   c.get("wide").invalid = detail.slice(0, 200);
   return problemResponse(c, 400, detail);
 }

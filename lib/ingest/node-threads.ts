@@ -38,7 +38,11 @@ type Slot = {
   idle?: ReturnType<typeof setTimeout>;
 };
 type Described = { name: string; message: string; stage: string; kind?: ErrorKind; permanent?: boolean };
-type Reply = { id: number; ok: true; result: Prepared } | { id: number; ok: false; error: Described };
+type Reply =
+  | { id: number; ok: true; result: Prepared }
+  | { id: number; ok: false; error: Described }
+  /** The thread could not read the task it was sent (see thread-entry.ts). */
+  | { unreadable: string };
 
 const FROM_SOURCES = import.meta.url.endsWith(".ts");
 // Inside `npm start`'s bundle (dist/node.mjs) the thread's entry is bundled beside it as dist/thread-entry.mjs
@@ -80,8 +84,19 @@ export function createThreadRunner(options: ThreadOptions): ThreadRunner {
     worker.unref();
     const slot: Slot = { worker };
     worker.on("message", (reply: Reply | { ready: true }) => {
+      if ("unreadable" in reply) {
+        settle(slot, { error: uncopyable("the extraction thread could not read the task", reply.unreadable) });
+        pump();
+        return;
+      }
       if (!("id" in reply) || reply.id !== slot.task?.id) return;
       settle(slot, reply.ok ? { result: reply.result } : { error: revive(reply.error) });
+      pump();
+    });
+    // An answer this thread cannot read (nested past what V8 deserialises on this thread's stack): the task fails,
+    // the thread stays (it has finished the task).
+    worker.on("messageerror", (err: Error) => {
+      settle(slot, { error: uncopyable("the extraction thread's answer could not be read", err.message) });
       pump();
     });
     worker.on("error", (err: Error & { code?: string }) => {
@@ -115,7 +130,13 @@ export function createThreadRunner(options: ThreadOptions): ThreadRunner {
       );
     }, options.timeoutMs);
     slot.timer.unref?.();
-    slot.worker.postMessage({ id: task.id, input: task.input }, transferable(task.input.bytes));
+    try {
+      slot.worker.postMessage({ id: task.id, input: task.input }, transferable(task.input.bytes));
+    } catch (err) {
+      // A task V8 cannot copy (a value nested too deeply, say) fails, synchronously and only itself: this runs
+      // inside timers and message handlers, where a throw would end the process.
+      settle(slot, { error: uncopyable("the file's task could not be sent to the extraction thread", err) });
+    }
   };
 
   function pump(): void {
@@ -150,6 +171,18 @@ function transferable(bytes: Uint8Array): ArrayBuffer[] {
   const { buffer } = bytes;
   const whole = buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength;
   return whole && bytes.byteLength > 0 ? [buffer] : [];
+}
+
+/** Permanent: the same task fails the same way on every attempt. */
+function uncopyable(what: string, cause: unknown): AppError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new AppError(
+    "unprocessable",
+    `${what} (${reason}); its options (args) are nested too deeply or cannot be copied`,
+    {
+      permanent: true,
+    },
+  );
 }
 
 /** The error a thread described, with its name (what the job runner and the HTTP edge match on) and stage. */

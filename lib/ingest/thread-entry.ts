@@ -31,4 +31,6 @@ parentPort?.on("message", async ({ id, input }: Task) => {
     });
   }
 });
+// A task this thread cannot read arrives as `messageerror`, with no id: the host fails the task it is running.
+parentPort?.on("messageerror", (error: Error) => parentPort?.postMessage({ unreadable: error.message }));
 parentPort?.postMessage({ ready: true });

@@ -8,10 +8,12 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { EvaluateToolInput, evaluateInput } from "../contract/evaluate.js";
 import { askInput, searchInput, textUploadInput } from "../contract/inputs.js";
 import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../contract/requests.js";
 import { AppError } from "../errors.js";
-import { type Grant, indexed, indexFree } from "../keys/access.js";
+import { authorize, type Grant, indexed, indexFree } from "../keys/access.js";
+import { evaluateIndex } from "../memory/evaluate/index.js";
 import {
   askMemory,
   deleteDocument,
@@ -27,6 +29,21 @@ import { defineTool, type McpDeps } from "./define.js";
 import { answerText, jsonResult } from "./results.js";
 
 export type { McpDeps } from "./define.js";
+
+/**
+ * Each tool's input schema, the HTTP route's own (lib/contract/requests.ts). The SDK lists and checks them, and
+ * `screen.ts` passes a call's arguments through them with the HTTP routes' gate first (`parseRequest`), so a tool
+ * refuses what its route refuses, in the same words. A tool absent here takes no arguments.
+ */
+export const TOOL_INPUTS = {
+  search: SearchQuery,
+  ask: MemoryQuery.omit({ stream: true }),
+  upload_text: TextUpload.omit({ url: true }).required({ text: true }),
+  upload_url: TextUpload.omit({ text: true }).required({ url: true }),
+  get_status: DocumentQuery,
+  list_documents: ListDocumentsQuery,
+  delete_document: DocumentQuery,
+} as const;
 
 const readOnly = { readOnlyHint: true, openWorldHint: false } as const;
 /** Every tool that touches an index names it in its `index` argument. */
@@ -46,7 +63,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     {
       description:
         "Search the memory for passages relevant to a query. Filters are Kernel Memory's: tags inside one filter are AND-ed, filters are OR-ed. Returns citations (document, file, passages with relevance).",
-      inputSchema: SearchQuery,
+      inputSchema: TOOL_INPUTS.search,
       annotations: readOnly,
     },
     reads,
@@ -64,7 +81,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     {
       description:
         "Answer a question from the memory. The answer cites its sources; if nothing relevant is stored the answer is INFO NOT FOUND with noResult: true.",
-      inputSchema: MemoryQuery.omit({ stream: true }),
+      inputSchema: TOOL_INPUTS.ask,
       annotations: readOnly,
     },
     reads,
@@ -81,7 +98,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     {
       description:
         "Store a text as a document (re-using a documentId replaces that document). Ingestion runs in the background; poll get_status until completed.",
-      inputSchema: TextUpload.omit({ url: true }).required({ text: true }),
+      inputSchema: TOOL_INPUTS.upload_text,
       annotations: { destructiveHint: false, openWorldHint: false },
     },
     writes,
@@ -95,7 +112,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     {
       description:
         "Fetch a web page (or a file by URL) and store it as a document. Ingestion runs in the background; poll get_status until completed.",
-      inputSchema: TextUpload.omit({ text: true }).required({ url: true }),
+      inputSchema: TOOL_INPUTS.upload_url,
       annotations: { destructiveHint: false, openWorldHint: true },
     },
     writes,
@@ -108,7 +125,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     "get_status",
     {
       description: "The ingestion status of a document (completed, failed with the failing step and why, or pending).",
-      inputSchema: DocumentQuery,
+      inputSchema: TOOL_INPUTS.get_status,
       annotations: readOnly,
     },
     reads,
@@ -121,7 +138,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     "list_documents",
     {
       description: "One page of an index's documents; pass nextCursor as cursor for the next page.",
-      inputSchema: ListDocumentsQuery,
+      inputSchema: TOOL_INPUTS.list_documents,
       annotations: readOnly,
     },
     reads,
@@ -139,7 +156,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     "delete_document",
     {
       description: "Delete a document and everything derived from it. Deleting a missing document is not an error.",
-      inputSchema: DocumentQuery,
+      inputSchema: TOOL_INPUTS.delete_document,
       annotations: { destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
     writes,
@@ -148,6 +165,25 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       const documentId = validateDocumentId(args.documentId);
       await deleteDocument(ctx, index, documentId);
       return jsonResult({ index, documentId, message: "Document deleted" });
+    },
+  );
+
+  defineTool(
+    server,
+    deps,
+    "evaluate",
+    {
+      description:
+        "Measure search on judged queries ({query, relevant: [documentId]} objects, JSONL, or TREC qrels + topics): nDCG@10, recall@10, MRR@10 and p50 per mode (hybrid, vector, text, the index's settings) and per query. tune: also try a grid of ranking settings; apply: store the best as the index's settings (needs write).",
+      inputSchema: EvaluateToolInput,
+      annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    },
+    reads,
+    async (args, grant) => {
+      const input = { ...evaluateInput(args.index, args), index: granted(grant) };
+      // Applying writes the index's settings: the same decision, with the write declaration.
+      if (input.apply) authorize(deps.principal, writes, input.index);
+      return jsonResult(await evaluateIndex(ctx, input));
     },
   );
 

@@ -9,11 +9,11 @@
 import { isAbortError } from "../ai/errors.js";
 import { log } from "../log/logger.js";
 import type { ChunkHit } from "../store/chunk-search.js";
+import { rankingOptions } from "./ranking-args.js";
 import type { MemoryContext, SearchInput } from "./types.js";
 
 function wanted(ctx: MemoryContext, input: SearchInput): boolean {
-  const flag = input.args?.rerank;
-  return ctx.reranker !== undefined && flag !== false && flag !== "false";
+  return ctx.reranker !== undefined && rankingOptions(input.args).rerank;
 }
 
 /** How many fused candidates to fetch: every result the request may return is reranked, at least `candidates`. */

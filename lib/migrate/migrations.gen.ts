@@ -82,5 +82,12 @@ export const MIGRATIONS: readonly Migration[] = [
       "-- Scoped API keys: each sees only the indexes its patterns match, with a scope\n-- (read < write < admin). Only a SHA-256 digest of the key is stored; the key\n-- itself is shown once, when it is created. API_KEYS from the environment stay\n-- admin keys and are not stored here.\ncreate table memory_api_keys (\n  id text primary key,\n  name text not null,\n  -- hex SHA-256 of the whole key: the lookup is by digest, so the key never touches the database.\n  key_hash text not null unique,\n  -- The first characters of the key, so a person can tell their keys apart in a listing.\n  key_prefix text not null,\n  scope text not null check (scope in ('read', 'write', 'admin')),\n  -- Glob patterns over normalised index names, `*` = any run of characters (`acme-*`).\n  index_patterns text[] not null check (cardinality(index_patterns) between 1 and 50),\n  created_at timestamptz not null default now(),\n  last_used_at timestamptz,\n  revoked_at timestamptz\n)",
       "create index memory_api_keys_created on memory_api_keys (created_at, id)"
     ]
+  },
+  {
+    "id": "0011_index_settings",
+    "checksum": "a0153a85b84cbcbf",
+    "statements": [
+      "-- Per-index ranking settings (lib/memory/ranking-args.ts: the ranking options of search `args`), set through\n-- PATCH /indexes/{index}/settings or `eval --tune --apply`; every search and ask on the index starts from them and\n-- a request's own `args` override them key by key. A column of the index row, so deleting the index deletes them.\nalter table memory_indexes add column ranking_settings jsonb not null default '{}'::jsonb"
+    ]
   }
 ];

@@ -58,6 +58,16 @@ export type ChunkQuery = {
   efSearch: number;
 };
 
+/** How many nearest neighbours each leg of a hybrid search fetches for `limit` results. */
+export function candidateCount(limit: number): number {
+  return Math.min(400, Math.max(40, limit * 2));
+}
+
+/** The HNSW `ef_search` a search runs with: the configured one, raised to the candidate count (benchmark floors reuse it). */
+export function effectiveEfSearch(limit: number, efSearch: number): number {
+  return Math.min(1000, Math.max(efSearch, candidateCount(limit)));
+}
+
 /**
  * Chunks ordered by relevance: cosine similarity (vector), BM25 scaled into [0, 1) (text), or their weighted sum
  * (hybrid, see `hybrid-search.ts`). pgvector's iterative index scan keeps selective tag filters from starving the
@@ -65,8 +75,8 @@ export type ChunkQuery = {
  */
 export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const d = dims(q.dimensions);
-  const candidates = Math.min(400, Math.max(40, q.limit * 2));
-  const efSearch = String(Math.min(1000, Math.max(q.efSearch, candidates)));
+  const candidates = candidateCount(q.limit);
+  const efSearch = String(effectiveEfSearch(q.limit, q.efSearch));
   const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance];
   // vector_dims: the HNSW index is partial on it (see embedding-space.ts), and no row of another space is cast.
   const where = `c.index_name = $2 and vector_dims(c.embedding) = ${d} and ${compileFilters(q.filters, params)}`;
@@ -119,7 +129,7 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
  * other clients' transactions or be refused. ef_search is per query (raised to the candidate count), which a
  * per-connection setting could not express. test/node/store/chunk-search.test.ts proves the settings take effect.
  */
-function hnswSettingsGate(efSearchParam: string): string {
+export function hnswSettingsGate(efSearchParam: string): string {
   return `(select set_config('hnsw.iterative_scan', 'relaxed_order', true)
                 || set_config('hnsw.ef_search', ${efSearchParam}, true)) is not null`;
 }

@@ -10,7 +10,18 @@ import { readLastServer } from "../../lib/node-host/last-server.js";
 /** Wrong arguments: exit code 2, with the message and a pointer to `--help`. */
 export class UsageError extends Error {}
 
-export const COMMANDS = ["ingest", "search", "ask", "status", "indexes", "documents", "delete", "keys"] as const;
+export const COMMANDS = [
+  "ingest",
+  "search",
+  "ask",
+  "status",
+  "indexes",
+  "documents",
+  "delete",
+  "keys",
+  "eval",
+  "settings",
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 type OptionSpec = { type: "string" | "boolean"; multiple?: boolean; short?: string };
@@ -44,6 +55,15 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
   documents: { index, json },
   delete: { index },
   keys: { scope: { type: "string" }, pattern: { type: "string", short: "p", multiple: true }, json },
+  eval: {
+    index,
+    qrels: { type: "string" },
+    topics: { type: "string" },
+    tune: { type: "boolean" },
+    apply: { type: "boolean" },
+    json,
+  },
+  settings: { index, set: { type: "string", multiple: true }, reset: { type: "string", multiple: true }, json },
 };
 
 const ALL_OPTIONS: Record<string, OptionSpec> = Object.assign({}, GLOBAL_OPTIONS, ...Object.values(COMMAND_OPTIONS));

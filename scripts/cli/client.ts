@@ -9,6 +9,8 @@
  * const client = createClient({ url: "http://127.0.0.1:8787", key: undefined });
  * const { results } = await client.indexes();
  */
+import type { EvaluationReport } from "../../lib/memory/evaluate/index.js";
+import type { IndexSettings } from "../../lib/memory/ranking-args.js";
 import type { Citation, DataPipelineStatus, MemoryAnswer, SearchResult } from "../../lib/memory/types.js";
 import { UsageError } from "./args.js";
 
@@ -22,7 +24,9 @@ export class OperationError extends Error {
   }
 }
 
-export type { Citation, DataPipelineStatus, MemoryAnswer, SearchResult };
+export type { Citation, DataPipelineStatus, EvaluationReport, IndexSettings, MemoryAnswer, SearchResult };
+/** What `POST /indexes/{index}/evaluate` takes: judged queries as JSONL, or TREC qrels with topics. */
+export type EvaluateBody = { jsonl?: string; qrels?: string; topics?: string; tune?: boolean; apply?: boolean };
 export type MemoryQuery = {
   index: string | null;
   filters: Array<Record<string, string[]>>;
@@ -57,7 +61,8 @@ export type UploadForm = {
   file: { name: string; bytes: Uint8Array<ArrayBuffer> };
 };
 
-const TIMEOUT_MS = { quick: 30_000, upload: 300_000, answer: 300_000 };
+// Evaluation runs every judged query once per mode (and per grid point when tuning), one search at a time.
+const TIMEOUT_MS = { quick: 30_000, upload: 300_000, answer: 300_000, evaluate: 1_800_000 };
 
 export type MemoryClient = ReturnType<typeof createClient>;
 
@@ -142,6 +147,20 @@ export function createClient(options: { url: string; key: string | undefined }) 
     async deleteDocument(index: string | undefined, documentId: string): Promise<void> {
       const query = new URLSearchParams({ ...(index !== undefined ? { index } : {}), documentId });
       await send("DELETE", `documents?${query}`, {}, TIMEOUT_MS.quick);
+    },
+
+    async evaluate(index: string, body: EvaluateBody): Promise<EvaluationReport> {
+      return json(await postJson(`indexes/${encodeURIComponent(index)}/evaluate`, body, TIMEOUT_MS.evaluate), url);
+    },
+
+    async settings(index: string): Promise<IndexSettings> {
+      return json(await send("GET", `indexes/${encodeURIComponent(index)}/settings`, {}, TIMEOUT_MS.quick), url);
+    },
+
+    /** `null` resets a key to the service default. */
+    async patchSettings(index: string, patch: Record<string, unknown>): Promise<IndexSettings> {
+      const init = { body: JSON.stringify(patch), headers: { "content-type": "application/json; charset=utf-8" } };
+      return json(await send("PATCH", `indexes/${encodeURIComponent(index)}/settings`, init, TIMEOUT_MS.quick), url);
     },
 
     /** Admin routes: the created record carries the key itself, shown this once. */

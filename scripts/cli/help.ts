@@ -1,4 +1,4 @@
-/** @module The `--help` text: one page for every command, since there are only eight. */
+/** @module The `--help` text: one page for every command, since there are only ten. */
 import { DEFAULT_URL } from "./args.js";
 
 export const HELP = `serverless-memory — command-line client for a serverless-memory (Kernel Memory compatible) service
@@ -61,6 +61,26 @@ Commands:
   keys revoke <id>               Revoke a key (at once on the instance that answers; elsewhere within 30 s).
     --json                         print the server's JSON response (create, list, revoke)
 
+  eval <judged.jsonl>            Measure search on judged queries: nDCG@10, recall@10, MRR@10 and p50 latency
+                                 for hybrid, vector and text (service defaults) and the index's settings,
+                                 overall and per query. One JSON object per line:
+                                 {"id": "q1", "query": "...", "relevant": ["docId", ...]} or, graded,
+                                 "relevant": {"docId": 2, ...}. At most 250 queries per run.
+    -i, --index <name>             the index (default: the default index)
+    --qrels <file> --topics <file> instead of JSONL: TREC qrels (query-id iteration doc-id relevance) and
+                                   topics (query-id<TAB>query lines, or TREC <top> blocks)
+    --tune                         also try a grid of ranking settings (search mode, text weight, query
+                                   expansion) and report the best; judge it on queries it was not tuned on
+    --apply                        with --tune: store the best as the index's settings (needs write scope)
+    --json                         print the server's JSON report
+
+  settings                       Show an index's ranking settings (every search and ask on it starts from
+                                 them; a request's args override them).
+    -i, --index <name>             the index (default: the default index)
+    --set <key=value>              change a setting (repeatable), e.g. --set text_weight=0.7
+    --reset <key>                  back to the service default (repeatable)
+    --json                         print the server's JSON response
+
 Global options:
   --url <url>      the service (default: $SERVERLESS_MEMORY_URL, else the URL \`npm start\` printed while it
                    runs (recorded in .serverless-memory/server.json), else http://127.0.0.1:$PORT, else
@@ -77,4 +97,5 @@ Examples:
   serverless-memory search "connection pool" --index handbook --filter team:platform
   serverless-memory ask "How are connections reused?" --index handbook --stream
   serverless-memory ingest ./docs --index handbook --prune       # then --prune --yes to delete
+  serverless-memory eval judged.jsonl --index handbook --tune    # then --tune --apply to store the best
 `;

@@ -9,15 +9,28 @@ import { createClient, OperationError } from "./client.js";
 import { ask } from "./commands/ask.js";
 import { deleteDocuments } from "./commands/delete.js";
 import { documents } from "./commands/documents.js";
+import { evaluate } from "./commands/eval.js";
 import { indexes } from "./commands/indexes.js";
 import { ingest } from "./commands/ingest.js";
 import { keys } from "./commands/keys.js";
 import { search } from "./commands/search.js";
+import { settings } from "./commands/settings.js";
 import { status } from "./commands/status.js";
 import { HELP } from "./help.js";
 import { type Io, processIo } from "./io.js";
 
-const COMMANDS = { ingest, search, ask, status, indexes, documents, delete: deleteDocuments, keys } as const;
+const COMMANDS = {
+  ingest,
+  search,
+  ask,
+  status,
+  indexes,
+  documents,
+  delete: deleteDocuments,
+  keys,
+  eval: evaluate,
+  settings,
+} as const;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   try {

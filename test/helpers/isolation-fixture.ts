@@ -91,7 +91,8 @@ export async function seed(send: Send, admin: string, round: number): Promise<Se
   );
   const key = await ok(send, "/keys", json("POST", { name: TB_KEY_NAME, scope: "write", indexes: ["tb-*"] }), admin);
   await waitUntilSearchable(send, admin);
-  return { round, ids: { sources: source.id as string, keys: key.id as string } };
+  // `/indexes/{index}/…` operations aim at tb's index by name.
+  return { round, ids: { sources: source.id as string, keys: key.id as string, indexes: TB } };
 }
 
 async function waitUntilSearchable(send: Send, admin: string): Promise<void> {

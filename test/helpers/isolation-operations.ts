@@ -38,6 +38,8 @@ const FILL: Record<string, unknown> = {
   query: QUERY,
   question: QUESTION,
   text: "An attempt to overwrite tenant B's document.",
+  // Judged queries (evaluate): the secret-finding query, judged against tb's document.
+  queries: [{ query: QUERY, relevant: [TB_DOC] }],
 };
 /** Inputs filled only when required (a text upload takes `text` or `url`, not both); new for each seed. */
 const fillRequired = (seeded: Seeded): Record<string, unknown> => ({

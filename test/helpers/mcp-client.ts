@@ -11,6 +11,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 export const TOOL_NAMES = [
   "ask",
   "delete_document",
+  "evaluate",
   "get_status",
   "list_documents",
   "list_indexes",

@@ -58,6 +58,14 @@ export async function showPools(): Promise<BouncerPool[]> {
   });
 }
 
+/** PgBouncer's `SHOW SERVERS` for (database, user): the backend pid of every server connection it holds. */
+export async function bouncerServerPids(database: string, user: string): Promise<number[]> {
+  return withClient(pooledUrl("pgbouncer"), async (c) => {
+    const { rows } = await c.query("show servers");
+    return rows.filter((r) => r.database === database && r.user === user).map((r) => Number(r.remote_pid));
+  });
+}
+
 /** Session state a server connection can carry from one transaction (one client) to the next. */
 export type SessionState = {
   pid: number;

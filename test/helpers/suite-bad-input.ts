@@ -19,6 +19,7 @@ import {
   uploadMultipartRequests,
   uploadStatusRequests,
 } from "./suite-arbitraries.js";
+import { evaluateRequests, settingsRequests } from "./suite-arbitraries-eval.js";
 import { checkProblem, tally } from "./suite-checks.js";
 
 export type BadInputFamily = { name: string; title: string; requests: fc.Arbitrary<BadRequest>; seed: number };
@@ -34,6 +35,8 @@ export function badInputFamilies(seedBase: number): BadInputFamily[] {
     { name: "indexes delete", title: "DELETE /indexes", requests: deleteIndexRequests, seed: 6 },
     { name: "documents list/delete", title: "GET and DELETE /documents", requests: documentsRequests, seed: 7 },
     { name: "sources", title: "POST /sources", requests: sourcesRequests, seed: 8 },
+    { name: "evaluate", title: "POST /indexes/{index}/evaluate", requests: evaluateRequests, seed: 9 },
+    { name: "settings", title: "PATCH /indexes/{index}/settings", requests: settingsRequests, seed: 10 },
   ].map((family) => ({ ...family, seed: seedBase + family.seed }));
 }
 

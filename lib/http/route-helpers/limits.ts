@@ -4,11 +4,11 @@
  * character question plus filters; 1 MiB leaves room and stops a client from
  * making the parser hold an arbitrarily large document in memory. Within the
  * cap, the body's shape is checked before any schema reads it: nesting depth
- * and reserved keys (`checkJsonShape`), a 400 naming the field.
+ * and reserved keys (`acceptJson`, the gate the MCP tools' arguments pass too), a 400 naming the field.
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { checkJsonShape } from "../../memory/json-shape.js";
+import { acceptJson } from "../../contract/accept.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
 
@@ -38,7 +38,7 @@ const jsonShape = async (c: Context<HonoEnv>, next: Next): Promise<void> => {
       await next();
       return;
     }
-    checkJsonShape(body, "body");
+    acceptJson(body, "body");
   }
   await next();
 };

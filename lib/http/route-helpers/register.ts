@@ -9,6 +9,9 @@
  * Every operation runs the same way: the key's scope is checked before the body is read,
  * then, once the inputs are parsed, the declared index input is resolved and `authorize`
  * decides; the handler receives the decision as `c.get("grant")` and touches `grant.index`.
+ *
+ * A route that takes a JSON body always gets the JSON body cap and the shape gate (`jsonBodyLimit`,
+ * whose gate the MCP tools share, lib/contract/accept.ts): it cannot be registered without them.
  */
 import type { OpenAPIHono, RouteConfig, RouteHandler, z } from "@hono/zod-openapi";
 import type { Context, Handler, Hono, MiddlewareHandler } from "hono";
@@ -18,6 +21,7 @@ import { normalizeIndexName } from "../../memory/validate.js";
 import { getSource, validateSourceId } from "../../sources/index.js";
 import type { HonoEnv } from "../hono-env.js";
 import { memoryContext } from "./context.js";
+import { jsonBodyLimit } from "./limits.js";
 
 type AnyHandler = Handler<HonoEnv>;
 
@@ -34,8 +38,14 @@ export function register<R extends RouteConfig>(
   checkAccess(access, label);
   checkInputExists(route, access, label);
   const middleware = route.middleware === undefined ? [] : [route.middleware].flat();
-  const withAdmission = { ...route, middleware: [admission(access), ...middleware] } as R;
+  const gate = takesJson(route) && !middleware.includes(jsonBodyLimit) ? [jsonBodyLimit] : [];
+  const withAdmission = { ...route, middleware: [admission(access), ...gate, ...middleware] } as R;
   app.openapi(withAdmission, authorized(access, handler as unknown as AnyHandler) as never);
+}
+
+function takesJson(route: RouteConfig): boolean {
+  const content = route.request?.body?.content as Record<string, unknown> | undefined;
+  return Object.keys(content ?? {}).some((type) => type === "application/json" || type.endsWith("+json"));
 }
 
 /** A plain Hono route: `handlers` are its middleware, then its handler (last). */

@@ -18,12 +18,12 @@
  */
 
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { answerMcp } from "#mcp-answer";
 import { indexFree } from "../../keys/access.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
 import { route } from "../route-helpers/register.js";
+import { uploadBudget } from "../upload-budget.js";
 
 export function mcpRoutes(): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
@@ -33,23 +33,9 @@ export function mcpRoutes(): Hono<HonoEnv> {
     "POST",
     "/mcp",
     indexFree("read"),
-    // Uploads travel inside the JSON-RPC body, so the upload limit bounds it.
-    (c, next) => {
-      const maxSize = c.get("services").config.MAX_UPLOAD_BYTES;
-      return bodyLimit({
-        maxSize,
-        onError: (c) =>
-          problemResponse(
-            c,
-            413,
-            `The request is larger than ${maxSize} bytes (MAX_UPLOAD_BYTES).`,
-            {},
-            {
-              connection: "close",
-            },
-          ),
-      })(c, next);
-    },
+    // Uploads travel inside the JSON-RPC body: it is held under the same byte budget as `POST /upload`'s (reserved
+    // before a byte is read, 503 + Retry-After past UPLOAD_BUFFER_BYTES); its size cap is read in `answerMcp`.
+    uploadBudget(),
     answerMcp,
   );
   const notAllowed = (c: import("hono").Context<HonoEnv>) =>

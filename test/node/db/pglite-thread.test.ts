@@ -3,7 +3,8 @@
  * behind `Db` (the values and SQLSTATEs `db/parity.test.ts` pins for pool and http), keeps bytea intact, runs a
  * batch atomically, survives a crash of its thread (in-flight statements fail with a transient error, the next
  * one runs on a new thread, committed data is still there), gives its WebAssembly memory back by recycling an
- * idle thread, closes without hanging, and never blocks the caller's event loop while it works.
+ * idle thread, closes without hanging, never blocks the caller's event loop while it works, and fails (never
+ * strands) a statement whose parameters or rows cannot cross the thread boundary.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +12,12 @@ import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DatabaseError, DatabaseUnavailable, EmbeddedDatabaseStopped } from "../../../lib/db/errors.js";
+import {
+  DatabaseError,
+  DatabaseUnavailable,
+  EmbeddedAnswerUnreadable,
+  EmbeddedDatabaseStopped,
+} from "../../../lib/db/errors.js";
 import { createPgliteThreadDb } from "../../../lib/db/pglite-thread.js";
 import type { Db } from "../../../lib/db/types.js";
 import type { AppError } from "../../../lib/errors.js";
@@ -112,6 +118,28 @@ describe("the embedded database in a worker thread", () => {
     const unsendable = await db.query("select $1::text", [() => 1]).catch((e: unknown) => e);
     expect(unsendable).toBeInstanceOf(DatabaseError);
     expect(await db.query("select count(*)::int as n from u")).toEqual([{ n: 1 }]);
+  });
+
+  it("fails a statement whose rows cannot be read on this side, alone; statements around it still answer", async () => {
+    const { db } = shared;
+    // jsonb 4,000 deep: the thread (4 MB of stack) sends it, this thread's V8 cannot deserialise it (messageerror).
+    const deep = `${'{"a":'.repeat(4_000)}{}${"}".repeat(4_000)}`;
+    const [before, unreadable, after] = await Promise.all([
+      db.query("select 1 as n"),
+      db.query("select $1::jsonb as doc", [deep]).catch((e: unknown) => e),
+      db.query("select 2 as n"),
+    ]);
+    expect(before).toEqual([{ n: 1 }]);
+    // Permanent: the same row fails the same way (a job reading it fails at once rather than retrying).
+    expect(unreadable).toBeInstanceOf(EmbeddedAnswerUnreadable);
+    expect((unreadable as AppError).permanent).toBe(true);
+    expect((unreadable as Error).message).toMatch(/answer could not cross the embedded database's thread boundary/);
+    expect(after).toEqual([{ n: 2 }]);
+    // Sent from here, the same value fails before it leaves (the serialiser overflows), also as a DatabaseError.
+    let nested: Record<string, unknown> = {};
+    for (let i = 0; i < 4_000; i++) nested = { a: nested };
+    await expect(db.query("select $1::jsonb", [nested])).rejects.toBeInstanceOf(DatabaseError);
+    expect(await db.query("select 3 as n")).toEqual([{ n: 3 }]);
   });
 
   it("runs a batch as one transaction: results per statement, and nothing left behind when one fails", async () => {

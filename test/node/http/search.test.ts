@@ -103,8 +103,19 @@ describe("happy path", () => {
   });
 
   it("honours minRelevance", async () => {
-    const result = await search({ query: "apple orchards", minRelevance: 0.9999 });
-    for (const c of result.results) for (const p of c.partitions) expect(p.relevance).toBeGreaterThanOrEqual(0.9999);
+    const relevances = async (minRelevance: number) =>
+      (await search({ query: "apple orchards", minRelevance, limit: -1 })).results
+        .flatMap((c) => c.partitions.map((p) => p.relevance))
+        .sort((a, b) => b - a);
+    const all = await relevances(0);
+    // A threshold between the best and the worst hit: some results must pass it and some must not.
+    expect(all.length).toBeGreaterThan(1);
+    expect(all[0]!).toBeGreaterThan(all.at(-1)!);
+    const threshold = (all[0]! + all.at(-1)!) / 2;
+    const kept = await relevances(threshold);
+    expect(kept).toEqual(all.filter((r) => r >= threshold));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(all.length);
   });
 });
 

@@ -85,6 +85,8 @@ describe("the API reference", () => {
         "/ask",
         "/documents",
         "/indexes",
+        "/indexes/{index}/evaluate",
+        "/indexes/{index}/settings",
         "/keys",
         "/keys/{id}",
         "/search",

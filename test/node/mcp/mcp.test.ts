@@ -26,7 +26,7 @@ afterAll(async () => {
 const mcpUrl = () => `${api.url}/mcp`;
 
 describe("MCP over streamable HTTP (Node)", () => {
-  it("initializes and lists the eight tools with the HTTP API's input schemas", async () => {
+  it("initializes and lists the nine tools with the HTTP API's input schemas", async () => {
     const client = await connectMcp(mcpUrl(), { key: ADMIN_KEY });
     expect(client.getServerVersion()?.name).toBe("serverless-memory");
     expect(client.getServerCapabilities()).toMatchObject({ tools: {}, resources: {} });
@@ -106,6 +106,12 @@ describe("MCP over streamable HTTP (Node)", () => {
     const read = await client.readResource({ uri: "memory://agent-notes/deploys" });
     expect((read.contents[0] as { text: string }).text).toContain("Rollbacks need two approvals");
 
+    const judged = [{ query: "when do deploys go out", relevant: ["deploys"] }];
+    const evaluated = await okTool(client, "evaluate", { index: "agent-notes", queries: judged });
+    const runs = evaluated.json.runs as Array<{ name: string; ndcg: number }>;
+    expect(runs.map((r) => r.name)).toEqual(["hybrid", "vector", "text", "settings"]);
+    expect(runs.find((r) => r.name === "text")!.ndcg).toBe(1);
+
     await okTool(client, "delete_document", { index: "agent-notes", documentId: "deploys" });
     const gone = await callTool(client, "get_status", { index: "agent-notes", documentId: "deploys" });
     expect(gone.result.isError).toBe(true);
@@ -145,7 +151,8 @@ describe("MCP over streamable HTTP (Node)", () => {
     await get.body?.cancel();
   });
 
-  it("scopes tools and resources to the key: foreign indexes do not exist, read keys cannot write", async () => {
+  // A sample over one MCP session; every tool and resource × every kind of key: test/node/isolation.test.ts.
+  it("scopes a sample of tools and resources to the key: a foreign index does not exist, a read key cannot write", async () => {
     const admin = await connectMcp(mcpUrl(), { key: ADMIN_KEY });
     await okTool(admin, "upload_text", { index: "acme-wiki", documentId: "a1", text: "Acme ships rockets." });
     await waitForStatus(admin, "acme-wiki", "a1");
@@ -172,6 +179,11 @@ describe("MCP over streamable HTTP (Node)", () => {
     const readerKey = await mint("read");
     const reader = await connectMcp(mcpUrl(), { key: readerKey.key });
     expect((await okTool(reader, "search", { index: "acme-wiki", query: "rockets" })).json.noResult).toBe(false);
+    const judged = { index: "acme-wiki", queries: [{ query: "rockets", relevant: ["a1"] }] };
+    expect((await okTool(reader, "evaluate", judged)).json.queries).toBe(1);
+    const applying = await callTool(reader, "evaluate", { ...judged, tune: true, apply: true });
+    expect(applying.result.isError).toBe(true);
+    expect(applying.text).toMatch(/'read' scope/);
     const refused = await callTool(reader, "delete_document", { index: "acme-wiki", documentId: "a1" });
     expect(refused.result.isError).toBe(true);
     expect(refused.text).toMatch(/'read' scope/);

@@ -14,6 +14,7 @@ import { apiClient, waitForIngestion } from "../../helpers/api.js";
 import { startServer } from "../../helpers/app-server.js";
 import { createTestDatabase, type TestDatabase, uniqueAppName } from "../../helpers/database.js";
 import {
+  bouncerServerPids,
   leaks,
   pooledUrl,
   requireScaleOutStack,
@@ -128,11 +129,15 @@ describe("what the service leaves on a transaction-pooled connection", () => {
       await runScheduled({ cron: "* * * * *", env: { ...process.env, ...env("audit-cron") } });
       await runScheduled({ cron: "17 3 * * *", env: { ...process.env, ...env("audit-cron") } });
 
+      // The instances stop first, so no one but the inspection takes a server connection from here on.
+      await Promise.allSettled(servers.map((s) => s.close()));
       const pool = (await showPools()).find((p) => p.database === database.name && p.user === "postgres");
       expect(pool?.servers ?? 0).toBeGreaterThan(0);
-      const states: SessionState[] = await sessionStateBehindPooler(database.name, "postgres");
-      // Every server connection the service used was inspected (the clients took the idle ones first).
-      expect(new Set(states.map((s) => s.pid)).size).toBe(states.length);
+      const held = await bouncerServerPids(database.name, "postgres");
+      // As many clients as PgBouncer holds server connections, each in a transaction at once: each takes one of
+      // them (idle ones before new ones), so every connection the service left behind is inspected.
+      const states: SessionState[] = await sessionStateBehindPooler(database.name, "postgres", held.length);
+      expect(states.map((s) => s.pid).sort((a, b) => a - b)).toEqual([...held].sort((a, b) => a - b));
       expect(leaks(states)).toEqual([]);
     } finally {
       await Promise.allSettled(servers.map((s) => s.close()));

@@ -5,6 +5,11 @@
  * (`default_pool_size` 10, as Neon's `-pooler` endpoint) the same instances and load get 0 errors on at
  * most 10 server backends, and every upload is ingested exactly once. The instances are real Node servers
  * (the code `npm start` runs) in this process, each with its own database handle and pool.
+ *
+ * Both arms use the same role, so each starts only once the role has no backend left (the direct arm's closed
+ * pools end their backends asynchronously: counted by the pooled arm's first samples, they once read as 14
+ * backends "through a pool of 10"). The pooled arm also checks every backend it saw against PgBouncer's own
+ * `SHOW SERVERS`, so a backend that is not PgBouncer's fails with its name instead of inflating the count.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { NodeServer } from "../../../lib/node-host/server.js";
@@ -12,7 +17,7 @@ import { apiClient } from "../../helpers/api.js";
 import { startServer } from "../../helpers/app-server.js";
 import { withAdmin } from "../../helpers/database.js";
 import { runLoad } from "../../helpers/load.js";
-import { pooledUrl, requireScaleOutStack, showPools } from "../../helpers/scale-out.js";
+import { bouncerServerPids, pooledUrl, requireScaleOutStack, showPools } from "../../helpers/scale-out.js";
 import { createServiceRole, type Stack, startStack } from "../../helpers/suite-stack.js";
 
 const INSTANCES = 20;
@@ -21,6 +26,8 @@ const ROLE_LIMIT = 15;
 const UPLOADS_PER_INSTANCE = 2;
 const SEARCHES = 240;
 const PER_INSTANCE_CONCURRENCY = 8;
+/** An arm took 20–60 s here (two shared, busy cores): a 2× margin and more. */
+const ARM_TIMEOUT_MS = 180_000;
 
 let stack: Stack;
 let role: string;
@@ -42,6 +49,11 @@ type ArmResult = {
   errors: string[];
   peakBackends: number;
   peakClients: number;
+  /** Backends the database showed for the role, by pid, with their application_name. */
+  seen: Map<number, string>;
+  /** Every backend pid PgBouncer's SHOW SERVERS listed for the pool. */
+  bouncerPids: Set<number>;
+  peakBouncerServers: number;
   refusals53300: number;
   problems: unknown[];
 };
@@ -54,15 +66,23 @@ async function runArm(url: string, index: string): Promise<ArmResult> {
   let running = true;
   let peakBackends = 0;
   let peakClients = 0;
+  let peakBouncerServers = 0;
+  const seen = new Map<number, string>();
+  const bouncerPids = new Set<number>();
+  await roleHasNoBackends();
   const sampler = (async () => {
     while (running) {
-      const [row] = await stack.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where usename = $1 and datname = $2",
+      const rows = await stack.query<{ pid: number; app: string }>(
+        "select pid, application_name as app from pg_stat_activity where usename = $1 and datname = $2",
         [role, stack.database.name],
       );
-      peakBackends = Math.max(peakBackends, row!.n);
+      peakBackends = Math.max(peakBackends, rows.length);
+      for (const r of rows) seen.set(r.pid, r.app);
       const pool = (await showPools()).find((p) => p.user === role && p.database === stack.database.name);
       peakClients = Math.max(peakClients, pool?.clients ?? 0);
+      const servers = await bouncerServerPids(stack.database.name, role);
+      peakBouncerServers = Math.max(peakBouncerServers, servers.length);
+      for (const pid of servers) bouncerPids.add(pid);
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
@@ -100,6 +120,9 @@ async function runArm(url: string, index: string): Promise<ArmResult> {
       errors: load.errors,
       peakBackends,
       peakClients,
+      seen,
+      bouncerPids,
+      peakBouncerServers,
       refusals53300: logged.filter((l) => l.includes('"event":"http.request"') && l.includes('"dbUnavailable":"53300"'))
         .length,
       problems,
@@ -113,52 +136,85 @@ async function runArm(url: string, index: string): Promise<ArmResult> {
 }
 
 async function waitForJobs(index: string, expected: number): Promise<void> {
-  for (let i = 0; i < 300; i++) {
+  let done = 0;
+  for (let i = 0; i < 600; i++) {
     const [row] = await stack.query<{ done: number }>(
       "select count(*)::int as done from memory_jobs where index_name = $1 and state in ('done', 'failed')",
       [index],
     );
-    if (row!.done >= expected) return;
+    done = row!.done;
+    if (done >= expected) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+  throw new Error(`${done}/${expected} ${index} jobs finished within 60 s`);
+}
+
+/** Waits (≤ 30 s) until the role has no backend left, so an arm counts only its own. */
+async function roleHasNoBackends(): Promise<void> {
+  let left: Array<{ pid: number; app: string }> = [];
+  for (let i = 0; i < 300; i++) {
+    left = await stack.query<{ pid: number; app: string }>(
+      "select pid, application_name as app from pg_stat_activity where usename = $1",
+      [role],
+    );
+    if (left.length === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the role still has backends after 30 s: ${JSON.stringify(left)}`);
 }
 
 describe(`${INSTANCES} instances × DB_POOL_MAX ${POOL_MAX} against a role capped at ${ROLE_LIMIT} connections`, () => {
-  it("straight to PostgreSQL: refused with 53300 (503 + Retry-After, never a 500)", async () => {
-    const direct = await runArm(stack.database.url.replace("postgres@", `${role}@`), "direct");
-    const codes = [...direct.statuses.keys()];
-    expect(direct.errors).toEqual([]);
-    expect(direct.statuses.get(503) ?? 0).toBeGreaterThan(0);
-    expect(codes.every((s) => s < 300 || s === 503)).toBe(true);
-    expect(direct.refusals53300).toBe(direct.statuses.get(503));
-    expect(direct.peakBackends).toBeLessThanOrEqual(ROLE_LIMIT);
-    console.log(
-      `direct: ${[...direct.statuses].map(([s, n]) => `${s}×${n}`).join(" ")}, peak backends ${direct.peakBackends}`,
-    );
-  });
+  it(
+    "straight to PostgreSQL: refused with 53300 (503 + Retry-After, never a 500)",
+    async () => {
+      const direct = await runArm(stack.database.url.replace("postgres@", `${role}@`), "direct");
+      const codes = [...direct.statuses.keys()];
+      expect(direct.errors).toEqual([]);
+      expect(direct.statuses.get(503) ?? 0).toBeGreaterThan(0);
+      expect(codes.every((s) => s < 300 || s === 503)).toBe(true);
+      expect(direct.refusals53300).toBe(direct.statuses.get(503));
+      expect(direct.peakBackends).toBeLessThanOrEqual(ROLE_LIMIT);
+      console.log(
+        `direct: ${[...direct.statuses].map(([s, n]) => `${s}×${n}`).join(" ")}, peak backends ${direct.peakBackends}`,
+      );
+    },
+    ARM_TIMEOUT_MS,
+  );
 
-  it("through PgBouncer (transaction mode, default_pool_size 10): 0 errors, ≤ 10 backends, uploads ingested once", async () => {
-    const pooled = await runArm(pooledUrl(stack.database.name, role), "pooled");
-    const uploads = INSTANCES * UPLOADS_PER_INSTANCE;
-    expect(pooled.errors).toEqual([]);
-    expect(Object.fromEntries(pooled.statuses)).toEqual({ 200: SEARCHES, 202: uploads });
-    expect(pooled.peakBackends).toBeGreaterThan(0);
-    expect(pooled.peakBackends).toBeLessThanOrEqual(10);
-    expect(pooled.peakClients).toBe(INSTANCES * POOL_MAX);
-    const jobs = await stack.query<{ state: string; attempts: number; n: number }>(
-      "select state, attempts, count(*)::int as n from memory_jobs where index_name = 'pooled' group by 1, 2",
-    );
-    expect(jobs).toEqual([{ state: "done", attempts: 1, n: uploads }]);
-    const [docs] = await stack.query<{ completed: number; chunks: number; copies: number }>(
-      `select count(*) filter (where remaining_steps = '{}' and not failed)::int as completed,
+  it(
+    "through PgBouncer (transaction mode, default_pool_size 10): 0 errors, ≤ 10 backends, uploads ingested once",
+    async () => {
+      const pooled = await runArm(pooledUrl(stack.database.name, role), "pooled");
+      const uploads = INSTANCES * UPLOADS_PER_INSTANCE;
+      expect(pooled.errors).toEqual([]);
+      expect(Object.fromEntries(pooled.statuses), JSON.stringify(pooled.problems).slice(0, 600)).toEqual({
+        200: SEARCHES,
+        202: uploads,
+      });
+      expect(pooled.peakBackends).toBeGreaterThan(0);
+      // Every backend the database showed for the role was one of PgBouncer's server connections…
+      const foreign = [...pooled.seen].filter(([pid]) => !pooled.bouncerPids.has(pid));
+      expect(foreign.map(([pid, app]) => `${pid} ${app}`)).toEqual([]);
+      // …and neither the database nor PgBouncer ever counted more than the pool size.
+      expect(pooled.peakBackends, `backends seen: ${JSON.stringify([...pooled.seen])}`).toBeLessThanOrEqual(10);
+      expect(pooled.peakBouncerServers).toBeLessThanOrEqual(10);
+      expect(pooled.peakClients).toBe(INSTANCES * POOL_MAX);
+      const jobs = await stack.query<{ state: string; attempts: number; n: number }>(
+        "select state, attempts, count(*)::int as n from memory_jobs where index_name = 'pooled' group by 1, 2",
+      );
+      expect(jobs).toEqual([{ state: "done", attempts: 1, n: uploads }]);
+      const [docs] = await stack.query<{ completed: number; chunks: number; copies: number }>(
+        `select count(*) filter (where remaining_steps = '{}' and not failed)::int as completed,
               (select count(*)::int from memory_chunks where index_name = 'pooled') as chunks,
               (select count(*)::int from (select 1 from memory_chunks where index_name = 'pooled'
                                            group by document_id, partition_number having count(*) > 1) d) as copies
          from memory_documents where index_name = 'pooled'`,
-    );
-    expect(docs).toEqual({ completed: uploads, chunks: uploads, copies: 0 });
-    console.log(
-      `pooled: ${[...pooled.statuses].map(([s, n]) => `${s}×${n}`).join(" ")}, peak clients ${pooled.peakClients}, peak backends ${pooled.peakBackends}`,
-    );
-  });
+      );
+      expect(docs).toEqual({ completed: uploads, chunks: uploads, copies: 0 });
+      console.log(
+        `pooled: ${[...pooled.statuses].map(([s, n]) => `${s}×${n}`).join(" ")}, peak clients ${pooled.peakClients}, peak backends ${pooled.peakBackends} (PgBouncer's SHOW SERVERS: peak ${pooled.peakBouncerServers}, ${pooled.bouncerPids.size} distinct)`,
+      );
+    },
+    ARM_TIMEOUT_MS,
+  );
 });

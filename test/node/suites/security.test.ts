@@ -25,6 +25,7 @@ import {
 import { type FakeOpenAI, startFakeOpenAI } from "../../helpers/fake-openai.js";
 import { enumerateRoutes, probeRoutes, type Route, wrongCredentials } from "../../helpers/suite-auth.js";
 import { checkProblem } from "../../helpers/suite-stack.js";
+import { waitFor } from "../../helpers/wait.js";
 
 const K1 = "k1-4f0c9e2a7b13d865";
 const K2 = "k2-9a1d7c3e5f20b468";
@@ -152,14 +153,18 @@ describe("no secret in logs", () => {
 
       // Successful work with both keys: ingestion, search, ask (the provider sees the OpenAI key).
       await record(await json("/upload", { index: "sec", documentId: "ok", text: "Harbour tides and trade." }));
-      for (let i = 0; i < 50; i++) {
-        const [row] = await withAdmin(
-          (c) => c.query("select count(*)::int as n from memory_jobs where state <> 'queued' and state <> 'running'"),
-          database.name,
-        ).then((r) => r.rows as Array<{ n: number }>);
-        if (row!.n >= 1) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(
+        "the upload's job finished",
+        async () =>
+          (
+            await withAdmin(
+              (c) =>
+                c.query("select count(*)::int as n from memory_jobs where state <> 'queued' and state <> 'running'"),
+              database.name,
+            )
+          ).rows[0].n as number,
+        (n) => n >= 1,
+      );
       await record(await json("/search", { index: "sec", query: "tides" }, K2));
       await record(await json("/ask", { index: "sec", question: "What about tides?" }, `Bearer ${K2}`));
       await record(await json("/ask", { index: "sec", question: "Stream it", stream: true }));
@@ -196,12 +201,15 @@ describe("no secret in logs", () => {
       expect(upstream.status, upstreamProblem.body).toBe(502);
       expect(upstreamProblem.ok, upstreamProblem.body).toBe(true);
       expect(upstreamProblem.body).not.toContain(OPENAI_KEY);
-      for (let i = 0; i < 100; i++) {
-        const status = await call("/upload-status?index=sec&documentId=fails");
-        const body = (await status.json()) as { failed?: boolean; completed?: boolean };
-        if (body.failed || body.completed) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitFor(
+        "the failing upload settled",
+        async () =>
+          (await (await call("/upload-status?index=sec&documentId=fails")).json()) as {
+            failed?: boolean;
+            completed?: boolean;
+          },
+        (body) => Boolean(body.failed || body.completed),
+      );
       openai.reset();
 
       // The database refuses the role (connection limit 0): 503s, for both transports.

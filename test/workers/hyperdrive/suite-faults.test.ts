@@ -14,6 +14,16 @@ import { postJson } from "../worker-api.js";
 import { SAMPLER, samplerDb, seedIndex } from "./backends.js";
 
 const INDEX = "faults";
+/** A search's deadline: PgBouncer's own waits (server_login_retry 15 s) twice over, and more. */
+const ANSWER_MS = 60_000;
+
+function answerWithin<T>(ms: number, what: string, answer: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+}
 
 beforeAll(async () => {
   await seedIndex(INDEX, ["storm surges", "lighthouse keepers", "salt marshes"]);
@@ -49,7 +59,12 @@ describe("workerd faults over hyperdrive", () => {
     const faults = terminator(250);
     const bad: string[] = [];
     const result = await runLoad(150, 50, async (i) => {
-      const res = await postJson("/search", { index: INDEX, query: ["storm", "lighthouse", "marsh"][i % 3], limit: 3 });
+      // A search that never answers fails here, by number, not as the whole test's timeout (STACK_TRACE_ERROR).
+      const res = await answerWithin(
+        ANSWER_MS,
+        `search #${i}`,
+        postJson("/search", { index: INDEX, query: ["storm", "lighthouse", "marsh"][i % 3], limit: 3 }),
+      );
       if (res.status !== 200) {
         const problem = await checkProblem(res.clone());
         if (res.status !== 503 || !problem.ok || !res.headers.get("retry-after")) {
@@ -58,13 +73,15 @@ describe("workerd faults over hyperdrive", () => {
       }
       return res;
     });
-    const terminated = await faults.stop();
+    const terminated = await answerWithin(ANSWER_MS, "the terminator's last round", faults.stop());
     const statuses = [...result.statuses.entries()].map(([s, n]) => `${s}×${n}`).join(" ");
     console.log(`[measured] workerd faults (hyperdrive): ${statuses}; ${terminated} backends terminated mid-load`);
     expect(terminated).toBeGreaterThan(0);
     expect(result.errors).toEqual([]);
     expect(bad).toEqual([]);
-    expect(result.statuses.get(200) ?? 0).toBeGreaterThan(0);
+    // Only the searches in flight when their backend is terminated may fail (docs/adr/0005-overload.md): seven runs
+    // answered 150/150; 80% keeps the margin for a busier machine.
+    expect((result.statuses.get(200) ?? 0) / 150).toBeGreaterThanOrEqual(0.8);
 
     const after = await Promise.all(
       Array.from({ length: 30 }, () => postJson("/search", { index: INDEX, query: "storm", limit: 3 })),

@@ -83,7 +83,8 @@ describe("workerd: MCP over streamable HTTP", () => {
 });
 
 describe("workerd: scoped keys", () => {
-  it("creates keys over HTTP and holds every route and tool to them", async () => {
+  // A sample of routes and tools; every route and tool × every kind of key: test/workers/ingest/isolation.test.ts.
+  it("creates keys over HTTP and holds a sample of routes and tools to them", async () => {
     const admin = (path: string, init: RequestInit = {}) =>
       keyedFetch(`${BASE}${path}`, {
         ...init,

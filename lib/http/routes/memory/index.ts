@@ -13,8 +13,10 @@ import { mountApiDocs, validationHook } from "../../openapi.js";
 import { askRoutes } from "./ask.js";
 import { documentRoutes } from "./documents.js";
 import { downloadRoutes } from "./download.js";
+import { evaluateRoutes } from "./evaluate.js";
 import { indexRoutes } from "./indexes.js";
 import { searchRoutes } from "./search.js";
+import { settingsRoutes } from "./settings.js";
 import { uploadRoutes } from "./upload.js";
 
 export function memoryRoutes(): OpenAPIHono<HonoEnv> {
@@ -25,6 +27,8 @@ export function memoryRoutes(): OpenAPIHono<HonoEnv> {
   indexRoutes(app);
   documentRoutes(app);
   downloadRoutes(app);
+  settingsRoutes(app);
+  evaluateRoutes(app);
   mountApiDocs(app);
   return app;
 }

@@ -9,11 +9,11 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Next } from "hono";
+import { acceptJson, parseRequest } from "../../../contract/accept.js";
 import { documentIdOrNew, textUploadInput } from "../../../contract/inputs.js";
 import { ValidationError } from "../../../errors.js";
 import { indexed } from "../../../keys/access.js";
 import { getUploadStatus, uploadDocument } from "../../../memory/index.js";
-import { checkJsonShape } from "../../../memory/json-shape.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
 import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } from "../../../memory/validate.js";
 import { readBody } from "../../body.js";
@@ -141,13 +141,7 @@ function fromMultipart(form: MultipartForm): UploadInput {
 }
 
 function fromJson(raw: unknown): UploadInput {
-  checkJsonShape(raw, "body");
-  const parsed = TextUpload.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ValidationError(`${issue.path.map(String).join(".") || "body"}: ${issue.message}`);
-  }
-  return textUploadInput(parsed.data);
+  return textUploadInput(parseRequest(TextUpload, raw, "body"));
 }
 
 function jsonBody(body: Uint8Array): unknown {
@@ -168,7 +162,7 @@ function parseArgs(text: string): Record<string, unknown> {
   if (args === null || typeof args !== "object" || Array.isArray(args)) {
     throw new ValidationError("args must be a JSON object");
   }
-  checkJsonShape(args, "args");
+  acceptJson(args, "args");
   return args as Record<string, unknown>;
 }
 

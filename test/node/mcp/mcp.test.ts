@@ -151,7 +151,7 @@ describe("MCP over streamable HTTP (Node)", () => {
     await get.body?.cancel();
   });
 
-  // A sample over one MCP session; every tool and resource × every kind of key: test/node/isolation.test.ts.
+  // A sample over one MCP session; every tool and resource × every kind of key: test/node/suites/isolation.test.ts.
   it("scopes a sample of tools and resources to the key: a foreign index does not exist, a read key cannot write", async () => {
     const admin = await connectMcp(mcpUrl(), { key: ADMIN_KEY });
     await okTool(admin, "upload_text", { index: "acme-wiki", documentId: "a1", text: "Acme ships rockets." });

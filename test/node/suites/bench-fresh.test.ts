@@ -8,10 +8,10 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BENCHES } from "../../bench/benches.js";
-import { judge } from "../../bench/lib/freshness.js";
-import { history, measuredPaths, ROOT } from "../../bench/lib/measured.js";
-import { parseSections, type Section } from "../../bench/lib/sections.js";
+import { BENCHES } from "../../../bench/benches.js";
+import { judge } from "../../../bench/lib/freshness.js";
+import { history, measuredPaths, ROOT } from "../../../bench/lib/measured.js";
+import { parseSections, type Section } from "../../../bench/lib/sections.js";
 
 let sections: Section[];
 let paths: Map<string, string[]>;

@@ -5,8 +5,8 @@
  * read, changing settings (directly or by `apply`) needs write.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { EvaluationReport } from "../../lib/memory/evaluate/index.js";
-import type { MemoryAnswer, SearchResult } from "../../lib/memory/types.js";
+import type { EvaluationReport } from "../../../lib/memory/evaluate/index.js";
+import type { MemoryAnswer, SearchResult } from "../../../lib/memory/types.js";
 import {
   type ApiServer,
   apiClient,
@@ -14,7 +14,7 @@ import {
   startApiServer,
   uploadKm,
   waitForIngestion,
-} from "../helpers/api.js";
+} from "../../helpers/api.js";
 
 const ADMIN_KEY = "settings-admin-key-5d2e8b";
 const INDEX = "aero";

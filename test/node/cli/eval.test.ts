@@ -8,10 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EvaluationReport } from "../../lib/memory/evaluate/index.js";
-import { type ApiServer, startApiServer, uploadKm, waitForIngestion } from "../helpers/api.js";
+import type { EvaluationReport } from "../../../lib/memory/evaluate/index.js";
+import { type ApiServer, startApiServer, uploadKm, waitForIngestion } from "../../helpers/api.js";
 
-const CLI = fileURLToPath(new URL("../../scripts/cli.mjs", import.meta.url));
+const CLI = fileURLToPath(new URL("../../../scripts/cli.mjs", import.meta.url));
 const INDEX = "cli-eval";
 const DOCS: Array<[string, string]> = [
   ["pools", "The service creates one database pool per instance and reuses it, so connections never fan out."],

@@ -15,16 +15,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPgliteThreadDb } from "../../lib/db/pglite-thread.js";
-import type { Db } from "../../lib/db/types.js";
-import { DEFAULT_STEPS } from "../../lib/memory/types.js";
-import { saveUpload } from "../../lib/store/memory-store.js";
-import { type NeonProxy, startNeonProxy } from "../../scripts/neon-proxy/server.js";
-import { nestedJson } from "../helpers/attack-files.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { dbConfig, networkDb } from "../helpers/db-handles.js";
-import { outcomeOf, postMcp, toolCall } from "../helpers/edge-parity.js";
-import { freePort, startServerProcess } from "../helpers/server-process.js";
+import { createPgliteThreadDb } from "../../../lib/db/pglite-thread.js";
+import type { Db } from "../../../lib/db/types.js";
+import { DEFAULT_STEPS } from "../../../lib/memory/types.js";
+import { saveUpload } from "../../../lib/store/memory-store.js";
+import { type NeonProxy, startNeonProxy } from "../../../scripts/neon-proxy/server.js";
+import { nestedJson } from "../../helpers/attack-files.js";
+import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { dbConfig, networkDb } from "../../helpers/db-handles.js";
+import { outcomeOf, postMcp, toolCall } from "../../helpers/edge-parity.js";
+import { freePort, startServerProcess } from "../../helpers/server-process.js";
 
 /** Slowest /health seen here while under these requests: see the [measured] line; the bound keeps ≥ 2× margin. */
 const HEALTH_BOUND_MS = 1_000;

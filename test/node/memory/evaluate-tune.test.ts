@@ -5,9 +5,9 @@
  * other collection nothing is promised: the figures are printed, whichever way they go.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EvaluationReport } from "../../lib/memory/evaluate/index.js";
-import { type ApiServer, startApiServer } from "../helpers/api.js";
-import { ingestSlice, type JudgedSlice, judgedSlice, toJsonl } from "../helpers/judged-slice.js";
+import type { EvaluationReport } from "../../../lib/memory/evaluate/index.js";
+import { type ApiServer, startApiServer } from "../../helpers/api.js";
+import { ingestSlice, type JudgedSlice, judgedSlice, toJsonl } from "../../helpers/judged-slice.js";
 
 let api: ApiServer;
 let cranfield: JudgedSlice;

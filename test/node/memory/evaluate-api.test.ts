@@ -6,11 +6,11 @@
  * ProblemDetails, changing nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { metricsAt } from "../../bench/lib/ir-metrics.js";
-import type { EvaluationReport } from "../../lib/memory/evaluate/index.js";
-import type { SearchResult } from "../../lib/memory/types.js";
-import { type ApiServer, expectProblem, startApiServer } from "../helpers/api.js";
-import { ingestSlice, type JudgedSlice, judgedSlice, toJsonl, toTrec } from "../helpers/judged-slice.js";
+import { metricsAt } from "../../../bench/lib/ir-metrics.js";
+import type { EvaluationReport } from "../../../lib/memory/evaluate/index.js";
+import type { SearchResult } from "../../../lib/memory/types.js";
+import { type ApiServer, expectProblem, startApiServer } from "../../helpers/api.js";
+import { ingestSlice, type JudgedSlice, judgedSlice, toJsonl, toTrec } from "../../helpers/judged-slice.js";
 
 const INDEX = "cranfield-slice";
 let api: ApiServer;

@@ -6,7 +6,7 @@
  * JSON-RPC batch is refused whole, whatever it holds. Seeds are fixed, so a failure replays exactly.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attackFields, refusedAttackBodies } from "../helpers/attack-bodies.js";
+import { attackFields, refusedAttackBodies } from "../../helpers/attack-bodies.js";
 import {
   type ListedTool,
   outcomeOf,
@@ -15,11 +15,11 @@ import {
   toolCall,
   toolCases,
   toToolCall,
-} from "../helpers/edge-parity.js";
-import { connectMcp } from "../helpers/mcp-client.js";
-import { badInputFamilies, badRequestInit } from "../helpers/suite-bad-input.js";
-import { checkProblem } from "../helpers/suite-checks.js";
-import { type Stack, type SuiteServer, startStack } from "../helpers/suite-stack.js";
+} from "../../helpers/edge-parity.js";
+import { connectMcp } from "../../helpers/mcp-client.js";
+import { badInputFamilies, badRequestInit } from "../../helpers/suite-bad-input.js";
+import { checkProblem } from "../../helpers/suite-checks.js";
+import { type Stack, type SuiteServer, startStack } from "../../helpers/suite-stack.js";
 
 const RUNS = 100;
 const MAX_BODY = 1024 * 1024;

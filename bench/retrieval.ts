@@ -2,48 +2,45 @@
  * @module
  * retrieval: ranking quality on two classic test collections (`../shared/data/cranfield`, `../shared/data/cisi`),
  * ingested through the service's own pipeline (upload → extract → partition → embed → save) and searched through
- * `searchMemory` in each mode, against peers on the same documents in the same run: a textbook Okapi BM25,
- * minisearch's BM25, the vector-only search Kernel Memory and LangChain do (same embedder, passage text only) and
- * Supabase's documented hybrid recipe (websearch_to_tsquery + ts_rank_cd + RRF k = 50). Documents are ranked by
- * their best chunk. A sensitivity table varies one ranking constant at a time on both collections.
+ * `searchMemory` in each mode, against peers on the same documents in the same run. The anchor is a stemmed Okapi
+ * BM25 over the service's own lexemes (PostgreSQL `english`): every system is reported as a ratio to it and as
+ * per-query wins / losses / ties (nDCG@10) against it. Other peers: an unstemmed Okapi BM25, minisearch's BM25, the
+ * vector-only search Kernel Memory and LangChain do (same embedder, passage text only) and Supabase's documented
+ * hybrid recipe (websearch_to_tsquery + ts_rank_cd + RRF k = 50). Documents are ranked by their best chunk. A grid
+ * varies one ranking setting at a time on both collections (bench/lib/retrieval-grid.ts).
  */
 import { fileURLToPath } from "node:url";
 import MiniSearch from "minisearch";
-import { createEmbedderFromEnv, createOfflineEmbedder } from "../lib/ai/index.js";
-import type { OfflineEmbedderId } from "../lib/ai/offline-embedder.js";
+import { createEmbedderFromEnv } from "../lib/ai/index.js";
 import type { Embedder } from "../lib/ai/types.js";
 import { searchMemory } from "../lib/memory/search.js";
 import { uploadDocument } from "../lib/memory/upload.js";
-import { DEFAULT_RANKING, type SearchMode, searchChunks } from "../lib/store/chunk-search.js";
-import type { Ranking } from "../lib/store/hybrid-search.js";
+import type { searchChunks } from "../lib/store/chunk-search.js";
 import { createTestDatabase } from "../test/helpers/database.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
 import { loadCisi, loadCranfield, sharedDataDir, type TestCollection } from "./lib/collections.js";
 import { meanMetrics, metricsAt, type QueryMetrics } from "./lib/ir-metrics.js";
 import { benchContext, dropWhenIdle, migrated } from "./lib/memory-db.js";
-import { okapiIndex } from "./lib/okapi.js";
+import { okapiIndex, stemmedOkapiIndex } from "./lib/okapi.js";
 import { createPgDb } from "./lib/pg-db.js";
 import type { BenchReport } from "./lib/report.js";
+import { dot, gridRows } from "./lib/retrieval-grid.js";
 import { median, num } from "./lib/stats.js";
 import type { Table } from "./lib/table.js";
 
 const K = 10;
 /** Chunks asked for per search, so ten distinct documents remain after grouping chunks by document. */
 const CHUNKS = 30;
-const EMBEDDER_CHOICES: Array<[OfflineEmbedderId, number]> = [
-  ["offline-hash-v1", 384],
-  ["offline-hash-v2", 384],
-  ["offline-hash-v2", 768],
-  ["offline-hash-v2", 1024],
-];
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-type SystemResult = { name: string; metrics: QueryMetrics; p50?: number };
+type SystemResult = { name: string; metrics: QueryMetrics; per: QueryMetrics[]; p50?: number };
+const ANCHOR = "BM25 stemmed (anchor)";
 type Ranked = (query: string) => Promise<string[]>;
 
 export const retrieval: Bench = {
   name: "retrieval",
-  summary: "nDCG@10 / recall@10 / MRR@10 on Cranfield and CISI: hybrid, vector, text vs BM25 peers and Supabase",
+  summary:
+    "nDCG@10 / recall@10 / MRR@10 on Cranfield and CISI: hybrid, vector, text vs a stemmed BM25 anchor and peers",
   // Run outside its imports (spawned, bundled or read); its import graph is found by bench/lib/measured.ts.
   measures: [],
   async run(env: BenchEnv): Promise<BenchReport> {
@@ -68,27 +65,32 @@ export const retrieval: Bench = {
     const sensitivity = new Map<string, string[]>();
     for (const collection of collections) {
       const { results, variants } = await evaluate(env, collection, embedder);
-      const get = (n: string) => results.find((r) => r.name.startsWith(n))!.metrics.ndcg;
-      const peer = Math.max(get("Okapi BM25"), get("minisearch"));
+      const find = (n: string) => results.find((r) => r.name.startsWith(n))!;
+      const anchor = find(ANCHOR);
+      const hybrid = find("ours: hybrid");
+      const wlt = winsLosses(hybrid.per, anchor.per);
       headline.push(
-        `${collection.name} hybrid ${num(get("ours: hybrid"), 3)} = ${num(get("ours: hybrid") / peer, 2)}× the BM25 peer, ` +
-          `${num(get("ours: hybrid") / get("Supabase"), 2)}× Supabase`,
+        `${collection.name} hybrid ${num(hybrid.metrics.ndcg, 3)} = ${num(hybrid.metrics.ndcg / anchor.metrics.ndcg, 2)}× ` +
+          `the stemmed BM25 anchor (${wlt} per query)`,
       );
       tables.push({
         title: `${collection.name}: ${collection.docs.length} documents, ${collection.queries.length} judged queries`,
-        headers: ["system", "nDCG@10", "recall@10", "MRR@10", "p50 ms"],
+        headers: ["system", "nDCG@10", "÷ anchor", "W/L/T vs anchor", "recall@10", "MRR@10", "p50 ms"],
         rows: results.map((r) => [
           r.name,
           num(r.metrics.ndcg, 3),
+          `${num(r.metrics.ndcg / anchor.metrics.ndcg, 2)}×`,
+          r === anchor ? "—" : winsLosses(r.per, anchor.per),
           num(r.metrics.recall, 3),
           num(r.metrics.rr, 3),
           r.p50 === undefined ? "—" : num(r.p50, 1),
         ]),
       });
-      for (const [label, ndcg] of variants) sensitivity.set(label, [...(sensitivity.get(label) ?? []), num(ndcg, 3)]);
+      for (const [label, cell] of variants) sensitivity.set(label, [...(sensitivity.get(label) ?? []), cell]);
     }
     tables.push({
-      title: "Sensitivity: hybrid nDCG@10 with one constant changed (defaults marked *); offline embedder choices",
+      title:
+        "Sensitivity: hybrid nDCG@10 (÷ the stemmed anchor) with one setting changed (defaults marked *); offline embedder choices",
       headers: ["setting", ...collections.map((c) => c.name)],
       rows: [...sensitivity].map(([label, cells]) => [label, ...cells]),
     });
@@ -101,8 +103,10 @@ export const retrieval: Bench = {
         "Ours: documents uploaded as `<id>.md` (`# title` + abstract) through uploadDocument → the ingestion job; " +
           `searched through searchMemory with limit ${CHUNKS} chunks, documents ranked by their best chunk; p50 ` +
           "includes embedding the query.",
-        "Okapi BM25: k1 1.2, b 0.75, lower-cased alphanumeric tokens, English stop words, no stemming (bench/lib/okapi.ts). " +
-          "minisearch: its defaults (BM25+, OR). Both over the same title + abstract text.",
+        "Anchor: Okapi BM25 k1 1.2, b 0.75 over PostgreSQL `english` lexemes (Snowball stemming, stop words; the " +
+          "service's own) of each whole document. W/L/T: queries whose nDCG@10 is above / below / equal to the " +
+          "anchor's. Unstemmed Okapi: same formula, lower-cased alphanumeric tokens, English stop words " +
+          "(bench/lib/okapi.ts). minisearch: its defaults (BM25+, OR). All over the same title + abstract text.",
         "KM/LangChain vector-only: cosine over the same embedder's vectors of the passage text alone (no header).",
         "Supabase recipe: to_tsvector('english') GIN + websearch_to_tsquery + ts_rank_cd, cosine leg, RRF k = 50, " +
           "equal weights, 2 × limit candidates per leg, over the same chunks and vectors.",
@@ -137,7 +141,7 @@ async function evaluate(env: BenchEnv, collection: TestCollection, embedder: Emb
         times.push(performance.now() - s);
         per.push(metricsAt(K, ids, collection.gains.get(q.id)!));
       }
-      results.push({ name, metrics: meanMetrics(per), ...(timed ? { p50: median(times) } : {}) });
+      results.push({ name, metrics: meanMetrics(per), per, ...(timed ? { p50: median(times) } : {}) });
       env.log(`${collection.name} ${name}: nDCG@10 ${num(meanMetrics(per).ndcg, 3)}`);
     };
     for (const mode of ["hybrid", "vector", "text"] as const) {
@@ -157,8 +161,10 @@ async function evaluate(env: BenchEnv, collection: TestCollection, embedder: Emb
         true,
       );
     }
+    const stemmed = await stemmedOkapiIndex(db, texts);
+    await run(ANCHOR, (q) => stemmed.search(q, K), true);
     const okapi = okapiIndex(texts);
-    await run("Okapi BM25 (textbook)", async (q) => okapi.search(q, K));
+    await run("BM25 unstemmed (textbook)", async (q) => okapi.search(q, K));
     const mini = new MiniSearch({ fields: ["text"], idField: "id" });
     mini.addAll(texts);
     await run("minisearch BM25", async (q) => mini.search(q).map((r) => String(r.id)));
@@ -178,24 +184,8 @@ async function evaluate(env: BenchEnv, collection: TestCollection, embedder: Emb
         (r) => r.document_id,
       );
     });
-    const variants = await sensitivity(collection, index, db, embedder, env.log);
-    for (const [id, dimensions] of EMBEDDER_CHOICES) {
-      const candidate = createOfflineEmbedder({ id, dimensions });
-      const vectors = await candidate.embed(texts.map((t) => t.text));
-      const per: QueryMetrics[] = [];
-      for (const q of collection.queries) {
-        const [v] = await candidate.embed([q.text]);
-        const ranked = texts
-          .map((t, i) => ({ id: t.id, s: dot(v!, vectors[i]!) }))
-          .sort((a, b) => b.s - a.s)
-          .map((x) => x.id);
-        per.push(metricsAt(K, ranked, collection.gains.get(q.id)!));
-      }
-      variants.push([
-        `embedder ${id} ${dimensions}-d (vector only, ${dimensions * 4 + 8} B/vector)`,
-        meanMetrics(per).ndcg,
-      ]);
-    }
+    const anchorNdcg = results.find((r) => r.name === ANCHOR)!.metrics.ndcg;
+    const variants = await gridRows(collection, index, db, embedder, anchorNdcg, env.log);
     return { results, variants };
   } finally {
     await db.close();
@@ -217,58 +207,16 @@ async function uploadText(
   });
 }
 
-function dot(a: readonly number[], b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
-/** One ranking constant changed at a time around the defaults; hybrid nDCG@10 per setting. */
-async function sensitivity(
-  collection: TestCollection,
-  index: string,
-  db: Parameters<typeof searchChunks>[0],
-  embedder: Embedder,
-  log: (m: string) => void,
-): Promise<Array<[string, number]>> {
-  const vectors = await embedder.embed(collection.queries.map((q) => q.text));
-  const settings: Array<[string, Partial<Ranking>, SearchMode?]> = [
-    ["defaults*: text weight 0.9, k1 1.2, b 0.75, header ×2, budget 250, RM3 10 chunks / 10 terms / 0.5", {}],
-    ["query expansion off (args.query_expansion: false)", { feedbackDocs: 0 }],
-    ...[5, 20].map((n): [string, Partial<Ranking>] => [`feedback chunks ${n}`, { feedbackDocs: n }]),
-    ...[5, 20].map((n): [string, Partial<Ranking>] => [`feedback terms ${n}`, { feedbackTerms: n }]),
-    ...[0.3, 0.7].map((x): [string, Partial<Ranking>] => [`original query weight ${x}`, { originalWeight: x }]),
-    ...[0.5, 0.7, 0.8, 0.95].map((w): [string, Partial<Ranking>] => [`text weight ${w}`, { textWeight: w }]),
-    ...[0.9, 1.5].map((k1): [string, Partial<Ranking>] => [`k1 ${k1}`, { k1 }]),
-    ...[0.5, 0.9].map((b): [string, Partial<Ranking>] => [`b ${b}`, { b }]),
-    ...[1, 3].map((h): [string, Partial<Ranking>] => [`header ×${h}`, { headerWeight: h }]),
-    ...[1000, 1e9].map((n): [string, Partial<Ranking>] => [
-      `postings budget ${n >= 1e9 ? "unbounded" : n}`,
-      { postingsBudget: n },
-    ]),
-  ];
-  const out: Array<[string, number]> = [];
-  for (const [label, change, mode] of settings) {
-    const per: QueryMetrics[] = [];
-    for (const [i, q] of collection.queries.entries()) {
-      const hits = await searchChunks(db, {
-        index,
-        vector: vectors[i]!,
-        dimensions: embedder.dimensions,
-        text: q.text,
-        mode: mode ?? "hybrid",
-        ranking: { ...DEFAULT_RANKING, ...change },
-        filters: [],
-        minRelevance: 0,
-        limit: CHUNKS,
-        efSearch: 100,
-      });
-      per.push(metricsAt(K, [...new Set(hits.map((h) => h.document_id))], collection.gains.get(q.id)!));
-    }
-    out.push([label, meanMetrics(per).ndcg]);
-    log(`${collection.name} ${label}: nDCG@10 ${num(meanMetrics(per).ndcg, 3)}`);
-  }
-  return out;
+/** Queries whose nDCG@10 is above / below / equal to the anchor's, as "W/L/T". */
+function winsLosses(per: readonly QueryMetrics[], anchor: readonly QueryMetrics[]): string {
+  let w = 0;
+  let l = 0;
+  per.forEach((m, i) => {
+    const d = m.ndcg - anchor[i]!.ndcg;
+    if (d > 1e-9) w++;
+    else if (d < -1e-9) l++;
+  });
+  return `${w}/${l}/${per.length - w - l}`;
 }
 
 async function prepareSupabase(db: Parameters<typeof searchChunks>[0], d: number): Promise<void> {

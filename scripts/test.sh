@@ -11,6 +11,7 @@ bash scripts/setup-postgres.sh
 bash scripts/setup-scale-out.sh
 bash scripts/setup-chromium.sh
 bash scripts/setup-pgbouncer.sh
+bash scripts/setup-docs-corpus.sh
 # The generated Env (worker-configuration.d.ts) must match wrangler.toml: rerun `npm run types` after editing it.
 echo "== wrangler types"; npx wrangler types --include-runtime=false --strict-vars=false --check
 echo "== typecheck"; npx tsc --noEmit; npx tsc --noEmit -p tsconfig.workers.json

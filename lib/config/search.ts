@@ -24,9 +24,10 @@ export const SEARCH_VARS = {
         "text-search configuration a new index gets: stemming and stop words for its language (`simple`, `german`, … any `pg_ts_config`; `simple` indexes words as written); per index: upload `args.text_search_config`",
     },
   ),
-  SEARCH_TEXT_WEIGHT: variable(fraction(0.9), {
+  SEARCH_TEXT_WEIGHT: variable(z.coerce.number().min(0).max(1).optional(), {
     description:
-      "hybrid search: the BM25 share of the fused relevance (0 = cosine only, 1 = BM25 only); 0.9 because the default offline embedder is the weaker leg, more so once the text leg expands the query (docs/adr/0004-query-expansion.md); try 0.3–0.5 with a semantic model (sensitivity in BENCHMARKS.md)",
+      "hybrid search: the BM25 share of the fused relevance (0 = cosine only, 1 = BM25 only). Unset = by the embedder's family: 0.9 for the offline hashing embedder (the weaker, lexical leg), 0.5 for semantic models (docs/adr/0006-ranking-that-generalises.md). Per request: `args.text_weight`",
+    default: "by embedder (`0.9` offline, `0.5` semantic)",
   }),
   SEARCH_BM25_K1: variable(z.coerce.number().min(0).max(10).default(1.2), {
     description: "BM25's term-frequency saturation (Robertson's standard value)",
@@ -43,5 +44,13 @@ export const SEARCH_VARS = {
   }),
   SEARCH_FEEDBACK_ORIGINAL_WEIGHT: variable(fraction(0.5), {
     description: "the share of its weight the original query keeps after expansion",
+  }),
+  SEARCH_EXPANSION_GATE: variable(fraction(0), {
+    description:
+      "expansion runs only when the first pass's best chunk reaches this share of the query's BM25 ceiling; per request `args.expansion_gate`. 0 by cross-validation: any gate above 0 lost on CISI and gained nothing on Cranfield (docs/adr/0006-ranking-that-generalises.md)",
+  }),
+  ASK_MIN_EVIDENCE: variable(fraction(0.2), {
+    description:
+      "offline `/ask` (no text generator): answer INFO NOT FOUND (`noResult`) when the best passage's relevance is below this; 0.2 ≈ a passage holding about half of the question's term weight once (README \"Ranking\")",
   }),
 };

@@ -8,11 +8,13 @@
  * partition's relevance. A missing index simply has no results. The index's stored ranking settings
  * (`settings.ts`) apply first; the request's `args` override them key by key.
  */
+
+import type { Embedder } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import { type ChunkHit, DEFAULT_RANKING, searchChunks } from "../store/chunk-search.js";
 import type { Ranking } from "../store/hybrid-search.js";
 import { readIndexSettings } from "../store/index-settings.js";
-import { type IndexSettings, rankingOptions, storedSettings } from "./ranking-args.js";
+import { defaultTextWeight, type IndexSettings, rankingOptions, storedSettings } from "./ranking-args.js";
 import { candidateCount, rerankHits } from "./rerank.js";
 import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
 
@@ -33,7 +35,7 @@ export async function searchMemory(
   const args = { ...stored, ...request.args };
   const input: SearchInput = { ...request, ...(Object.keys(args).length > 0 ? { args } : {}) };
   const options = rankingOptions(input.args);
-  const base = rankingOf(ctx.config);
+  const base = rankingOf(ctx.config, ctx.embedder);
   const hits = await searchChunks(reader, {
     index: input.index,
     vector: vector!,
@@ -42,6 +44,7 @@ export async function searchMemory(
     mode: options.mode,
     ranking: {
       ...base,
+      ...options.overrides,
       ...(options.textWeight !== undefined ? { textWeight: options.textWeight } : {}),
       ...(options.expansion ? {} : { feedbackDocs: 0 }),
     },
@@ -53,15 +56,17 @@ export async function searchMemory(
   return { query: input.query, noResult: hits.length === 0, results: toCitations(input.index, hits) };
 }
 
-export function rankingOf(config: Config): Ranking {
+/** The instance's ranking: environment, else the embedder family's text weight (ranking-args.ts). */
+export function rankingOf(config: Config, embedder: Pick<Embedder, "id">): Ranking {
   return {
     ...DEFAULT_RANKING,
-    textWeight: config.SEARCH_TEXT_WEIGHT,
+    textWeight: config.SEARCH_TEXT_WEIGHT ?? defaultTextWeight(embedder),
     k1: config.SEARCH_BM25_K1,
     b: config.SEARCH_BM25_B,
     feedbackDocs: config.SEARCH_FEEDBACK_DOCS,
     feedbackTerms: config.SEARCH_FEEDBACK_TERMS,
     originalWeight: config.SEARCH_FEEDBACK_ORIGINAL_WEIGHT,
+    expansionGate: config.SEARCH_EXPANSION_GATE,
   };
 }
 

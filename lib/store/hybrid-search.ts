@@ -3,16 +3,24 @@
  * The hybrid (and text-only) search statement: BM25 over the index's text-search configuration, fused with cosine
  * similarity into one relevance the results are ordered by.
  *
- * Cost is bounded by the query, not the index: term statistics are read from `memory_terms` (kept by triggers),
- * and the text leg scores every chunk of the query's selective terms — rarest first, while their postings fit
- * `postingsBudget` — plus at most that many chunks holding ALL of the remaining (common) terms. A query of rare
- * terms is therefore ranked exactly as BM25 ranks it; one whose terms are all common reads a bounded AND.
+ * The text leg is complete and its cost bounded by the query (MaxScore, Turtle & Flood 1995): seeds — every chunk
+ * of the query's rarest terms while their postings fit `postingsBudget`, and up to that many chunks holding ALL its
+ * terms — are scored first; their `candidates`-th best BM25 is a threshold θ no final top candidate scores below.
+ * A chunk outside the seeds holds only common terms; if the summed ceilings (idf · (k1 + 1) each) of those it holds
+ * stay ≤ θ it cannot reach the top, so the leg reads only chunks holding a set of common terms whose ceilings pass θ
+ * (a tsquery OR of ANDs, for up to 10 common terms; beyond, MaxScore's "essential" terms). Nothing that would rank
+ * in the text leg's top candidates is lost, and a query of common terms still finds every chunk it should.
  * The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each candidate carries
  * both signals and no leg can push a chunk up merely because the other leg missed it.
  *
- * Pseudo-relevance feedback (RM3), in the same statement: the best chunks of that first ranking lend their most
- * likely lexemes to the query, and the first ranking's top `candidates` are scored again with the expanded query.
- * The extra work is bounded by the feedback chunks and the rescored candidates, never by the index size.
+ * The text score is divided by the query's BM25 ceiling over ALL its lexemes, those the index has never seen
+ * included, so a query the index holds no words of scores by its (down-weighted) cosine alone.
+ *
+ * Pseudo-relevance feedback (RM3), in the same statement and only when the first pass is confident (its best chunk
+ * reaches `expansionGate` of the ceiling): the best chunks of that first ranking lend their most likely lexemes to
+ * the query, and the first ranking's top `candidates` are scored again with the expanded query — those that hold
+ * none of the query's own terms keep their first-pass relevance, so expansion reorders, never invents, a match;
+ * and the whole list is scaled by one factor so that no result shows more than the best first-pass relevance.
  */
 import { dims } from "./embedding-space.js";
 
@@ -39,11 +47,24 @@ export type Ranking = {
   feedbackDocs: number;
   feedbackTerms: number;
   originalWeight: number;
+  /**
+   * RM3 runs only when the first pass's best chunk scores at least this share of the query's BM25 ceiling (own
+   * terms); below it the query's terms were not found with confidence and expansion would amplify noise.
+   */
+  expansionGate: number;
 };
 
 export const DEFAULT_HEADER_WEIGHT = 2;
 export const DEFAULT_POSTINGS_BUDGET = 250;
-export const DEFAULT_FEEDBACK = { feedbackDocs: 10, feedbackTerms: 10, originalWeight: 0.5 } as const;
+export const DEFAULT_FEEDBACK = {
+  feedbackDocs: 10,
+  feedbackTerms: 10,
+  originalWeight: 0.5,
+  expansionGate: 0,
+} as const;
+
+/** Common terms up to which the text leg enumerates the term sets that can pass the threshold (2^n at most). */
+const MAX_SUBSET_TERMS = 10;
 
 /** A tsquery operand for one already-normalised lexeme (quoted, so no character of it is syntax). */
 const QUOTED = `'''' || replace(replace(t.lexeme, '\\', '\\\\'), '''', '\\''') || ''''`;
@@ -99,8 +120,12 @@ export function hybridSql(
   const lambda = feedback ? `${p(Math.min(1, Math.max(0, q.ranking.originalWeight)))}::float8` : "";
   // RM3: P(w|R) = Σ over feedback chunks of relevance · tf(w)/length, normalised over the kept terms, mixed with the
   // query's own model (each term 1/|q|). Every candidate is scored again with it.
-  const expanded = `, feedback as materialized (
-      select f.id, f.relevance from fused f order by f.relevance desc, f.id limit ${fbDocs}::int
+  const gate = feedback ? `${p(Math.max(0, q.ranking.expansionGate))}::float8` : "";
+  const expanded = `, confident as materialized (
+      select coalesce((select max(s.bm) from scored s) / plan.best >= ${gate}, false) as yes from plan
+    ), feedback as materialized (
+      select f.id, f.relevance from fused f, confident where confident.yes
+       order by f.relevance desc, f.id limit ${fbDocs}::int
     ), feedback_terms as materialized (
       select a.lexeme, sum(f.relevance * coalesce(array_length(a.positions, 1), 1)::float8
                            / greatest(c.fts_length, 1)) as p
@@ -108,46 +133,88 @@ export function hybridSql(
        group by a.lexeme order by p desc, a.lexeme limit ${fbTerms}::int
     ), expanded as materialized (
       select x.lexeme, m.idf, sum(x.qw) as qw
-        from (select lexeme, ${lambda} / count(*) over () as qw from weighted
+        from (select lexeme, ${lambda} / count(*) over () as qw from weighted where known
               union all
               select lexeme, (1 - ${lambda}) * p / nullif(sum(p) over (), 0) from feedback_terms) x
         join (select t.lexeme, ln(1 + (cfg.n - m.chunks + 0.5) / (m.chunks + 0.5)) as idf
                 from cfg, memory_terms m, feedback_terms t
                where m.index_name = $2 and m.lexeme = t.lexeme
               union
-              select lexeme, idf from weighted) m using (lexeme)
+              select lexeme, idf from weighted where known) m using (lexeme)
        where x.qw > 0
        group by x.lexeme, m.idf
     ), plan2 as materialized (
       select array(select lexeme from expanded order by lexeme) as lexemes,
              array(select qw * idf from expanded order by lexeme) as weights,
-             (select sum(qw * idf) from expanded) * (${k1} + 1) as best
-    ), refused as materialized (
-      select s.id, ${fuse(bm25("plan2"), "plan2.best")} as relevance
-        from (select s.id, s.cos from scored s join fused f using (id)
+             -- the same share of the whole query's ceiling as the first pass (unknown terms count there too)
+             (select sum(qw * idf) from expanded) * (${k1} + 1) / plan.coverage as best
+        from plan
+    ), rescored as materialized (
+      select s.id, s.relevance as first,
+             case when s.bm > 0 and confident.yes then ${fuse(bm25("plan2"), "plan2.best")} else s.relevance end
+               as relevance
+        from (select s.id, s.cos, s.bm, f.relevance from scored s join fused f using (id)
                order by f.relevance desc, s.id limit ${q.candidates}) s
-        join memory_chunks c on c.id = s.id, cfg, plan2
+        join memory_chunks c on c.id = s.id, cfg, plan2, confident
+    ), refused as (
+      -- One factor per query (order unchanged) so that no result shows more than the best first-pass relevance:
+      -- the scale is what the query's own terms found; expansion's own vocabulary cannot inflate it.
+      select r.id, r.relevance * k.c as relevance
+        from rescored r,
+             (select coalesce(least(1, max(first) / nullif(max(relevance), 0)), 1) as c from rescored) k
     )`;
-  return `with cfg as materialized (
+  return `with recursive cfg as materialized (
       select i.text_config as config, coalesce(s.chunks, 0)::float8 as n,
              greatest(coalesce(s.lexemes::float8 / nullif(s.chunks, 0), 1), 1) as avgdl
         from memory_indexes i left join memory_text_stats s on s.index_name = i.name where i.name = $2
-    ), weighted as materialized (
-      select t.lexeme, ${QUOTED} as operand, 1::float8 as qw, ln(1 + (cfg.n - m.chunks + 0.5) / (m.chunks + 0.5)) as idf,
-             sum(m.chunks) over (order by m.chunks, t.lexeme) as postings
+    ), terms as materialized (
+      select t.lexeme, ${QUOTED} as operand, coalesce(m.chunks, 0) as chunks,
+             ln(1 + (cfg.n - coalesce(m.chunks, 0) + 0.5) / (coalesce(m.chunks, 0) + 0.5)) as idf
         from cfg, unnest(tsvector_to_array(to_tsvector(cfg.config, ${text}))) as t(lexeme)
-        join memory_terms m on m.index_name = $2 and m.lexeme = t.lexeme
+        left join memory_terms m on m.index_name = $2 and m.lexeme = t.lexeme
+    ), weighted as materialized (
+      -- postings: cumulative, rarest first; tail: the summed idf of this term and every more common one
+      select t.lexeme, t.operand, 1::float8 as qw, t.idf, t.chunks, t.chunks > 0 as known,
+             sum(t.chunks) over (order by t.chunks, t.lexeme) as postings,
+             sum(t.idf) over (order by t.chunks desc, t.lexeme desc) as tail
+        from terms t
     ), plan as materialized (
-      select (select string_agg(operand, ' | ') from weighted where postings <= ${budget})::tsquery as rare,
-             (select string_agg(operand, ' & ') from weighted where postings > ${budget})::tsquery as common,
-             array(select lexeme from weighted order by lexeme) as lexemes,
-             array(select qw * idf from weighted order by lexeme) as weights,
-             -- BM25's ceiling for this query (every term saturated): divides the text score into [0, 1).
-             (select sum(idf) from weighted) * (${k1} + 1) as best
-    ), cand as (
+      select (select string_agg(operand, ' | ') from weighted where known and postings <= ${budget})::tsquery as rare,
+             (select string_agg(operand, ' & ') from weighted where known)::tsquery as every,
+             array(select lexeme from weighted where known order by lexeme) as lexemes,
+             array(select qw * idf from weighted where known order by lexeme) as weights,
+             -- BM25's ceiling for the whole query (every term saturated): divides the text score into [0, 1).
+             (select sum(idf) from weighted) * (${k1} + 1) as best,
+             coalesce((select sum(idf) from weighted where known) / nullif((select sum(idf) from weighted), 0), 1)
+               as coverage
+    ), seed as materialized (
       select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.rare
       union
-      (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.common limit ${budget})
+      (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.every limit ${budget})
+    ), theta as materialized (
+      select coalesce((select ${bm25("plan")} from seed join memory_chunks c on c.id = seed.id, cfg, plan
+                        order by 1 desc offset ${q.candidates - 1} limit 1), 0) as v
+    ), common as materialized (
+      select row_number() over (order by w.chunks, w.lexeme) as i, w.operand, w.idf * (${k1} + 1) as ub
+        from weighted w where w.known and w.postings > ${budget}
+    ), subsets as (
+      -- Term sets (rarest first) grown until their summed ceilings pass θ: a chunk outside the seeds holds only
+      -- common terms, and unless it holds one of these sets it scores below θ. Up to ${MAX_SUBSET_TERMS} terms.
+      select c.i, c.operand as ops, c.ub as total from common c where (select count(*) from common) <= ${MAX_SUBSET_TERMS}
+      union all
+      select c.i, s.ops || ' & ' || c.operand, s.total + c.ub
+        from subsets s join common c on c.i > s.i, theta where s.total <= theta.v
+    ), essential as materialized (
+      select case when (select count(*) from common) <= ${MAX_SUBSET_TERMS}
+                  then (select string_agg('(' || ops || ')', ' | ') from subsets, theta where total > theta.v)
+                  -- MaxScore: the terms whose ceiling, with every more common term's, still passes θ
+                  else (select string_agg(operand, ' | ') from weighted, theta
+                         where known and postings > ${budget} and tail * (${k1} + 1) > theta.v)
+             end::tsquery as q
+    ), cand as (
+      select id from seed
+      union
+      select c.id from memory_chunks c, essential where ${where} and c.fts @@ essential.q
       union
       ${vec}
     ), scored as materialized (

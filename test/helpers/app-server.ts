@@ -5,6 +5,8 @@
  */
 import type { Hono } from "hono";
 import type { HonoEnv } from "../../lib/http/hono-env.js";
+import { route } from "../../lib/http/route-helpers/register.js";
+import { indexFree } from "../../lib/keys/access.js";
 import { type NodeServer, startNodeServer } from "../../lib/node-host/server.js";
 
 export async function startServer(
@@ -15,9 +17,9 @@ export async function startServer(
   return startNodeServer({ port: 0, env: () => merged, extend });
 }
 
-/** A test-only route that holds a pooled connection for `ms` so requests overlap. */
+/** A test-only route that holds a pooled connection for `ms` so requests overlap; declared like every route. */
 export function sleepRoute(app: Hono<HonoEnv>): void {
-  app.get("/test/sleep", async (c) => {
+  route(app, "GET", "/test/sleep", indexFree("read"), async (c) => {
     const seconds = Number(c.req.query("ms") ?? 50) / 1000;
     const [row] = await c
       .get("services")

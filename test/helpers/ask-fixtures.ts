@@ -57,7 +57,8 @@ export function context(generator?: TextGenerator): MemoryContext {
   // The ask core touches neither the database nor the embedder: search is injected.
   return {
     db: undefined as never,
-    config: undefined as never,
+    // Only the offline evidence floor is read (the service default).
+    config: { ASK_MIN_EVIDENCE: 0.2 } as never,
     embedder: undefined as never,
     ...(generator ? { generator } : {}),
     waitUntil: () => {},

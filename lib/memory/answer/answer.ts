@@ -45,6 +45,8 @@ export type SearchFn = (ctx: MemoryContext, input: SearchInput) => Promise<Searc
 /** Facts scanned for the extractive answer: a few chunks' worth, the same order as a small model's prompt. */
 export const EXTRACTIVE_FACT_BUDGET = 4000;
 /** KM's `NoFactsResult.NoResultReason`: search found nothing above `minRelevance`. */
+/** Offline answers only: the best passage found is too weak to quote as an answer (see `ASK_MIN_EVIDENCE`). */
+export const WEAK_EVIDENCE_REASON = "No memory answers the question well enough to quote";
 export const NO_MEMORIES_REASON = "No relevant memories available";
 /** KM's `InsufficientTokensResult.NoResultReason`: memories were found but not even one fits the prompt. */
 export const NO_ROOM_REASON = "Unable to use memory, max tokens reached";
@@ -214,7 +216,15 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
     log.warn("ask.no_room_for_facts", { budget, available: packed.available });
     return { kind: "none", answer: noAnswer(question, rag, NO_ROOM_REASON, []) };
   }
-  if (!generator) return { kind: "extractive", facts: packed.facts, countTokens };
+  if (!generator) {
+    // Without a model nothing judges whether the passages answer the question: quote them only when the best one
+    // holds enough of the question's words to be evidence (relevance is calibrated for this; README "Ranking").
+    const best = Math.max(...packed.facts.map((f) => f.partition.relevance));
+    if (best < ctx.config.ASK_MIN_EVIDENCE) {
+      return { kind: "none", answer: noAnswer(question, rag, WEAK_EVIDENCE_REASON, []) };
+    }
+    return { kind: "extractive", facts: packed.facts, countTokens };
+  }
 
   const prompt = renderPrompt(template, { facts: packed.text, question, notFound: rag.emptyAnswer });
   return {

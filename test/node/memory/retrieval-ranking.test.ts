@@ -109,46 +109,6 @@ describe("ordering and relevance", () => {
   });
 });
 
-describe("query expansion (pseudo-relevance feedback)", () => {
-  const PRF: Array<[string, string]> = [
-    ["flutter", "Flutter of wing panels: flutter onset, vibration amplitude and vibration damping of the panel."],
-    ["vibration", "Vibration damping measured on a wing panel in the tunnel."],
-    ["lunch", "Lunch is served at noon in the cafeteria on the ground floor."],
-  ];
-  beforeAll(async () => {
-    for (const [id, body] of PRF) await ingest("prf", id, body);
-  });
-  const relevanceOf = (r: SearchResult, id: string) =>
-    r.results.find((c) => c.documentId === id)?.partitions[0]?.relevance ?? 0;
-
-  it("lends the best chunk's terms to the query; args.query_expansion: false ranks by the query's terms alone", async () => {
-    const on = await search("prf", "flutter onset");
-    const off = await search("prf", "flutter onset", { args: { query_expansion: false } });
-    const cosine = await search("prf", "flutter onset", { args: { search_mode: "vector" } });
-    expect(on.results[0]?.documentId).toBe("flutter");
-    expect(off.results[0]?.documentId).toBe("flutter");
-    // Without expansion a chunk holding no query term scores its cosine share only.
-    const cosineShare = 1 - ctx.config.SEARCH_TEXT_WEIGHT;
-    expect(relevanceOf(off, "vibration")).toBeCloseTo(cosineShare * Math.max(relevanceOf(cosine, "vibration"), 0), 6);
-    // With it, the terms it shares with the best chunk (vibration, damping, wing, panel) add to its text share,
-    // and it moves ahead of the unrelated chunk.
-    expect(relevanceOf(on, "vibration")).toBeGreaterThan(relevanceOf(off, "vibration") + 0.01);
-    const order = on.results.map((c) => c.documentId);
-    expect(order.indexOf("vibration")).toBeLessThan(order.indexOf("lunch"));
-    for (const r of [on, off]) {
-      const best = r.results.map((c) => c.partitions[0]!.relevance);
-      expect(best).toEqual([...best].sort((a, b) => b - a));
-    }
-  });
-
-  it("reorders but never widens the candidates: text mode still returns only chunks holding a query term", async () => {
-    const on = await search("prf", "onset", { args: { search_mode: "text" } });
-    const off = await search("prf", "onset", { args: { search_mode: "text", query_expansion: "false" } });
-    expect(on.results.map((c) => c.documentId)).toEqual(["flutter"]);
-    expect(off.results.map((c) => c.documentId)).toEqual(["flutter"]);
-  });
-});
-
 describe("language per index", () => {
   it("stems English by default: 'vibration' finds 'Vibrations', and stop words match nothing", async () => {
     const hits = await search("aero", "vibration", { args: { search_mode: "text" } });

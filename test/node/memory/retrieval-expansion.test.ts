@@ -4,15 +4,15 @@
  * expansion only reorders chunks that hold the query's own terms — it never invents a match.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllHandles } from "../../lib/db/index.js";
-import { defaultTextWeight } from "../../lib/memory/ranking-args.js";
-import { searchMemory } from "../../lib/memory/search.js";
-import type { MemoryContext, SearchResult } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
-import { DEFAULT_RANKING, searchChunks } from "../../lib/store/chunk-search.js";
-import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { memoryContext, text } from "../helpers/memory.js";
+import { closeAllHandles } from "../../../lib/db/index.js";
+import { defaultTextWeight } from "../../../lib/memory/ranking-args.js";
+import { searchMemory } from "../../../lib/memory/search.js";
+import type { MemoryContext, SearchResult } from "../../../lib/memory/types.js";
+import { uploadDocument } from "../../../lib/memory/upload.js";
+import { DEFAULT_RANKING, searchChunks } from "../../../lib/store/chunk-search.js";
+import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
+import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { memoryContext, text } from "../../helpers/memory.js";
 
 let database: TestDatabase;
 let proxy: Awaited<ReturnType<typeof startNeonProxy>>;

@@ -8,19 +8,19 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllHandles } from "../../lib/db/index.js";
-import { askMemory } from "../../lib/memory/ask.js";
-import { searchMemory } from "../../lib/memory/search.js";
-import type { MemoryContext } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
-import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../helpers/database.js";
-import { memoryContext } from "../helpers/memory.js";
+import { closeAllHandles } from "../../../lib/db/index.js";
+import { askMemory } from "../../../lib/memory/ask.js";
+import { searchMemory } from "../../../lib/memory/search.js";
+import type { MemoryContext } from "../../../lib/memory/types.js";
+import { uploadDocument } from "../../../lib/memory/upload.js";
+import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
+import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { memoryContext } from "../../helpers/memory.js";
 
 const CORPUS = "/usr/share/debian-reference";
 const INDEX = "debian-reference";
 const fixture = JSON.parse(
-  readFileSync(new URL("../fixtures/debian-reference-questions.json", import.meta.url), "utf8"),
+  readFileSync(new URL("../../fixtures/debian-reference-questions.json", import.meta.url), "utf8"),
 ) as { inDomain: Array<{ question: string; expect: string }>; outOfDomain: string[] };
 
 /** Figures of main before this calibration (a874262), measured by this file's own procedure. */

@@ -4,9 +4,14 @@
  * passages itself, still gets them. Search is injected (the core touches no database).
  */
 import { describe, expect, it, vi } from "vitest";
-import type { TextGenerator } from "../../lib/ai/index";
-import { answerQuestion, type SearchFn, streamAnswerWith, WEAK_EVIDENCE_REASON } from "../../lib/memory/answer/answer";
-import type { Citation, MemoryAnswer, MemoryContext } from "../../lib/memory/types";
+import type { TextGenerator } from "../../../lib/ai/index";
+import {
+  answerQuestion,
+  type SearchFn,
+  streamAnswerWith,
+  WEAK_EVIDENCE_REASON,
+} from "../../../lib/memory/answer/answer";
+import type { Citation, MemoryAnswer, MemoryContext } from "../../../lib/memory/types";
 
 const FLOOR = 0.2;
 const passage = (relevance: number): Citation => ({

@@ -37,7 +37,7 @@ admin.on("error", (err) => console.error(`   admin connection lost: ${err.messag
 await admin.connect();
 const machine = describeMachine(await machineFacts(admin));
 await admin.end();
-// The commit each section ran on, and which of its measured files differed from it (test/node/bench-fresh.test.ts).
+// The commit each section ran on, and which of its measured files differed from it (test/node/suites/bench-fresh.test.ts).
 const commit = await headCommit();
 const measured = await measuredPaths(selected);
 const proxy = await startProxyProcess();

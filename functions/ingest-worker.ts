@@ -17,7 +17,7 @@ import { workersRuntime } from "../lib/runtime/workers.js";
 
 const runtime = workersRuntime(async (input) => prepareFile(input));
 
-// Configuration is parsed by one schema (lib/config/env.ts) from whatever the bindings hold.
+// Configuration is parsed by one schema (lib/config/schema.ts) from whatever the bindings hold.
 const bindings = (env: Env) => env as unknown as Record<string, unknown>;
 
 // wrangler requires the module's default export to be the handler object. The ingestion Worker's bindings carry

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes Debian's Chromium available at /usr/bin/chromium for the playground's
-# browser test (test/node/playground.test.ts), idempotently.
+# browser test (test/node/http/playground.test.ts), idempotently.
 # The test drives it with playwright-core, which never downloads a browser:
 # Debian's package is what runs, so it gets security updates with the system.
 # fonts-dejavu-core gives headless Chromium a font, else text renders as boxes.

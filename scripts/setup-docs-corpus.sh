@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian Reference (debian-reference-en), idempotently: real documentation nobody on this project
-# wrote, for the relevance-calibration test (test/node/relevance-calibration.test.ts). Its HTML chapters land in
+# wrote, for the relevance-calibration test (test/node/memory/relevance-calibration.test.ts). Its HTML chapters land in
 # /usr/share/debian-reference/.
 set -euo pipefail
 

@@ -4,6 +4,7 @@
  * signals, on the runtime parts its entrypoint (`functions/node.ts`, the composition root) builds. One process, one
  * database handle: a Neon `Pool` when DATABASE_URL is set, the embedded PGlite otherwise.
  */
+import { ConfigError } from "../config/env.js";
 import { closeAllHandles } from "../db/index.js";
 import type { RuntimeParts } from "../runtime/parts.js";
 import { servicesFor } from "../runtime/services.js";
@@ -12,15 +13,24 @@ import { startScheduler } from "./scheduler.js";
 import { startNodeServer } from "./server.js";
 
 export async function runNodeProcess(runtime: RuntimeParts): Promise<void> {
-  const services = servicesFor(process.env, runtime);
+  const services = (() => {
+    try {
+      return servicesFor(process.env, runtime);
+    } catch (err) {
+      // A bad environment stops the server before it listens, with the schema's message and no stack.
+      if (!(err instanceof ConfigError)) throw err;
+      console.error(`serverless-memory: ${err.message}`);
+      process.exit(2);
+    }
+  })();
   // The first connection and the startup checks run while the server starts listening; a request that comes
   // before they finish waits for the same promise (services.ready() runs once per instance).
   const ready = services.ready();
   ready.catch(() => {}); // awaited (and reported) below
   const server = await startNodeServer({
     runtime,
-    port: Number(process.env.PORT ?? 8787),
-    hostname: process.env.HOST ?? "127.0.0.1",
+    port: services.config.PORT,
+    hostname: services.config.HOST,
   });
   try {
     await ready;
@@ -43,7 +53,7 @@ export async function runNodeProcess(runtime: RuntimeParts): Promise<void> {
     console.error(`serverless-memory: could not record the URL for the CLI: ${err.message}`),
   );
 
-  const intervalMs = services.config.JOBS_INTERVAL_MS ?? 60_000;
+  const intervalMs = services.config.JOBS_INTERVAL_MS;
   const scheduler = intervalMs > 0 ? startScheduler(process.env, runtime, intervalMs) : undefined;
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -10,7 +10,7 @@
  * English words whole); other ASCII (punctuation, mixed-case runs such as base64) at one per 1.5 characters;
  * other text at one per two UTF-8 bytes where every character takes two (Cyrillic, Greek, accented Latin…) and one
  * per 1.5 bytes otherwise (CJK, emoji). On prose, code, JSON, HTML, CJK, Cyrillic, emoji, hex and base64 it
- * stays between 0.95× and 3× the exact count (test/node/token-estimate.test.ts); an answer's reserve
+ * stays between 0.95× and 3× the exact count (test/node/partition/token-estimate.test.ts); an answer's reserve
  * (`answerTokens`) is the margin for a small undercount, as it is for models whose tokenizer is not cl100k.
  */
 

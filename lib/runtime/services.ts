@@ -7,9 +7,9 @@
  */
 
 import { followStoredOfflineSpace } from "../ai/config.js";
-import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+import { createEmbedder, createGenerator, type Embedder, type TextGenerator } from "../ai/index.js";
 import type { Reranker } from "../ai/reranker.js";
-import { createRerankerFromEnv } from "../ai/reranker-config.js";
+import { createReranker } from "../ai/reranker-config.js";
 import { type Config, ConfigError, parseConfig } from "../config/env.js";
 import {
   createReadDb,
@@ -94,22 +94,22 @@ export function servicesFor(rawEnv: Record<string, unknown>, runtime: RuntimePar
   const config = parseConfig(rawEnv);
   setLogLevel(config.LOG_LEVEL);
   const db = getDb(dbConfigFrom(config, rawEnv), runtime.transports);
-  const embedder = createEmbedderFromEnv(rawEnv);
+  const embedder = createEmbedder(config, rawEnv.AI);
   const services: Services = {
     config,
     db,
     reader: config.DATABASE_READ_URL ? readerFor(config, db, runtime) : db,
     embedder,
-    generator: createGeneratorFromEnv(rawEnv),
+    generator: createGenerator(config, rawEnv.AI),
     ingestion: runtime.ingestion(config, rawEnv),
     tokenCounter: runtime.tokenCounter,
-    reranker: createRerankerFromEnv(rawEnv),
+    reranker: createReranker(config, rawEnv.AI),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         // The usual case, a database already set up: one round trip, no DDL.
         const state = await probeStartup(db, config.SEARCH_TEXT_CONFIG);
         if (state && (state.migrated || !config.AUTO_MIGRATE) && state.textConfig && state.space && state.indexed) {
-          services.embedder = followStoredOfflineSpace(rawEnv, embedder, state.space);
+          services.embedder = followStoredOfflineSpace(config, embedder, state.space);
           checkEmbeddingSpace(state.space, services.embedder);
           return;
         }
@@ -117,7 +117,7 @@ export function servicesFor(rawEnv: Record<string, unknown>, runtime: RuntimePar
         if (!(await textConfigExists(db, config.SEARCH_TEXT_CONFIG))) {
           throw new ConfigError(`SEARCH_TEXT_CONFIG: no text-search configuration '${config.SEARCH_TEXT_CONFIG}'`);
         }
-        services.embedder = followStoredOfflineSpace(rawEnv, embedder, await storedEmbeddingSpace(db));
+        services.embedder = followStoredOfflineSpace(config, embedder, await storedEmbeddingSpace(db));
         await ensureEmbeddingSpace(db, services.embedder);
         db.settled?.();
       }),

@@ -12,6 +12,7 @@ import {
   WEAK_EVIDENCE_REASON,
 } from "../../../lib/memory/answer/answer";
 import type { Answering, Citation, MemoryAnswer } from "../../../lib/memory/types";
+import { countTokens } from "../../../lib/partition/index";
 
 const FLOOR = 0.2;
 const passage = (relevance: number): Citation => ({
@@ -40,7 +41,7 @@ const context = (generator?: TextGenerator): Answering => ({
   config: { ASK_MIN_EVIDENCE: FLOOR } as never,
   embedder: undefined as never,
   ...(generator ? { generator } : {}),
-  tokenCounter: undefined as never,
+  tokenCounter: async () => countTokens,
 });
 const ask = { index: "default", question: "When do deploys go out?", filters: [], minRelevance: 0 };
 

@@ -28,6 +28,7 @@ const HTTP_ONLY: Record<string, string> = {
   "upload multipart": "multipart framing (its fields' defects are the JSON upload family's)",
   "indexes delete": "no tool deletes an index",
   sources: "no tool manages sources",
+  settings: "no tool changes an index's settings",
 };
 
 let stack: Stack;

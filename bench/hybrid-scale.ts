@@ -7,8 +7,8 @@
  * `searchMemory` over the same `pg` pool, sequentially, alternating, in the same run.
  */
 import { createOfflineEmbedder } from "../lib/ai/index.js";
+import { uploadDocument } from "../lib/ingest/upload.js";
 import { searchMemory } from "../lib/memory/search.js";
-import { uploadDocument } from "../lib/memory/upload.js";
 import { createTestDatabase, type TestDatabase, urlFor, withAdmin } from "../test/helpers/database.js";
 import { sizeTag } from "./lib/args.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";

@@ -98,7 +98,7 @@ export const queue: Bench = {
         notes: [
           "Each job is one small text document taken through extract → partition → gen_embeddings (offline embedder) → save_records; runners share one Neon `Pool` (WebSocket, via the local proxy) as cron ticks on one instance would.",
           "Runners claim one job at a time with `FOR UPDATE SKIP LOCKED` and a lease. Duplicate processing = claims beyond one per job plus retries (`attempts − 1`), summed; it must be 0.",
-          "Recovery after a PostgreSQL restart mid-run is asserted in test/node/jobs-restart.test.ts (it prints the measured time to the first completed job after the restart).",
+          "Recovery after a PostgreSQL restart mid-run is asserted in test/node/jobs/restart.test.ts (it prints the measured time to the first completed job after the restart).",
         ],
       };
     } finally {

@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
 import MiniSearch from "minisearch";
 import { createEmbedderFromEnv } from "../lib/ai/index.js";
 import type { Embedder } from "../lib/ai/types.js";
+import { uploadDocument } from "../lib/ingest/upload.js";
 import { searchMemory } from "../lib/memory/search.js";
-import { uploadDocument } from "../lib/memory/upload.js";
 import type { searchChunks } from "../lib/store/chunk-search.js";
 import { createTestDatabase } from "../test/helpers/database.js";
 import type { Bench, BenchEnv } from "./lib/bench-env.js";
@@ -194,7 +194,7 @@ async function evaluate(env: BenchEnv, collection: TestCollection, embedder: Emb
 }
 
 async function uploadText(
-  ctx: Parameters<typeof searchMemory>[0],
+  ctx: Parameters<typeof uploadDocument>[0],
   index: string,
   doc: { id: string; text: string },
 ): Promise<void> {

@@ -5,7 +5,6 @@
  * Runs the benchmarks in order, prints each table, and rewrites its section of BENCHMARKS.md with the exact command,
  * the date, the commit (and any uncommitted change to what the benchmark measures) and the machine. Every ratio is measured side by side in the same run. Timings never go into tests.
  */
-import "../lib/db/node.js";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { setLogLevel } from "../lib/log/logger.js";
@@ -38,7 +37,7 @@ admin.on("error", (err) => console.error(`   admin connection lost: ${err.messag
 await admin.connect();
 const machine = describeMachine(await machineFacts(admin));
 await admin.end();
-// The commit each section ran on, and which of its measured files differed from it (test/node/bench-fresh.test.ts).
+// The commit each section ran on, and which of its measured files differed from it (test/node/suites/bench-fresh.test.ts).
 const commit = await headCommit();
 const measured = await measuredPaths(selected);
 const proxy = await startProxyProcess();

@@ -1,52 +1,11 @@
 /**
  * @module
- * Node server entrypoint (`npm start`). One process, one database handle:
- * a Neon `Pool` when DATABASE_URL is set, the embedded PGlite otherwise.
+ * Node server entrypoint (`npm start`), the composition root of this runtime: the Node transports, jobs run in
+ * this process's background, files parsed in worker threads, the exact tokenizer and the MCP SDK loaded on first
+ * use (lib/runtime/node.ts, lib/node-host/node-app.ts). The process itself (server, scheduler, signals) is
+ * lib/node-host/process.ts.
  */
-import { closeAllHandles } from "../lib/db/index.js";
-import { forgetServer, recordServer } from "../lib/node-host/last-server.js";
-import { startScheduler } from "../lib/node-host/scheduler.js";
-import { startNodeServer } from "../lib/node-host/server.js";
-import { servicesFor } from "../lib/runtime/services.js";
+import { runNodeProcess } from "../lib/node-host/process.js";
+import { nodeRuntime } from "../lib/runtime/node.js";
 
-const services = servicesFor(process.env);
-// The first connection and the startup checks run while the server starts listening; a request that comes
-// before they finish waits for the same promise (services.ready() runs once per instance).
-const ready = services.ready();
-ready.catch(() => {}); // awaited (and reported) below
-const server = await startNodeServer({
-  port: Number(process.env.PORT ?? 8787),
-  hostname: process.env.HOST ?? "127.0.0.1",
-});
-try {
-  await ready;
-} catch (err) {
-  console.error(`serverless-memory: the database is not ready: ${(err as Error).message}`);
-  if (services.db.transport === "pool" && !services.config.NEON_LOCAL_PROXY) {
-    console.error(
-      "The pool transport speaks Neon's WebSocket protocol. For a plain PostgreSQL, run `npm run proxy` and set NEON_LOCAL_PROXY=127.0.0.1:4444 (development only).",
-    );
-  }
-  await server.close();
-  process.exit(1);
-}
-const where =
-  services.db.transport === "pglite" ? `embedded PGlite in ${services.config.PGLITE_DIR}` : services.db.transport;
-console.log(`serverless-memory listening on ${server.url} (database: ${where})`);
-console.log(`try: curl ${server.url}/health`);
-// The CLI's default --url (npm run cli) while this process runs.
-await recordServer(process.cwd(), server.url).catch((err: Error) =>
-  console.error(`serverless-memory: could not record the URL for the CLI: ${err.message}`),
-);
-
-const intervalMs = services.config.JOBS_INTERVAL_MS ?? 60_000;
-const scheduler = intervalMs > 0 ? startScheduler(process.env, intervalMs) : undefined;
-
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    forgetServer(process.cwd());
-    void Promise.all([scheduler?.stop(), server.close()])
-      .then(closeAllHandles)
-      .finally(() => process.exit(0));
-  });
-}
+await runNodeProcess(nodeRuntime({ extractionThreads: true }));

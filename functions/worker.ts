@@ -1,18 +1,21 @@
 /**
  * @module
- * The API Worker (wrangler.toml): wiring only. It serves the HTTP API and
- * carries no extraction or chunking: accepted uploads go to the ingestion
- * Worker (functions/ingest-worker.ts) through `INGEST_QUEUE` and the job table.
- * The database handle is created lazily by the first request and reused by
- * every later one in this isolate; each request runs in a request scope, so a
- * `hyperdrive` socket is that request's own and closes after it.
+ * The API Worker (wrangler.toml), the composition root of this runtime: the
+ * transports safe in workerd, accepted uploads sent to the ingestion Worker
+ * (functions/ingest-worker.ts) through `INGEST_QUEUE` and the job table, the
+ * token estimate for answers. It carries no extraction, chunking or job
+ * runner (no `jobsTick`): that keeps pdf.js and the tokenizer's ranks out of
+ * its bundle. The database handle is created lazily by the first request and
+ * reused by every later one in this isolate; each request runs in a request
+ * scope, so a `hyperdrive` socket is that request's own and closes after it.
  */
-import "../lib/db/workers.js";
 import { inRequestScope } from "../lib/db/request-scope.js";
 import { createApp } from "../lib/http/app.js";
+import { answerMcp } from "../lib/http/routes/mcp-request.js";
 import { staticAssetsFromBinding } from "../lib/http/static-assets.js";
+import { workersRuntime } from "../lib/runtime/workers.js";
 
-const app = createApp({ assets: staticAssetsFromBinding("ASSETS") });
+const app = createApp({ runtime: workersRuntime(), mcp: answerMcp, assets: staticAssetsFromBinding("ASSETS") });
 
 // wrangler requires the module's default export to be the handler object.
 export default {

@@ -2,7 +2,7 @@
  * @module
  * Turns `lib/migrate/sql/*.sql` into `lib/migrate/migrations.gen.ts`, because
  * Workers have no file system to read them from at run time. `npm test`
- * fails when the two drift apart (test/node/migrations.test.ts).
+ * fails when the two drift apart (test/node/migrate/migrations.test.ts).
  */
 import { createHash } from "node:crypto";
 import { readdir, readFile, writeFile } from "node:fs/promises";

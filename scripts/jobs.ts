@@ -6,14 +6,13 @@
  * per run; with `--once`, exits 1 when the run fails and 2 when the configuration
  * cannot work (`exitCodeFor`, the CLI edge of the error mapping).
  */
-import "../lib/db/node.js";
 import { parseConfig } from "../lib/config/env.js";
 import { closeAllHandles } from "../lib/db/index.js";
 import { exitCodeFor } from "../lib/errors.js";
 import { runScheduled } from "../lib/jobs/scheduled.js";
-import { useExtractionThreads } from "../lib/runtime/node-extraction.js";
+import { nodeRuntime } from "../lib/runtime/node.js";
 
-useExtractionThreads(process.env);
+const runtime = nodeRuntime({ extractionThreads: true });
 
 const once = process.argv.includes("--once");
 const cron = process.argv.find((a) => a.startsWith("--cron="))?.slice("--cron=".length) ?? "cli";
@@ -21,7 +20,7 @@ const cron = process.argv.find((a) => a.startsWith("--cron="))?.slice("--cron=".
 /** One tick; the exit code it deserves (0 when it ran). */
 async function tick(): Promise<number> {
   try {
-    console.log(JSON.stringify(await runScheduled({ env: process.env, cron })));
+    console.log(JSON.stringify(await runScheduled({ env: process.env, runtime, cron })));
     return 0;
   } catch (err) {
     console.error(JSON.stringify({ event: "jobs.failed", error: (err as Error).message }));

@@ -5,12 +5,12 @@
  * the default `offline-hash-v2`. Resumable: run it again after an interruption. Then restart the service with
  * that configuration (an instance still on the old embedder is refused by the database from then on).
  */
-import "../lib/db/node.js";
 import { parseArgs } from "node:util";
 import { createEmbedderFromEnv } from "../lib/ai/index.js";
 import { closeAllHandles } from "../lib/db/index.js";
-import { reembedAll } from "../lib/memory/reembed.js";
+import { reembedAll } from "../lib/ingest/reembed.js";
 import { migrate } from "../lib/migrate/migrate.js";
+import { nodeRuntime } from "../lib/runtime/node.js";
 import { servicesFor } from "../lib/runtime/services.js";
 
 const { values } = parseArgs({
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: { restart: { type: "boolean" }, batch: { type: "string" } },
 });
 const env = { ...process.env, EMBEDDING_MODEL: process.env.EMBEDDING_MODEL || undefined };
-const { db } = servicesFor(env);
+const { db } = servicesFor(env, nodeRuntime());
 const target = createEmbedderFromEnv(env);
 try {
   await migrate(db);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes Debian's Chromium available at /usr/bin/chromium for the playground's
-# browser test (test/node/playground.test.ts), idempotently.
+# browser test (test/node/http/playground.test.ts), idempotently.
 # The test drives it with playwright-core, which never downloads a browser:
 # Debian's package is what runs, so it gets security updates with the system.
 # fonts-dejavu-core gives headless Chromium a font, else text renders as boxes.
@@ -14,22 +14,9 @@ if [ -x "$CHROMIUM" ]; then
   exit 0
 fi
 
-as_root() {
-  if [ "$(id -u)" = 0 ]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    log "installing Chromium needs root (or sudo): run this script as root"
-    exit 1
-  fi
-}
-
-log "apt-get update"
-as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-log "apt-get install chromium fonts-dejavu-core"
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
-
+# shellcheck source=lib/apt.sh
+source "$(dirname "$0")/lib/apt.sh"
+apt_install chromium fonts-dejavu-core
 if [ ! -x "$CHROMIUM" ]; then
   log "apt-get finished but $CHROMIUM is missing"
   exit 1

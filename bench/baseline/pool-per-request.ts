@@ -5,7 +5,6 @@
  * over WebSocket), except that every request builds its own store client and pool and ends it afterwards.
  * No retries (budget 0), like Npgsql: a refused connection is reported with its SQLSTATE.
  */
-import "../../lib/db/node.js";
 import { Hono } from "hono";
 import { createOfflineEmbedder } from "../../lib/ai/index.js";
 import { parseConfig } from "../../lib/config/env.js";
@@ -28,7 +27,7 @@ export function createPoolPerRequestApp(env: Record<string, string | undefined>)
     poolsCreated++;
     try {
       const result = await searchMemory(
-        { db, config, embedder, waitUntil: () => {}, startJob: async () => undefined },
+        { db, config, embedder },
         { index: body.index ?? "default", query: body.query, filters: [], minRelevance: 0, limit: body.limit ?? 10 },
       );
       return c.json(result);

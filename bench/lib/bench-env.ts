@@ -17,7 +17,7 @@ export type Bench = {
   summary: string;
   /**
    * What its figures depend on: its own file, bench/lib and the lib/ folders and functions/ entry points it runs.
-   * A change to any of them after the commit a section ran on makes that section stale (test/node/bench-fresh.test.ts).
+   * A change to any of them after the commit a section ran on makes that section stale (test/node/suites/bench-fresh.test.ts).
    */
   measures: readonly string[];
   run(env: BenchEnv): Promise<BenchReport>;

@@ -1,6 +1,6 @@
 /**
  * @module
- * Whether each BENCHMARKS.md section still describes the code: the rules the guard (test/node/bench-fresh.test.ts)
+ * Whether each BENCHMARKS.md section still describes the code: the rules the guard (test/node/suites/bench-fresh.test.ts)
  * enforces and `npm run bench:mark-stale` applies. A section is fresh when it records a clean commit and no file it
  * measures (bench/lib/measured.ts) changed since. Default-size sections must be fresh (`npm run bench` rewrites
  * them); a larger named run may instead carry a stale line naming the first commit that changed what it measured.

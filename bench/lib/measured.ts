@@ -3,7 +3,7 @@
  * Which files a benchmark's figures depend on, and what git says about them. A bench declares what it runs outside
  * its own imports (spawned entry points, Worker configs); the rest is the static import graph of its file and of
  * those entry points (dependency-cruiser, the tool `npm run lint:imports` uses), plus bench/lib and the runner. The
- * guard (test/node/bench-fresh.test.ts), the runner's dirty marker and `npm run bench:mark-stale` all use this.
+ * guard (test/node/suites/bench-fresh.test.ts), the runner's dirty marker and `npm run bench:mark-stale` all use this.
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";

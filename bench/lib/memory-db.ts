@@ -3,14 +3,17 @@
  * Databases the benchmarks run against: a fresh one per benchmark (the tests' `createTestDatabase`), migrated,
  * and optionally filled with the synthetic corpus through the service's own pipeline.
  */
+
 import { createOfflineEmbedder } from "../../lib/ai/index.js";
 import type { Embedder } from "../../lib/ai/types.js";
 import { parseConfig } from "../../lib/config/env.js";
 import type { Db } from "../../lib/db/types.js";
+import { type IngestContext, prepareInThread } from "../../lib/ingest/isolation.js";
 import { runUploadedJob } from "../../lib/ingest/runner.js";
+import { uploadDocument } from "../../lib/ingest/upload.js";
 import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
-import { uploadDocument } from "../../lib/memory/upload.js";
 import { migrate } from "../../lib/migrate/migrate.js";
+import { countTokens } from "../../lib/partition/tokenizer.js";
 import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
 import { createTestDatabase, type TestDatabase, withAdmin } from "../../test/helpers/database.js";
 import { counting } from "../../test/helpers/memory.js";
@@ -28,12 +31,14 @@ export function countingEmbedder(inner: Embedder = createOfflineEmbedder()) {
 /** A MemoryContext whose background work (`waitUntil`) can be awaited with `settle()`. */
 export function benchContext(db: Db, embedder: Embedder) {
   const pending: Promise<unknown>[] = [];
-  const ctx: MemoryContext = {
+  const ctx: IngestContext = {
     db,
     config: parseConfig({ LOG_LEVEL: "warn" }),
     embedder,
     waitUntil: (p) => void pending.push(p),
-    startJob: runUploadedJob,
+    startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare: prepareInThread }, jobId),
+    tokenCounter: async () => countTokens,
+    prepare: prepareInThread,
   };
   return {
     ctx,

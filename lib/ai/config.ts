@@ -1,20 +1,12 @@
 /**
  * @module
- * Picks the embedder and the text generator from environment variables and
- * bindings. Defaults: the offline embedder (384 dimensions) and no generator
- * (the service then answers extractively). Anything half-configured fails here
- * with an `AiConfigError`, at startup, rather than on the first request.
- *
- * | variable               | values                                    |
- * | ---------------------- | ----------------------------------------- |
- * | `EMBEDDING_PROVIDER`   | `offline` (default), `openai`, `workers-ai` |
- * | `EMBEDDING_MODEL`      | required for `openai`; `workers-ai` defaults to bge-small-en-v1.5 |
- * | `EMBEDDING_DIMENSIONS` | optional where the model is known (see below), else required |
- * | `GENERATION_PROVIDER`  | `none` (default), `openai`, `workers-ai`    |
- * | `GENERATION_MODEL`     | required for `openai`; `workers-ai` defaults to llama-3.1-8b-instruct |
- * | `OPENAI_BASE_URL`, `OPENAI_API_KEY` | for `openai` (the key may be absent for local servers) |
- * | `AI`                   | the Workers AI binding, for `workers-ai`   |
+ * Builds the embedder and the text generator the configuration names. The variables are validated by the
+ * one schema (lib/config, `AI_VARS`): a provider without its model or endpoint never gets here. What only
+ * the runtime can tell — whether the Workers AI binding exists, how big an unknown model's vectors are —
+ * fails here with an `AiConfigError`, at startup, rather than on the first request. Defaults: the offline
+ * embedder (384 dimensions) and no generator (the service then answers extractively).
  */
+import { type Config, parseConfig } from "../config/env.js";
 import { AiConfigError } from "./errors.js";
 import { createOfflineEmbedder, OFFLINE_EMBEDDERS, type OfflineEmbedderId } from "./offline-embedder.js";
 import { createOpenAICompatibleEmbedder } from "./openai-embedder.js";
@@ -24,21 +16,23 @@ import { isWorkersAIBinding, type WorkersAIBinding } from "./workers-ai-binding.
 import { createWorkersAIEmbedder } from "./workers-ai-embedder.js";
 import { createWorkersAIGenerator } from "./workers-ai-generator.js";
 
-export type EmbeddingProviderName = "offline" | "openai" | "workers-ai";
-export type GenerationProviderName = "none" | "openai" | "workers-ai";
+export type EmbeddingProviderName = Config["EMBEDDING_PROVIDER"];
+export type GenerationProviderName = Config["GENERATION_PROVIDER"];
 
-/** Loose on purpose: values come from `process.env` or wrangler vars, so they are validated here. */
-export type AiEnv = {
-  EMBEDDING_PROVIDER?: EmbeddingProviderName | (string & {});
-  EMBEDDING_MODEL?: string;
-  EMBEDDING_DIMENSIONS?: string | number;
-  GENERATION_PROVIDER?: GenerationProviderName | (string & {});
-  GENERATION_MODEL?: string;
-  OPENAI_BASE_URL?: string;
-  OPENAI_API_KEY?: string;
-  /** The Workers AI binding (`env.AI`); checked at runtime, so the full `Ai` type fits too. */
-  AI?: unknown;
-};
+/** The parsed variables the embedder and the generator are built from. */
+export type AiSettings = Pick<
+  Config,
+  | "EMBEDDING_PROVIDER"
+  | "EMBEDDING_MODEL"
+  | "EMBEDDING_DIMENSIONS"
+  | "GENERATION_PROVIDER"
+  | "GENERATION_MODEL"
+  | "OPENAI_BASE_URL"
+  | "OPENAI_API_KEY"
+>;
+
+/** Raw variables plus the Workers AI binding (`env.AI`), for callers that hold no parsed configuration. */
+export type AiEnv = Record<string, unknown> & { AI?: unknown };
 
 /** Native output sizes, so the usual models need no `EMBEDDING_DIMENSIONS`. */
 const KNOWN_DIMENSIONS: Record<string, number> = {
@@ -54,22 +48,21 @@ const KNOWN_DIMENSIONS: Record<string, number> = {
 
 const WORKERS_AI_EMBEDDING_MODEL = "@cf/baai/bge-small-en-v1.5";
 
-export function createEmbedderFromEnv(env: AiEnv): Embedder {
-  const provider = blankToUndefined(env.EMBEDDING_PROVIDER) ?? "offline";
-  const explicitDimensions = parseDimensions(env.EMBEDDING_DIMENSIONS);
-  const model = blankToUndefined(env.EMBEDDING_MODEL);
-  switch (provider) {
+/** `binding` is the Workers AI binding (`env.AI`), needed by the `workers-ai` provider only. */
+export function createEmbedder(settings: AiSettings, binding?: unknown): Embedder {
+  const model = settings.EMBEDDING_MODEL;
+  const explicitDimensions = settings.EMBEDDING_DIMENSIONS;
+  switch (settings.EMBEDDING_PROVIDER) {
     case "offline":
       return createOfflineEmbedder({
         dimensions: explicitDimensions ?? 384,
         ...(model ? { id: model as OfflineEmbedderId } : {}),
       });
     case "openai": {
-      const baseURL = requireValue(env.OPENAI_BASE_URL, "OPENAI_BASE_URL", "EMBEDDING_PROVIDER=openai");
-      const openaiModel = requireValue(model, "EMBEDDING_MODEL", "EMBEDDING_PROVIDER=openai");
+      const openaiModel = required(model, "EMBEDDING_MODEL");
       return createOpenAICompatibleEmbedder({
-        baseURL,
-        apiKey: blankToUndefined(env.OPENAI_API_KEY),
+        baseURL: required(settings.OPENAI_BASE_URL, "OPENAI_BASE_URL"),
+        apiKey: settings.OPENAI_API_KEY,
         model: openaiModel,
         dimensions: dimensionsFor(openaiModel, explicitDimensions),
         // Only text-embedding-3 is known to shorten on request; other servers may reject the field.
@@ -79,16 +72,17 @@ export function createEmbedderFromEnv(env: AiEnv): Embedder {
     case "workers-ai": {
       const workersModel = model ?? WORKERS_AI_EMBEDDING_MODEL;
       return createWorkersAIEmbedder({
-        binding: requireBinding(env.AI, "EMBEDDING_PROVIDER=workers-ai"),
+        binding: requireBinding(binding, "EMBEDDING_PROVIDER=workers-ai"),
         model: workersModel,
         dimensions: dimensionsFor(workersModel, explicitDimensions),
       });
     }
-    default:
-      throw new AiConfigError(
-        `EMBEDDING_PROVIDER must be one of offline, openai, workers-ai; got "${String(provider)}"`,
-      );
   }
+}
+
+/** For scripts and tests that hold raw variables: parses them with the one schema first. */
+export function createEmbedderFromEnv(env: AiEnv): Embedder {
+  return createEmbedder(parseConfig(env), env.AI);
 }
 
 /**
@@ -98,48 +92,45 @@ export function createEmbedderFromEnv(env: AiEnv): Embedder {
  * to the new one with `npm run reembed`. Any other configuration is returned unchanged.
  */
 export function followStoredOfflineSpace(
-  env: AiEnv,
+  settings: AiSettings,
   embedder: Embedder,
   stored: { id: string; dimensions: number } | undefined,
 ): Embedder {
-  const provider = blankToUndefined(env.EMBEDDING_PROVIDER) ?? "offline";
-  const explicit = blankToUndefined(env.EMBEDDING_MODEL) || parseDimensions(env.EMBEDDING_DIMENSIONS) !== undefined;
-  if (provider !== "offline" || explicit || !stored) return embedder;
+  const explicit = settings.EMBEDDING_MODEL !== undefined || settings.EMBEDDING_DIMENSIONS !== undefined;
+  if (settings.EMBEDDING_PROVIDER !== "offline" || explicit || !stored) return embedder;
   if (stored.id === embedder.id && stored.dimensions === embedder.dimensions) return embedder;
   if (!(OFFLINE_EMBEDDERS as readonly string[]).includes(stored.id)) return embedder;
   return createOfflineEmbedder({ id: stored.id as OfflineEmbedderId, dimensions: stored.dimensions });
 }
 
-export function createGeneratorFromEnv(env: AiEnv): TextGenerator | undefined {
-  const provider = blankToUndefined(env.GENERATION_PROVIDER) ?? "none";
-  const model = blankToUndefined(env.GENERATION_MODEL);
-  switch (provider) {
+export function createGenerator(settings: AiSettings, binding?: unknown): TextGenerator | undefined {
+  const model = settings.GENERATION_MODEL;
+  switch (settings.GENERATION_PROVIDER) {
     case "none":
       return undefined;
     case "openai":
       return createOpenAICompatibleGenerator({
-        baseURL: requireValue(env.OPENAI_BASE_URL, "OPENAI_BASE_URL", "GENERATION_PROVIDER=openai"),
-        apiKey: blankToUndefined(env.OPENAI_API_KEY),
-        model: requireValue(model, "GENERATION_MODEL", "GENERATION_PROVIDER=openai"),
+        baseURL: required(settings.OPENAI_BASE_URL, "OPENAI_BASE_URL"),
+        apiKey: settings.OPENAI_API_KEY,
+        model: required(model, "GENERATION_MODEL"),
       });
     case "workers-ai":
       return createWorkersAIGenerator({
-        binding: requireBinding(env.AI, "GENERATION_PROVIDER=workers-ai"),
+        binding: requireBinding(binding, "GENERATION_PROVIDER=workers-ai"),
         ...(model ? { model } : {}),
       });
-    default:
-      throw new AiConfigError(`GENERATION_PROVIDER must be one of none, openai, workers-ai; got "${String(provider)}"`);
   }
 }
 
-function blankToUndefined<T extends string>(value: T | undefined): T | undefined {
-  return value === undefined || value.trim() === "" ? undefined : (value.trim() as T);
+/** For scripts and tests that hold raw variables: parses them with the one schema first. */
+export function createGeneratorFromEnv(env: AiEnv): TextGenerator | undefined {
+  return createGenerator(parseConfig(env), env.AI);
 }
 
-function requireValue(value: string | undefined, name: string, because: string): string {
-  const v = blankToUndefined(value);
-  if (!v) throw new AiConfigError(`${name} must be set when ${because}`);
-  return v;
+/** The schema requires these for the provider; a caller that built its settings by hand still gets a clear error. */
+function required(value: string | undefined, name: string): string {
+  if (!value) throw new AiConfigError(`${name} must be set for this provider`);
+  return value;
 }
 
 function requireBinding(value: unknown, because: string): WorkersAIBinding {
@@ -147,15 +138,6 @@ function requireBinding(value: unknown, because: string): WorkersAIBinding {
     throw new AiConfigError(`the Workers AI binding "AI" must be configured (wrangler [ai] binding) when ${because}`);
   }
   return value;
-}
-
-function parseDimensions(value: string | number | undefined): number | undefined {
-  if (value === undefined || (typeof value === "string" && value.trim() === "")) return undefined;
-  const n = typeof value === "number" ? value : Number(value.trim());
-  if (!Number.isInteger(n) || n < 1 || n > 16_000) {
-    throw new AiConfigError(`EMBEDDING_DIMENSIONS must be a positive integer (at most 16000), got "${value}"`);
-  }
-  return n;
 }
 
 function dimensionsFor(model: string, explicit: number | undefined): number {

@@ -5,6 +5,7 @@
  * known to echo the API key they rejected.
  */
 import { APICallError, RetryError } from "ai";
+import { ConfigError } from "../config/errors.js";
 import { AppError } from "../errors.js";
 
 /** An embedder could not produce vectors (provider error, retries spent, or a malformed answer). */
@@ -33,12 +34,9 @@ export class GenerationFailed extends AppError {
   }
 }
 
-/** The environment asks for an AI setup that cannot work (missing model, URL, binding…). */
-export class AiConfigError extends AppError {
+/** The environment asks for an AI setup that cannot work (missing binding, unknown vector size…). */
+export class AiConfigError extends ConfigError {
   override readonly name = "AiConfigError";
-  constructor(message: string) {
-    super("misconfigured", message);
-  }
 }
 
 /** Thrown by our own retry loop once it gives up; wraps the last error. */

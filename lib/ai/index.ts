@@ -4,8 +4,8 @@
  * their construction from the environment.
  */
 
-export type { AiEnv, EmbeddingProviderName, GenerationProviderName } from "./config.js";
-export { createEmbedderFromEnv, createGeneratorFromEnv } from "./config.js";
+export type { AiEnv, AiSettings, EmbeddingProviderName, GenerationProviderName } from "./config.js";
+export { createEmbedder, createEmbedderFromEnv, createGenerator, createGeneratorFromEnv } from "./config.js";
 export { AiConfigError, EmbeddingFailed, GenerationFailed } from "./errors.js";
 export type { HttpRerankerOptions } from "./http-reranker.js";
 export { createHttpReranker } from "./http-reranker.js";
@@ -17,8 +17,8 @@ export type { OpenAICompatibleGeneratorOptions } from "./openai-generator.js";
 export { createOpenAICompatibleGenerator } from "./openai-generator.js";
 export type { Reranker } from "./reranker.js";
 export { RerankFailed } from "./reranker.js";
-export type { RerankEnv } from "./reranker-config.js";
-export { createRerankerFromEnv } from "./reranker-config.js";
+export type { RerankEnv, RerankSettings } from "./reranker-config.js";
+export { createReranker, createRerankerFromEnv } from "./reranker-config.js";
 export type { RetryPolicy } from "./retry.js";
 export type { Embedder, GenerateRequest, TextGenerator, TextStream, TokenUsage } from "./types.js";
 export type { WorkersAIBinding } from "./workers-ai-binding.js";

@@ -1,62 +1,47 @@
 /**
  * @module
- * Picks the reranker from environment variables and bindings. Off by default; half a configuration
- * fails here with an `AiConfigError`, at startup, not on the first search.
- *
- * | variable            | values                                                                 |
- * | ------------------- | ---------------------------------------------------------------------- |
- * | `RERANK_PROVIDER`   | `none` (default), `workers-ai`, `http` (Cohere/Jina-compatible `/rerank`) |
- * | `RERANK_MODEL`      | required for `http`; `workers-ai` defaults to `@cf/baai/bge-reranker-base` |
- * | `RERANK_BASE_URL`, `RERANK_API_KEY` | for `http` (the key may be absent for local servers)   |
- * | `RERANK_CANDIDATES` | how many top fused candidates are reranked (default 20, 1–100)        |
- * | `AI`                | the Workers AI binding, for `workers-ai`                                |
+ * Builds the reranker the configuration names (off by default). The variables are validated by the one
+ * schema (lib/config, `RERANK_VARS`): `http` without its endpoint or model never gets here; a missing
+ * Workers AI binding fails here with an `AiConfigError`, at startup, not on the first search.
  */
+import { type Config, parseConfig } from "../config/env.js";
 import { AiConfigError } from "./errors.js";
 import { createHttpReranker } from "./http-reranker.js";
 import type { Reranker } from "./reranker.js";
 import { isWorkersAIBinding } from "./workers-ai-binding.js";
 import { createWorkersAIReranker } from "./workers-ai-reranker.js";
 
-export type RerankEnv = {
-  RERANK_PROVIDER?: string;
-  RERANK_MODEL?: string;
-  RERANK_BASE_URL?: string;
-  RERANK_API_KEY?: string;
-  RERANK_CANDIDATES?: string | number;
-  AI?: unknown;
-};
+export type RerankSettings = Pick<
+  Config,
+  "RERANK_PROVIDER" | "RERANK_MODEL" | "RERANK_BASE_URL" | "RERANK_API_KEY" | "RERANK_CANDIDATES"
+>;
 
-export function createRerankerFromEnv(env: RerankEnv): Reranker | undefined {
-  const text = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined);
-  const provider = text(env.RERANK_PROVIDER) ?? "none";
-  const model = text(env.RERANK_MODEL);
-  const candidates = parseCandidates(env.RERANK_CANDIDATES);
-  switch (provider) {
+/** Raw variables plus the Workers AI binding (`env.AI`), for callers that hold no parsed configuration. */
+export type RerankEnv = Record<string, unknown> & { AI?: unknown };
+
+/** `binding` is the Workers AI binding (`env.AI`), needed by the `workers-ai` provider only. */
+export function createReranker(settings: RerankSettings, binding?: unknown): Reranker | undefined {
+  const { RERANK_MODEL: model, RERANK_CANDIDATES: candidates } = settings;
+  switch (settings.RERANK_PROVIDER) {
     case "none":
       return undefined;
     case "workers-ai":
-      if (!isWorkersAIBinding(env.AI)) {
+      if (!isWorkersAIBinding(binding)) {
         throw new AiConfigError(
           'the Workers AI binding "AI" must be configured (wrangler [ai] binding) when RERANK_PROVIDER=workers-ai',
         );
       }
-      return createWorkersAIReranker({ binding: env.AI, candidates, ...(model ? { model } : {}) });
+      return createWorkersAIReranker({ binding, candidates, ...(model ? { model } : {}) });
     case "http": {
-      const baseURL = text(env.RERANK_BASE_URL);
-      if (!baseURL) throw new AiConfigError("RERANK_BASE_URL must be set when RERANK_PROVIDER=http");
-      if (!model) throw new AiConfigError("RERANK_MODEL must be set when RERANK_PROVIDER=http");
-      return createHttpReranker({ baseURL, model, candidates, apiKey: text(env.RERANK_API_KEY) });
+      const baseURL = settings.RERANK_BASE_URL;
+      if (!baseURL || !model)
+        throw new AiConfigError("RERANK_BASE_URL and RERANK_MODEL must be set when RERANK_PROVIDER=http");
+      return createHttpReranker({ baseURL, model, candidates, apiKey: settings.RERANK_API_KEY });
     }
-    default:
-      throw new AiConfigError(`RERANK_PROVIDER must be one of none, workers-ai, http; got "${provider}"`);
   }
 }
 
-function parseCandidates(value: string | number | undefined): number {
-  if (value === undefined || (typeof value === "string" && value.trim() === "")) return 20;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100) {
-    throw new AiConfigError(`RERANK_CANDIDATES must be an integer from 1 to 100, got "${value}"`);
-  }
-  return n;
+/** For scripts and tests that hold raw variables: parses them with the one schema first. */
+export function createRerankerFromEnv(env: RerankEnv): Reranker | undefined {
+  return createReranker(parseConfig(env), env.AI);
 }

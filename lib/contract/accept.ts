@@ -4,16 +4,16 @@
  * is worded. The HTTP routes (every JSON body, multipart `args`) and the MCP tools (every JSON-RPC message and a
  * tool's arguments) call these functions, so a check added here holds at both edges; neither edge has its own.
  *
- * The shape rules (nesting depth, keys such as `__proto__`) are `lib/memory/json-shape.ts`'s. Tag rules — user tags
+ * The shape rules (nesting depth, keys such as `__proto__`) are `json-shape.ts`'s. Tag rules — user tags
  * may not start with `__`, filters may name Kernel Memory's reserved `__document_id`… — are the memory verbs'
- * (`lib/memory/validate.ts`), which both edges reach through `inputs.ts`.
+ * (`validate.ts`), which both edges reach through `inputs.ts`.
  *
  * @example
  * const body = parseRequest(SearchQuery, JSON.parse(text), "body"); // ValidationError: "query: must be at most…"
  */
 import type { z } from "@hono/zod-openapi";
 import { ValidationError } from "../errors.js";
-import { checkJsonShape, MAX_JSON_DEPTH } from "../memory/json-shape.js";
+import { checkJsonShape, MAX_JSON_DEPTH } from "./json-shape.js";
 
 export { MAX_JSON_DEPTH };
 

@@ -15,7 +15,7 @@ import {
   MAX_JUDGED_PER_QUERY,
 } from "../memory/evaluate/index.js";
 import { IndexSettings } from "../memory/ranking-args.js";
-import { normalizeIndexName } from "../memory/validate.js";
+import { normalizeIndexName } from "./validate.js";
 
 export const IndexPath = z.object({
   index: z

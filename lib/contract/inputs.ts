@@ -7,9 +7,9 @@
 import type { z } from "@hono/zod-openapi";
 import { ValidationError } from "../errors.js";
 import type { AskInput, SearchInput, UploadInput } from "../memory/types.js";
-import { checkText, normalizeIndexName, parseSteps, validateDocumentId, validateTags } from "../memory/validate.js";
-import { validateFilters } from "../memory/validate-filters.js";
 import type { MemoryQuery, SearchQuery, TextUpload } from "./requests.js";
+import { checkText, normalizeIndexName, parseSteps, validateDocumentId, validateTags } from "./validate.js";
+import { validateFilters } from "./validate-filters.js";
 
 /** `limit` -1, 0 or missing means the configured maximum; anything larger is capped to it. */
 export function searchInput(body: z.output<typeof SearchQuery>, maxLimit: number): SearchInput {

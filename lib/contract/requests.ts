@@ -4,7 +4,7 @@
  * edges: the HTTP routes validate bodies and queries with them (and document them at `GET /openapi.json`), the MCP
  * tools take them as their input schemas. They accept what KM's .NET client sends (`"index": null`,
  * `"filters": [{}]`, `"limit": -1`) and ignore unknown properties; deeper rules (index names, filters) live in
- * `lib/memory/validate.ts` so the CLI and jobs share them.
+ * `lib/contract/validate.ts`.
  */
 import { z } from "@hono/zod-openapi";
 import { MAX_QUESTION_CHARS } from "../memory/types.js";

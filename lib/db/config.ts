@@ -21,6 +21,8 @@ export type DbConfig = {
   pgliteDir?: string;
   /** pglite: false runs the embedded database on the caller's thread (only to measure against; it blocks). */
   pgliteThread?: boolean;
+  /** `host:port` of the local Neon-compatible proxy (development and tests only; `NEON_LOCAL_PROXY`). */
+  localProxy?: string;
   /** Pool: longest wait for a free connection before `PoolBusy` (unbounded when absent). */
   queueWaitMs?: number;
 };
@@ -38,6 +40,7 @@ export function dbConfigKey(config: DbConfig): string {
     config.pgliteDir ?? "",
     config.pgliteThread ?? true,
     config.queueWaitMs ?? 0,
+    config.localProxy ?? "",
   ]);
 }
 

@@ -4,32 +4,28 @@
  * scope, outside any handler, so every request and job of a warm instance
  * reuses it; `handlesCreated()` lets /health and the tests prove it stays 1.
  *
- * Transports register themselves from a runtime module (`node.ts`,
- * `workers.ts`), so a Workers bundle never carries the socket pool or the
+ * Which transports exist is the caller's to say: each runtime's composition root hands in its own
+ * (`nodeTransports()`, `workersTransports`), so a Workers bundle never carries the socket pool or the
  * embedded database, and a transport that cannot work there is refused loudly.
  */
 import { type DbConfig, dbConfigKey } from "./config.js";
 import { DatabaseConfigError } from "./errors.js";
 import type { Db, Transport } from "./types.js";
 
-type Factory = (config: DbConfig) => Db;
+/** The transports a runtime can open, each a factory of handles. */
+export type Transports = Partial<Record<Transport, (config: DbConfig) => Db>>;
 
-const factories = new Map<Transport, Factory>();
 const handles = new Map<string, Db>();
 let created = 0;
 
-export function registerTransport(transport: Transport, factory: Factory): void {
-  factories.set(transport, factory);
-}
-
-export function getDb(config: DbConfig): Db {
+export function getDb(config: DbConfig, transports: Transports): Db {
   const key = dbConfigKey(config);
   const existing = handles.get(key);
   if (existing) return existing;
-  const factory = factories.get(config.transport);
+  const factory = transports[config.transport];
   if (!factory) {
     throw new DatabaseConfigError(
-      `the ${config.transport} transport is not available in this runtime (registered: ${[...factories.keys()].join(", ") || "none"})`,
+      `the ${config.transport} transport is not available in this runtime (available: ${Object.keys(transports).join(", ") || "none"})`,
     );
   }
   const db = factory(config);

@@ -8,11 +8,13 @@
 import { neon } from "@neondatabase/serverless";
 import type { DbConfig } from "./config.js";
 import { DatabaseConfigError } from "./errors.js";
+import { useLocalNeonProxy } from "./local-proxy.js";
 import { withRetry } from "./retry.js";
 import type { Db, Row } from "./types.js";
 
 export function createHttpDb(config: DbConfig): Db {
   if (!config.url) throw new DatabaseConfigError("DATABASE_URL is required for the http transport");
+  if (config.localProxy) useLocalNeonProxy(config.localProxy);
   const sql = neon(withApplicationName(config.url, config.applicationName), { fullResults: true });
   return {
     transport: "http",

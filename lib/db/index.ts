@@ -1,8 +1,9 @@
 /**
  * @module
  * The database capability: one `Db` interface, its handle and its errors.
- * Import `lib/db/node.ts` or `lib/db/workers.ts` once per runtime to register
- * the transports that runtime can use.
+ * Each runtime's composition root passes the transports it can open
+ * (`nodeTransports()` from `lib/db/node.ts`, `workersTransports` from
+ * `lib/db/workers.ts`) to `getDb`.
  */
 export type { DbConfig } from "./config.js";
 export { hyperdriveConnectionString, isWorkersRuntime } from "./config.js";
@@ -14,8 +15,7 @@ export {
   PoolBusy,
 } from "./errors.js";
 export { background } from "./gate.js";
-export { closeAllHandles, getDb, handlesCreated } from "./handle.js";
-export { useLocalNeonProxy } from "./local-proxy.js";
+export { closeAllHandles, getDb, handlesCreated, type Transports } from "./handle.js";
 export { createReadDb, type ReadRouting } from "./read-replica.js";
 export { DEFAULT_RETRY, type RetryPolicy } from "./retry.js";
 export { isTransient, sqlStateOf } from "./transient.js";

@@ -1,8 +1,10 @@
 /**
  * @module
  * Points the Neon driver at the project's local Neon-compatible proxy
- * (`scripts/neon-proxy.ts`). Development and test configuration only: it is
- * applied solely when `NEON_LOCAL_PROXY` is set, never by default.
+ * (`scripts/neon-proxy.ts`). Development and test configuration only: the pool
+ * and http transports apply it when their `DbConfig.localProxy` is set
+ * (`NEON_LOCAL_PROXY`), never by default. The driver keeps these settings
+ * process-wide, so one process talks to one proxy.
  */
 import { neonConfig } from "@neondatabase/serverless";
 

@@ -1,15 +1,15 @@
 /**
  * @module
- * Registers the transports a Node runtime (server, Lambda, Vercel, CLI) can
- * use. Node 20 has no global WebSocket, so the Neon driver gets `ws`.
+ * The transports a Node runtime (server, Lambda, Vercel, CLI) can use, for its composition root to hand to
+ * the services. Node 20 has no global WebSocket, so the Neon driver gets `ws`.
  */
 import { neonConfig } from "@neondatabase/serverless";
 import ws from "ws";
-import { registerTransport } from "./handle.js";
+import type { Transports } from "./handle.js";
 import { createHttpDb } from "./http.js";
 import { createPgliteDb } from "./pglite.js";
 import { createPgliteThreadDb } from "./pglite-thread.js";
-import { createPoolDb } from "./pool.js";
+import { createPoolDb, type PoolHook } from "./pool.js";
 
 /**
  * `ws` with a zero masking key, which `ws` sends without masking the payload (a valid frame: the mask bit is
@@ -24,9 +24,12 @@ class DriverWebSocket extends ws {
   }
 }
 
-neonConfig.webSocketConstructor ??= DriverWebSocket as unknown as typeof WebSocket;
-registerTransport("pool", createPoolDb);
-registerTransport("http", createHttpDb);
-registerTransport("pglite", (config) =>
-  config.pgliteThread === false ? createPgliteDb(config) : createPgliteThreadDb(config),
-);
+/** `onPool` sees every pool created (hosts that suspend instances, e.g. Vercel's `attachDatabasePool`). */
+export function nodeTransports(options: { onPool?: PoolHook } = {}): Transports {
+  neonConfig.webSocketConstructor ??= DriverWebSocket as unknown as typeof WebSocket;
+  return {
+    pool: (config) => createPoolDb(config, options.onPool),
+    http: createHttpDb,
+    pglite: (config) => (config.pgliteThread === false ? createPgliteDb(config) : createPgliteThreadDb(config)),
+  };
+}

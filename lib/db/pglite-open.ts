@@ -64,7 +64,7 @@ export async function openEmbedded(dir: string | undefined): Promise<Embedded> {
     extensions: { vector },
     parsers: PG_COMPATIBLE_PARSERS,
     // Typed as returning strings; its bind (protocol serializer) sends an ArrayBuffer view as a binary value.
-    // db-pglite-thread.test.ts pins the bytes that come back.
+    // test/node/db/pglite-thread.test.ts pins the bytes that come back.
     serializers: FAST_SERIALIZERS as unknown as Record<number, (value: unknown) => string>,
     postgresqlconf: SMALL_FOOTPRINT,
   })) as unknown as Embedded;

@@ -9,26 +9,23 @@ import { log } from "../log/logger.js";
 import type { DbConfig } from "./config.js";
 import { DatabaseConfigError } from "./errors.js";
 import { gated } from "./gate.js";
+import { useLocalNeonProxy } from "./local-proxy.js";
 import { withRetry } from "./retry.js";
 import { isTransient } from "./transient.js";
 import type { Db, Row, Statement } from "./types.js";
 
-type PoolListener = (pool: Pool) => void;
-const poolListeners = new Set<PoolListener>();
-
 /**
- * Runs `listener` for every pool this process creates (once per handle). Hosts
- * that manage instance suspension use it, e.g. Vercel's `attachDatabasePool`.
+ * Sees every pool created (once per handle). Hosts that manage instance suspension pass one, e.g. Vercel's
+ * `attachDatabasePool`.
  */
-export function onPoolCreated(listener: PoolListener): void {
-  poolListeners.add(listener);
-}
+export type PoolHook = (pool: Pool) => void;
 
-export function createPoolDb(config: DbConfig): Db {
+export function createPoolDb(config: DbConfig, onPool?: PoolHook): Db {
   if (!config.url) throw new DatabaseConfigError("DATABASE_URL is required for the pool transport");
   if (!neonConfig.webSocketConstructor && typeof WebSocket === "undefined") {
-    throw new DatabaseConfigError("no WebSocket implementation: import lib/db/node.ts on Node 20");
+    throw new DatabaseConfigError("no WebSocket implementation: open pools through nodeTransports() on Node 20");
   }
+  if (config.localProxy) useLocalNeonProxy(config.localProxy);
   const pool = new Pool({
     connectionString: config.url,
     max: config.poolMax,
@@ -39,7 +36,7 @@ export function createPoolDb(config: DbConfig): Db {
   pool.on("error", (err: Error) => {
     log.warn("db.pool.idle_client_error", { error: err, code: (err as { code?: string }).code });
   });
-  for (const listener of poolListeners) listener(pool);
+  onPool?.(pool);
 
   const inTransaction = async (client: PoolClient, statements: readonly Statement[]) => {
     await client.query("BEGIN");

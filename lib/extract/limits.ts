@@ -61,7 +61,7 @@ export function limitError(limits: ExtractLimits, cap: keyof ExtractLimits, what
   return new LimitExceeded(`${what}; the limit is ${limits[cap]} (${VARIABLE[cap]})`);
 }
 
-/** The caps from parsed configuration (see lib/config/env.ts). */
+/** The caps from parsed configuration (see lib/config/limits.ts). */
 export function limitsFromConfig(config: {
   MAX_PDF_PAGES?: number;
   MAX_EXTRACTED_CHARS?: number;

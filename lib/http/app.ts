@@ -1,13 +1,17 @@
 /**
  * @module
- * Builds the Hono app every entrypoint serves (Workers, Node server, Lambda).
+ * Builds the Hono app every entrypoint serves (Workers, Node server, Lambda). What differs between runtimes comes
+ * in as options from the entrypoint (the composition root): the runtime's parts, how `/mcp` is answered, and the
+ * `/jobs/run` tick where this runtime runs jobs.
  *
  * @example
- * const app = createApp({ env: () => process.env });
+ * const app = createApp({ env: () => process.env, runtime: nodeRuntime(), mcp: answerMcp, jobsTick: runTick });
  * serve({ fetch: app.fetch, port: 8787 });
  */
 import { Hono, type MiddlewareHandler } from "hono";
+import type { JobsTick } from "../jobs/scheduled.js";
 import { log } from "../log/logger.js";
+import type { RuntimeParts } from "../runtime/parts.js";
 import { servicesFor } from "../runtime/services.js";
 import { apiKeyAuth } from "./auth.js";
 import { corsFromConfig } from "./cors.js";
@@ -19,11 +23,21 @@ import { assertEveryRouteDeclared } from "./route-helpers/register.js";
 import { healthRoutes } from "./routes/health.js";
 import { jobRoutes } from "./routes/jobs.js";
 import { keyRoutes } from "./routes/keys/index.js";
-import { mcpRoutes } from "./routes/mcp.js";
+import { type McpAnswer, mcpRoutes } from "./routes/mcp.js";
 import { memoryRoutes } from "./routes/memory/index.js";
 import { sourceRoutes } from "./routes/sources/index.js";
 
 export type AppOptions = {
+  /** The runtime's parts (transports, job start, token counter), from its composition root. */
+  runtime: RuntimeParts;
+  /**
+   * Answers `POST /mcp`. Node roots pass one that imports the MCP SDK and tools on the first MCP request (a sixth
+   * of the module graph a cold start loaded); the Worker passes it eagerly, since a dynamic import there only
+   * makes esbuild wrap the modules it reaches in lazy initialisers.
+   */
+  mcp: McpAnswer;
+  /** Runs one scheduler tick for `/jobs/run`; absent where this runtime runs no jobs (the API Worker). */
+  jobsTick?: JobsTick;
   /** Where configuration comes from; defaults to the runtime's bindings (`c.env`). */
   env?: () => Record<string, unknown>;
   /** Static files (the playground, /docs) answered before the key check; Workers serve them as Static Assets. */
@@ -32,7 +46,7 @@ export type AppOptions = {
   extend?: (app: Hono<HonoEnv>) => void;
 };
 
-export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
+export function createApp(options: AppOptions): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
 
   app.use("*", async (c, next) => {
@@ -43,7 +57,7 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
     c.set("wide", wide);
     c.header("x-request-id", requestId);
     try {
-      c.set("services", servicesFor(options.env?.() ?? (c.env as Record<string, unknown>) ?? {}));
+      c.set("services", servicesFor(options.env?.() ?? (c.env as Record<string, unknown>) ?? {}, options.runtime));
       await next();
     } finally {
       wide.status = c.res.status;
@@ -66,8 +80,8 @@ export function createApp(options: AppOptions = {}): Hono<HonoEnv> {
   api.route("/", sourceRoutes());
   api.route("/", keyRoutes());
   app.route("/", api);
-  app.route("/", jobRoutes());
-  app.route("/", mcpRoutes());
+  app.route("/", jobRoutes(options.jobsTick));
+  app.route("/", mcpRoutes(options.mcp));
   options.extend?.(app);
   // Each operation declares what it needs where it is registered (route-helpers/register.ts); one that does not stops the start.
   assertEveryRouteDeclared(app);

@@ -3,7 +3,7 @@
  * Examples for the OpenAPI document, by component name, merged into
  * `/openapi.json` as it is served (a schema that already carries its own
  * example keeps it). Kept apart from the schemas so the wire shapes stay
- * readable; test/node/openapi-coverage.test.ts checks every operation ends
+ * readable; test/node/http/openapi-coverage.test.ts checks every operation ends
  * up with request and response examples.
  */
 

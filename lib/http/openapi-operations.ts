@@ -3,7 +3,7 @@
  * OpenAPI entries for the routes that are plain Hono handlers rather than
  * OpenAPIHono routes: `GET /`, `GET /health`, `GET|POST /jobs/run` and the
  * document itself. Registered on the memory API's registry so `/openapi.json`
- * lists every route; test/node/openapi-coverage.test.ts fails when a route is
+ * lists every route; test/node/http/openapi-coverage.test.ts fails when a route is
  * added without an entry.
  */
 import { type OpenAPIHono, z } from "@hono/zod-openapi";

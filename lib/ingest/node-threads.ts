@@ -8,7 +8,7 @@
  * tokenizer's tables), and never keep the process alive.
  *
  * @example
- * usePrepareRunner(createThreadRunner({ threads: 1, memoryMb: 256, timeoutMs: 60_000 }));
+ * const prepare = createThreadRunner({ threads: 1, memoryMb: 256, timeoutMs: 60_000 }); // a PrepareRunner
  */
 import { Worker } from "node:worker_threads";
 import { AppError, type ErrorKind } from "../errors.js";

@@ -14,16 +14,16 @@ import { toSql } from "pgvector";
 import { AppError } from "../errors.js";
 import { ExtractionFailed } from "../extract/errors.js";
 import { limitsFromConfig } from "../extract/limits.js";
-import { embeddingText } from "../memory/chunk-context.js";
-import { sha256Hex } from "../memory/hashing.js";
-import type { MemoryContext, PipelineStep } from "../memory/types.js";
-import { fetchWebPage, WEB_PAGE_TYPE } from "../memory/web-page.js";
+import type { PipelineStep } from "../memory/types.js";
 import { type ChunkRecord, replaceChunks } from "../store/chunk-store.js";
 import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
 import { loadForProcessing, markFailed } from "../store/memory-store.js";
-import { prepareIsolated } from "./isolation.js";
+import { embeddingText } from "./chunk-context.js";
+import { sha256Hex } from "./hashing.js";
+import type { IngestContext } from "./isolation.js";
 import type { Prepared } from "./prepare.js";
 import { stageOf } from "./stage.js";
+import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
@@ -33,7 +33,7 @@ export type PipelineOutcome =
 type Target = { index: string; documentId: string; generation: number; attempts: number; maxAttempts: number };
 
 /** Runs the steps; a final failure is recorded on the document before it is returned. */
-export async function processDocument(ctx: MemoryContext, target: Target): Promise<PipelineOutcome> {
+export async function processDocument(ctx: IngestContext, target: Target): Promise<PipelineOutcome> {
   let failure: { step: PipelineStep; error: unknown };
   try {
     const outcome = await runSteps(ctx, target);
@@ -53,7 +53,7 @@ export async function processDocument(ctx: MemoryContext, target: Target): Promi
 }
 
 async function runSteps(
-  ctx: MemoryContext,
+  ctx: IngestContext,
   target: Target,
 ): Promise<Exclude<PipelineOutcome, { status: "failed" }> | { status: "failed"; step: PipelineStep; error: unknown }> {
   const { index, documentId, generation } = target;
@@ -82,7 +82,7 @@ async function runSteps(
           ? await webPageInput(ctx, file.sourceUrl)
           : { bytes: file.content, fileName: file.name, contentType: file.contentType };
       try {
-        const result = await prepareIsolated({
+        const result = await ctx.prepare({
           ...input,
           documentName: file.name,
           args: doc.args,
@@ -160,7 +160,7 @@ function readable(err: unknown): string {
 }
 
 /** A `content.url` file is the page it points at, fetched now through the guard. */
-async function webPageInput(ctx: MemoryContext, url: string) {
+async function webPageInput(ctx: IngestContext, url: string) {
   const page = await fetchWebPage(ctx, url);
   const name = new URL(page.url).pathname.split("/").pop() || "index.html";
   return { bytes: page.bytes, fileName: name, contentType: page.contentType };

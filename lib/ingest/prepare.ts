@@ -6,8 +6,8 @@
  */
 import { ValidationError } from "../errors.js";
 import { checkLimit, type ExtractLimits, extract } from "../extract/index.js";
-import { chunkContext, embeddingText } from "../memory/chunk-context.js";
 import { type Chunk, countTokens, partition, partitionOptionsFromArgs } from "../partition/index.js";
+import { chunkContext, embeddingText } from "./chunk-context.js";
 import { atStage } from "./stage.js";
 
 export { atStage, type PrepareStage, stageOf } from "./stage.js";
@@ -27,7 +27,7 @@ export type PrepareInput = {
   chunksBefore: number;
 };
 
-/** `context`: the header every chunk of the file is embedded and indexed with (see memory/chunk-context.ts). */
+/** `context`: the header every chunk of the file is embedded and indexed with (see chunk-context.ts). */
 export type Prepared = { mimeType: string; chunks: Chunk[]; context: string };
 
 export async function prepareFile(input: PrepareInput): Promise<Prepared> {

@@ -10,7 +10,6 @@
 
 import { background, type Db } from "../db/index.js";
 import { log } from "../log/logger.js";
-import type { MemoryContext } from "../memory/types.js";
 import { buildDeferredVectorIndex, deferVectorIndexWhileEmpty } from "../store/embedding-space.js";
 import {
   claimDueJobs,
@@ -21,6 +20,7 @@ import {
   type Job,
   retryJobLater,
 } from "../store/job-store.js";
+import type { IngestContext } from "./isolation.js";
 import { processDocument } from "./pipeline.js";
 import { withIngestSlot } from "./slots.js";
 
@@ -50,7 +50,7 @@ const deferring = new WeakSet<Db>();
  * A first-time bulk load (embedding-space.ts): asked before a job is claimed, so no lease runs out while it waits
  * for its lock; once the table is seen holding chunks, never again.
  */
-async function deferIndexWhileEmpty(ctx: MemoryContext): Promise<void> {
+async function deferIndexWhileEmpty(ctx: IngestContext): Promise<void> {
   if (filled.has(ctx.db)) return;
   try {
     const space = await deferVectorIndexWhileEmpty(ctx.db, ctx.embedder.dimensions);
@@ -62,7 +62,7 @@ async function deferIndexWhileEmpty(ctx: MemoryContext): Promise<void> {
   }
 }
 
-export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promise<JobResult> {
+export async function runJob(ctx: IngestContext, job: Job, owner: string): Promise<JobResult> {
   const dimensions = ctx.embedder.dimensions;
   const outcome = await processDocument(ctx, job);
   if (outcome.status !== "failed") {
@@ -99,7 +99,7 @@ export async function runJob(ctx: MemoryContext, job: Job, owner: string): Promi
 }
 
 /** The upload's own run, right after the 202. If cron got there first, there is nothing to do. */
-export async function runUploadedJob(ctx: MemoryContext, jobId: string): Promise<JobResult | "taken"> {
+export async function runUploadedJob(ctx: IngestContext, jobId: string): Promise<JobResult | "taken"> {
   const owner = newOwner("upload");
   // A slot before the claim: waiting holds no lease and no file in memory.
   // Accepted work: its statements wait for a pool slot rather than being shed like a request.
@@ -114,7 +114,7 @@ export async function runUploadedJob(ctx: MemoryContext, jobId: string): Promise
 
 /** Claims and runs due jobs until none are left, the time budget is spent, or `maxJobs` ran. */
 export async function runDueJobs(
-  ctx: MemoryContext,
+  ctx: IngestContext,
   options: { budgetMs?: number; maxJobs?: number; owner?: string } = {},
 ): Promise<RunReport> {
   const started = Date.now();
@@ -158,12 +158,12 @@ export async function runDueJobs(
 }
 
 /** A failed job may have been the last of a deferred load; a failure to build is left to the next job or start. */
-async function afterFailure(ctx: MemoryContext, dimensions: number): Promise<void> {
+async function afterFailure(ctx: IngestContext, dimensions: number): Promise<void> {
   if (deferring.has(ctx.db)) await buildIndex(ctx, dimensions);
 }
 
 /** Builds a deferred vector index now that the load is over (its time is part of the last job's). */
-async function buildIndex(ctx: MemoryContext, dimensions: number): Promise<void> {
+async function buildIndex(ctx: IngestContext, dimensions: number): Promise<void> {
   const started = Date.now();
   try {
     const { built } = await buildDeferredVectorIndex(ctx.db, dimensions);

@@ -8,7 +8,8 @@
 import { background } from "../db/index.js";
 import { type RunReport, runDueJobs } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
-import { memoryContextOf, type Services, servicesFor } from "../runtime/services.js";
+import type { RuntimeParts } from "../runtime/parts.js";
+import { ingestContextOf, type Services, servicesFor } from "../runtime/services.js";
 import { type SourceSyncReport, syncDueSources } from "../sources/index.js";
 import { pruneFinishedJobs } from "../store/job-store.js";
 
@@ -32,16 +33,20 @@ export type TickInput = {
 };
 
 /** A tick for an environment (cron handlers, the Node scheduler, the CLI). */
-export function runScheduled(input: TickInput & { env: Record<string, unknown> }): Promise<ScheduledRun> {
+export function runScheduled(
+  input: TickInput & { env: Record<string, unknown>; runtime: RuntimeParts },
+): Promise<ScheduledRun> {
   // Background work: waits for pool slots instead of being shed like a request.
-  return background(() => runTick(servicesFor(input.env), input));
+  return background(() => runTick(servicesFor(input.env, input.runtime), input));
 }
+
+export type JobsTick = (services: Services, input: TickInput) => Promise<ScheduledRun>;
 
 /** A tick on services already at hand (the HTTP trigger for hosts whose cron calls a URL). */
 export async function runTick(services: Services, input: TickInput): Promise<ScheduledRun> {
   const started = Date.now();
   await services.ready();
-  const ctx = memoryContextOf(services, input.waitUntil ?? ((p) => void p.catch(() => {})));
+  const ctx = ingestContextOf(services, input.waitUntil ?? ((p) => void p.catch(() => {})));
   let run: ScheduledRun;
   if (input.cron === MAINTENANCE_CRON) {
     run = { cron: input.cron, task: "maintenance", pruned: await pruneFinishedJobs(ctx.db, 7), durationMs: 0 };

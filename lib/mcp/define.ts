@@ -20,10 +20,10 @@ import {
   type ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { z } from "zod";
+import { normalizeIndexName } from "../contract/validate.js";
 import { NotFoundError } from "../errors.js";
 import { type Access, authorize, checkAccess, type Grant } from "../keys/access.js";
 import type { Principal } from "../keys/types.js";
-import { normalizeIndexName } from "../memory/index.js";
 import type { MemoryContext } from "../memory/types.js";
 import { errorResult } from "./results.js";
 

@@ -8,8 +8,9 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
+import { validateDocumentId } from "../contract/validate.js";
 import { type Grant, indexed, indexFree } from "../keys/access.js";
-import { getUploadStatus, listDocuments, listIndexes, validateDocumentId } from "../memory/index.js";
+import { getUploadStatus, listDocuments, listIndexes } from "../memory/index.js";
 import { readDocumentText } from "../store/document-text.js";
 import { defineResource, type McpDeps } from "./define.js";
 import { documentUri } from "./results.js";

@@ -11,7 +11,9 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { EvaluateToolInput, evaluateInput } from "../contract/evaluate.js";
 import { askInput, searchInput, textUploadInput } from "../contract/inputs.js";
 import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload } from "../contract/requests.js";
+import { validateDocumentId } from "../contract/validate.js";
 import { AppError } from "../errors.js";
+import { uploadDocument } from "../ingest/upload.js";
 import { authorize, type Grant, indexed, indexFree } from "../keys/access.js";
 import { evaluateIndex } from "../memory/evaluate/index.js";
 import {
@@ -21,8 +23,6 @@ import {
   listDocuments,
   listIndexes,
   searchMemory,
-  uploadDocument,
-  validateDocumentId,
 } from "../memory/index.js";
 import type { UploadInput } from "../memory/types.js";
 import { defineTool, type McpDeps } from "./define.js";

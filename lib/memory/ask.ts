@@ -9,14 +9,14 @@
  */
 import { answerQuestion, streamAnswerWith } from "./answer/answer.js";
 import { searchMemory } from "./search.js";
-import type { AskInput, MemoryAnswer, MemoryContext } from "./types.js";
+import type { Answering, AskInput, MemoryAnswer } from "./types.js";
 
 export type { SearchFn } from "./answer/answer.js";
 export { answerQuestion, streamAnswerWith };
 
-export const askMemory = (ctx: MemoryContext, input: AskInput): Promise<MemoryAnswer> =>
+export const askMemory = (ctx: Answering, input: AskInput): Promise<MemoryAnswer> =>
   answerQuestion(ctx, input, searchMemory);
 
 /** Throws `ValidationError` on the call for bad input; every later failure is an `error` record. */
-export const streamAnswer = (ctx: MemoryContext, input: AskInput): AsyncIterable<MemoryAnswer> =>
+export const streamAnswer = (ctx: Answering, input: AskInput): AsyncIterable<MemoryAnswer> =>
   streamAnswerWith(ctx, input, searchMemory);

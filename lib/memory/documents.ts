@@ -1,14 +1,14 @@
 /** @module Document verbs: delete one (idempotent) and list an index's documents, keyset-paginated. */
 import { deleteDocumentById } from "../store/document-delete.js";
 import { listDocumentPage } from "../store/memory-store.js";
-import type { DocumentSummary, MemoryContext } from "./types.js";
+import type { DocumentSummary, Reading } from "./types.js";
 
-export async function deleteDocument(ctx: MemoryContext, index: string, documentId: string): Promise<void> {
+export async function deleteDocument(ctx: Reading, index: string, documentId: string): Promise<void> {
   await deleteDocumentById(ctx.db, index, documentId);
 }
 
 export async function listDocuments(
-  ctx: MemoryContext,
+  ctx: Reading,
   index: string,
   page: { cursor?: string; limit: number },
 ): Promise<{ documents: DocumentSummary[]; nextCursor: string | null }> {

@@ -6,13 +6,13 @@
  */
 import { NotFoundError } from "../errors.js";
 import { loadForProcessing } from "../store/memory-store.js";
-import type { MemoryContext } from "./types.js";
+import type { Reading } from "./types.js";
 
 export type StoredFile = { fileId: string; name: string; contentType: string; bytes: Uint8Array };
 
 /** `file` is the file's name or its fileId (citations carry both); the document's only file when omitted. */
 export async function readDocumentFile(
-  ctx: MemoryContext,
+  ctx: Reading,
   index: string,
   documentId: string,
   file?: string,

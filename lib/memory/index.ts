@@ -5,8 +5,7 @@
  */
 
 /*
- * The verbs, each taking the per-instance MemoryContext first:
- *   uploadDocument(ctx, UploadInput) -> { index, documentId }   stores files + job, starts it in the background
+ * The verbs, each taking first the part of the MemoryContext it uses (Reading, Searching, Answering):
  *   getUploadStatus(ctx, index, documentId) -> DataPipelineStatus   NotFoundError when unknown
  *   searchMemory(ctx, SearchInput) -> SearchResult                 a missing index has no results
  *   askMemory(ctx, AskInput) -> MemoryAnswer; streamAnswer(ctx, AskInput) -> AsyncIterable<MemoryAnswer>
@@ -21,6 +20,3 @@ export { deleteIndex, listIndexes } from "./indexes.js";
 export { searchMemory } from "./search.js";
 export { getUploadStatus } from "./status.js";
 export * from "./types.js";
-export { uploadDocument } from "./upload.js";
-export { normalizeIndexName, parseTag, validateDocumentId, validateTags } from "./validate.js";
-export { checkFilterKey, SYSTEM_TAGS, validateFilters } from "./validate-filters.js";

@@ -10,18 +10,22 @@ import { isAbortError } from "../ai/errors.js";
 import { log } from "../log/logger.js";
 import type { ChunkHit } from "../store/chunk-search.js";
 import { rankingOptions } from "./ranking-args.js";
-import type { MemoryContext, SearchInput } from "./types.js";
+import type { SearchInput, Searching } from "./types.js";
 
-function wanted(ctx: MemoryContext, input: SearchInput): boolean {
+function wanted(ctx: Pick<Searching, "reranker">, input: SearchInput): boolean {
   return ctx.reranker !== undefined && rankingOptions(input.args).rerank;
 }
 
 /** How many fused candidates to fetch: every result the request may return is reranked, at least `candidates`. */
-export function candidateCount(ctx: MemoryContext, input: SearchInput): number {
+export function candidateCount(ctx: Pick<Searching, "reranker">, input: SearchInput): number {
   return wanted(ctx, input) ? Math.max(input.limit, ctx.reranker!.candidates) : input.limit;
 }
 
-export async function rerankHits(ctx: MemoryContext, input: SearchInput, hits: ChunkHit[]): Promise<ChunkHit[]> {
+export async function rerankHits(
+  ctx: Pick<Searching, "reranker">,
+  input: SearchInput,
+  hits: ChunkHit[],
+): Promise<ChunkHit[]> {
   if (!wanted(ctx, input) || hits.length < 2) return hits.slice(0, input.limit);
   const reranker = ctx.reranker!;
   try {

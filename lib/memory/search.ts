@@ -8,22 +8,20 @@
  * partition's relevance. A missing index simply has no results. The index's stored ranking settings
  * (`settings.ts`) apply first; the request's `args` override them key by key.
  */
-
 import type { Embedder } from "../ai/types.js";
-import type { Config } from "../config/env.js";
 import { type ChunkHit, DEFAULT_RANKING, searchChunks } from "../store/chunk-search.js";
 import type { Ranking } from "../store/hybrid-search.js";
 import { readIndexSettings } from "../store/index-settings.js";
 import { defaultTextWeight, type IndexSettings, rankingOptions, storedSettings } from "./ranking-args.js";
 import { candidateCount, rerankHits } from "./rerank.js";
-import type { Citation, MemoryContext, SearchInput, SearchResult } from "./types.js";
+import type { Citation, SearchInput, Searching, SearchResult, SearchSettings } from "./types.js";
 
 /**
  * `settings` replaces the index's stored settings for this call (evaluation compares modes against defaults);
  * absent, they are read in the same round of waiting as the query's embedding.
  */
 export async function searchMemory(
-  ctx: MemoryContext,
+  ctx: Searching,
   request: SearchInput,
   settings?: IndexSettings,
 ): Promise<SearchResult> {
@@ -57,7 +55,7 @@ export async function searchMemory(
 }
 
 /** The instance's ranking: environment, else the embedder family's text weight (ranking-args.ts). */
-export function rankingOf(config: Config, embedder: Pick<Embedder, "id">): Ranking {
+export function rankingOf(config: SearchSettings, embedder: Pick<Embedder, "id">): Ranking {
   return {
     ...DEFAULT_RANKING,
     textWeight: config.SEARCH_TEXT_WEIGHT ?? defaultTextWeight(embedder),

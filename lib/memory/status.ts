@@ -6,13 +6,9 @@ import { NotFoundError } from "../errors.js";
 import { latestJobOf } from "../store/job-store.js";
 import { readStatus } from "../store/memory-store.js";
 import { explainStatus } from "./status-explain.js";
-import type { DataPipelineStatus, MemoryContext } from "./types.js";
+import type { DataPipelineStatus, Reading } from "./types.js";
 
-export async function getUploadStatus(
-  ctx: MemoryContext,
-  index: string,
-  documentId: string,
-): Promise<DataPipelineStatus> {
+export async function getUploadStatus(ctx: Reading, index: string, documentId: string): Promise<DataPipelineStatus> {
   const status = await readStatus(ctx.db, index, documentId);
   if (!status) throw new NotFoundError("document", `${index}/${documentId}`);
   const shaped: DataPipelineStatus = {

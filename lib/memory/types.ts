@@ -9,7 +9,6 @@ import type { Reranker } from "../ai/reranker.js";
 import type { Embedder, TextGenerator } from "../ai/types.js";
 import type { Config } from "../config/env.js";
 import type { Db } from "../db/index.js";
-import type { IngestQueue } from "../queue/message.js";
 import type { DocumentRecord, MemoryFilter, PipelineStep, Tags } from "../store/records.js";
 
 export type { MemoryFilter, PipelineStep, Tags } from "../store/records.js";
@@ -130,7 +129,33 @@ export type AskInput = {
 
 export type DocumentSummary = DocumentRecord;
 
-/** Everything a memory verb needs, passed as one object. */
+/** The settings a search ranks with (the `SEARCH_*` keys of the config). */
+export type SearchSettings = Pick<
+  Config,
+  | "SEARCH_TEXT_WEIGHT"
+  | "SEARCH_BM25_K1"
+  | "SEARCH_BM25_B"
+  | "SEARCH_FEEDBACK_DOCS"
+  | "SEARCH_FEEDBACK_TERMS"
+  | "SEARCH_FEEDBACK_ORIGINAL_WEIGHT"
+  | "SEARCH_EXPANSION_GATE"
+  | "SEARCH_EF_SEARCH"
+>;
+
+/** Reads (status, listings, downloads): the primary, and the replica where one is configured. */
+export type Reading = Pick<MemoryContext, "db" | "reader">;
+
+/** A search: reads, the query's embedder, the optional reranker and the ranking settings; it cannot write or start work. */
+export type Searching = Reading & Pick<MemoryContext, "embedder" | "reranker"> & { config: SearchSettings };
+
+/** An answer: a search, the generator (absent = extractive) and the token counter. */
+export type Answering = Searching &
+  Pick<MemoryContext, "generator" | "tokenCounter"> & { config: SearchSettings & Pick<Config, "ASK_MIN_EVIDENCE"> };
+
+/**
+ * Everything the composition root builds per request or job. Each verb takes only the part it uses (`Reading`,
+ * `Searching`, `Answering`); upload takes the whole, since it hands it on to the job it starts.
+ */
 export type MemoryContext = {
   db: Db;
   /**
@@ -146,14 +171,20 @@ export type MemoryContext = {
   reranker?: Reranker;
   /** Keeps background work alive after the response (Workers' `waitUntil`). */
   waitUntil(promise: Promise<unknown>): void;
-  /** Workers' `INGEST_QUEUE` producer, when bound: `startJob` sends accepted uploads to the ingestion Worker. */
-  ingestQueue?: IngestQueue;
   /**
-   * Runs a just-enqueued ingestion job (the composition root wires `lib/ingest`'s runner here), so
-   * upload never imports the layer above it. Takes the context so it runs with the caller's.
+   * Starts a just-enqueued ingestion job (each runtime's composition root supplies it: Node runs `lib/ingest`'s
+   * runner in the background, Workers send the job to the ingestion Worker's queue), so upload never imports the
+   * layer above it. Takes the context so it runs with the caller's.
    */
-  startJob(ctx: MemoryContext, jobId: string): Promise<unknown>;
+  startJob: StartJob;
+  /** The counter an answer's token budget is counted with, loaded on first use (exact on Node, an estimate in workerd). */
+  tokenCounter(): Promise<TokenCounter>;
 };
+
+export type StartJob = (ctx: MemoryContext, jobId: string) => Promise<unknown>;
+
+/** cl100k token count of a text (exact or estimated). */
+export type TokenCounter = (text: string) => number;
 
 /**
  * Longest question accepted, the one limit the HTTP schema and the ask verb share: long enough for any

@@ -5,12 +5,17 @@
  */
 import { runScheduled } from "../jobs/scheduled.js";
 import { log } from "../log/logger.js";
+import type { RuntimeParts } from "../runtime/parts.js";
 
-export function startScheduler(env: Record<string, unknown>, intervalMs: number): { stop(): Promise<void> } {
+export function startScheduler(
+  env: Record<string, unknown>,
+  runtime: RuntimeParts,
+  intervalMs: number,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> | undefined;
   const tick = () => {
     if (running) return;
-    running = runScheduled({ env, cron: "node-interval" })
+    running = runScheduled({ env, runtime, cron: "node-interval" })
       .catch((err: unknown) => log.warn("scheduler.run_failed", { error: err }))
       .finally(() => {
         running = undefined;

@@ -3,22 +3,26 @@
  * Serves the app on Node's HTTP server. Shared by `functions/node.ts` and the
  * tests, so what the tests load is exactly what `npm start` runs.
  */
-import "../db/node.js";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { closeAllHandles } from "../db/index.js";
 import { type AppOptions, createApp } from "../http/app.js";
 import { drainBackground } from "../runtime/background.js";
-import { useExtractionThreads } from "../runtime/node-extraction.js";
+import type { RuntimeParts } from "../runtime/parts.js";
+import { nodeApp } from "./node-app.js";
 import { nodeStaticAssets } from "./static.js";
 
 export type NodeServer = { port: number; url: string; close(): Promise<void> };
 
 export async function startNodeServer(
-  options: AppOptions & { port?: number; hostname?: string } = {},
+  options: Partial<AppOptions> & { runtime: RuntimeParts; port?: number; hostname?: string },
 ): Promise<NodeServer> {
-  const app = createApp({ env: () => process.env, assets: nodeStaticAssets(), ...options });
-  useExtractionThreads((options.env ?? (() => process.env))());
+  const app = createApp({
+    env: () => process.env,
+    assets: nodeStaticAssets(),
+    ...nodeApp(options.runtime),
+    ...options,
+  });
   const hostname = options.hostname ?? "127.0.0.1";
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname }, () => resolve(s));

@@ -1,7 +1,7 @@
 /**
  * @module
  * An estimate of cl100k_base token counts without the encoding's ranks (1.3 MB of JavaScript): what the API Worker
- * counts with, under the `workerd` condition of the `#count-tokens` import (package.json), so it stays under 1 MiB
+ * counts with (its composition root, functions/worker.ts, hands it to the services), so it stays under 1 MiB
  * gzipped. It only sizes an answer's prompt and reports token usage; chunking (the ingestion Worker, Node) always
  * counts exactly with `tokenizer.ts`.
  *
@@ -10,7 +10,7 @@
  * English words whole); other ASCII (punctuation, mixed-case runs such as base64) at one per 1.5 characters;
  * other text at one per two UTF-8 bytes where every character takes two (Cyrillic, Greek, accented Latin…) and one
  * per 1.5 bytes otherwise (CJK, emoji). On prose, code, JSON, HTML, CJK, Cyrillic, emoji, hex and base64 it
- * stays between 0.95× and 3× the exact count (test/node/token-estimate.test.ts); an answer's reserve
+ * stays between 0.95× and 3× the exact count (test/node/partition/token-estimate.test.ts); an answer's reserve
  * (`answerTokens`) is the margin for a small undercount, as it is for models whose tokenizer is not cl100k.
  */
 
@@ -33,6 +33,6 @@ export function countTokens(text: string): number {
   return total;
 }
 
-// Both `#count-tokens` targets must offer the same function; this fails to type-check when they drift.
+// Both token counters must offer the same function; this fails to type-check when they drift.
 const _sameShape: typeof import("./tokenizer.js").countTokens = countTokens;
 void _sameShape;

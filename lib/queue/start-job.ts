@@ -1,25 +1,25 @@
 /**
  * @module
- * How an accepted upload's job starts in workerd (the `#ingestion` import
- * resolves here under the `workerd` condition): the API Worker does not ingest.
- * It sends the job to the ingestion Worker's queue when `INGEST_QUEUE` is bound;
- * either way the job row is already committed, so the ingestion Worker's cron
- * finds it within a minute if the queue is absent or the send fails.
+ * How an accepted upload's job starts on Workers: the API Worker does not ingest. It sends the job to the
+ * ingestion Worker's queue when `INGEST_QUEUE` is bound; either way the job row is already committed, so the
+ * ingestion Worker's cron finds it within a minute if the queue is absent or the send fails. The Workers'
+ * composition roots (functions/worker.ts, functions/ingest-worker.ts) hand this to the services.
  */
 import { log } from "../log/logger.js";
-import type { MemoryContext } from "../memory/types.js";
+import type { StartJob } from "../memory/types.js";
+import { isIngestQueue } from "./message.js";
 
-export async function startJob(ctx: MemoryContext, jobId: string): Promise<"queued" | "left-to-cron"> {
-  if (!ctx.ingestQueue) return "left-to-cron";
-  try {
-    await ctx.ingestQueue.send({ jobId }, { contentType: "json" });
-    return "queued";
-  } catch (error) {
-    log.warn("queue.send_failed", { jobId, error });
-    return "left-to-cron";
-  }
+/** The job starter over `binding` (the `INGEST_QUEUE` producer, or anything else when it is not bound). */
+export function queueJobStarter(binding: unknown): StartJob {
+  const queue = isIngestQueue(binding) ? binding : undefined;
+  return async (_ctx, jobId) => {
+    if (!queue) return "left-to-cron";
+    try {
+      await queue.send({ jobId }, { contentType: "json" });
+      return "queued";
+    } catch (error) {
+      log.warn("queue.send_failed", { jobId, error });
+      return "left-to-cron";
+    }
+  };
 }
-
-// Both `#ingestion` targets must offer the same function; this fails to type-check when they drift.
-const _sameShape: Pick<MemoryContext, "startJob"> = { startJob };
-void _sameShape;

@@ -1,15 +1,15 @@
 /**
  * @module
- * What handlers and jobs share per instance: the parsed config and the one
- * database handle. Built lazily from the environment on first use and cached
- * at module scope, so warm invocations reuse everything.
+ * What handlers and jobs share per instance: the parsed config, the one
+ * database handle, AI, and the runtime's own parts (`RuntimeParts`, handed in
+ * by its composition root). Built lazily from the environment on first use and
+ * cached per runtime, so warm invocations reuse everything.
  */
 
-import { startJob } from "#ingestion";
 import { followStoredOfflineSpace } from "../ai/config.js";
-import { createEmbedderFromEnv, createGeneratorFromEnv, type Embedder, type TextGenerator } from "../ai/index.js";
+import { createEmbedder, createGenerator, type Embedder, type TextGenerator } from "../ai/index.js";
 import type { Reranker } from "../ai/reranker.js";
-import { createRerankerFromEnv } from "../ai/reranker-config.js";
+import { createReranker } from "../ai/reranker-config.js";
 import { type Config, ConfigError, parseConfig } from "../config/env.js";
 import {
   createReadDb,
@@ -19,14 +19,15 @@ import {
   getDb,
   hyperdriveConnectionString,
   isWorkersRuntime,
-  useLocalNeonProxy,
 } from "../db/index.js";
+import { AppError } from "../errors.js";
+import type { IngestContext } from "../ingest/isolation.js";
 import { setLogLevel } from "../log/logger.js";
-import type { MemoryContext } from "../memory/types.js";
+import type { MemoryContext, TokenCounter } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
-import { type IngestQueue, isIngestQueue } from "../queue/message.js";
 import { checkEmbeddingSpace, ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
 import { textConfigExists } from "../store/text-config.js";
+import type { Ingestion, RuntimeParts } from "./parts.js";
 import { probeStartup } from "./startup-probe.js";
 
 export type Services = {
@@ -37,8 +38,9 @@ export type Services = {
   embedder: Embedder;
   /** Absent when no model is configured: answers are then extractive. */
   generator?: TextGenerator;
-  /** Workers' `INGEST_QUEUE` producer binding, when there is one. */
-  ingestQueue?: IngestQueue;
+  /** How accepted uploads' jobs start here, and where files are parsed (absent where no job runs). */
+  ingestion: Ingestion;
+  tokenCounter(): Promise<TokenCounter>;
   /** Off unless RERANK_PROVIDER is set. */
   reranker?: Reranker;
   /**
@@ -48,8 +50,8 @@ export type Services = {
   ready(): Promise<void>;
 };
 
-const byEnvObject = new WeakMap<object, Services>();
-const byEnvKey = new Map<string, Services>();
+type Cache = { byEnvObject: WeakMap<object, Services>; byEnvKey: Map<string, Services> };
+const caches = new WeakMap<RuntimeParts, Cache>();
 const prepared = new WeakMap<Db, Map<string, Promise<void>>>();
 
 /** `bindings` are the runtime's non-string bindings; `hyperdrive` reads its URL from `HYPERDRIVE`. */
@@ -70,11 +72,18 @@ export function dbConfigFrom(config: Config, bindings: Record<string, unknown> =
     pgliteDir: config.PGLITE_DIR,
     pgliteThread: config.PGLITE_THREAD,
     queueWaitMs: config.DB_QUEUE_WAIT_MS,
+    ...(config.NEON_LOCAL_PROXY ? { localProxy: config.NEON_LOCAL_PROXY } : {}),
   };
 }
 
-/** The services for an environment; the same object for every call with an equal environment. */
-export function servicesFor(rawEnv: Record<string, unknown>): Services {
+/** The services for an environment on a runtime; the same object for every call with an equal environment. */
+export function servicesFor(rawEnv: Record<string, unknown>, runtime: RuntimeParts): Services {
+  let cache = caches.get(runtime);
+  if (!cache) {
+    cache = { byEnvObject: new WeakMap(), byEnvKey: new Map() };
+    caches.set(runtime, cache);
+  }
+  const { byEnvObject, byEnvKey } = cache;
   const same = byEnvObject.get(rawEnv);
   if (same) return same;
   const key = envKey(rawEnv);
@@ -85,23 +94,23 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
   }
   const config = parseConfig(rawEnv);
   setLogLevel(config.LOG_LEVEL);
-  if (config.NEON_LOCAL_PROXY) useLocalNeonProxy(config.NEON_LOCAL_PROXY);
-  const db = getDb(dbConfigFrom(config, rawEnv));
-  const embedder = createEmbedderFromEnv(rawEnv);
+  const db = getDb(dbConfigFrom(config, rawEnv), runtime.transports);
+  const embedder = createEmbedder(config, rawEnv.AI);
   const services: Services = {
     config,
     db,
-    reader: config.DATABASE_READ_URL ? readerFor(config, db) : db,
+    reader: config.DATABASE_READ_URL ? readerFor(config, db, runtime) : db,
     embedder,
-    generator: createGeneratorFromEnv(rawEnv),
-    ...(isIngestQueue(rawEnv.INGEST_QUEUE) ? { ingestQueue: rawEnv.INGEST_QUEUE } : {}),
-    reranker: createRerankerFromEnv(rawEnv),
+    generator: createGenerator(config, rawEnv.AI),
+    ingestion: runtime.ingestion(config, rawEnv),
+    tokenCounter: runtime.tokenCounter,
+    reranker: createReranker(config, rawEnv.AI),
     ready: () =>
       once(db, `${config.AUTO_MIGRATE}:${embedder.id}:${embedder.dimensions}`, async () => {
         // The usual case, a database already set up: one round trip, no DDL.
         const state = await probeStartup(db, config.SEARCH_TEXT_CONFIG);
         if (state && (state.migrated || !config.AUTO_MIGRATE) && state.textConfig && state.space && state.indexed) {
-          services.embedder = followStoredOfflineSpace(rawEnv, embedder, state.space);
+          services.embedder = followStoredOfflineSpace(config, embedder, state.space);
           checkEmbeddingSpace(state.space, services.embedder);
           return;
         }
@@ -109,7 +118,7 @@ export function servicesFor(rawEnv: Record<string, unknown>): Services {
         if (!(await textConfigExists(db, config.SEARCH_TEXT_CONFIG))) {
           throw new ConfigError(`SEARCH_TEXT_CONFIG: no text-search configuration '${config.SEARCH_TEXT_CONFIG}'`);
         }
-        services.embedder = followStoredOfflineSpace(rawEnv, embedder, await storedEmbeddingSpace(db));
+        services.embedder = followStoredOfflineSpace(config, embedder, await storedEmbeddingSpace(db));
         await ensureEmbeddingSpace(db, services.embedder);
         db.settled?.();
       }),
@@ -127,20 +136,31 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     config: services.config,
     embedder: services.embedder,
     ...(services.generator ? { generator: services.generator } : {}),
-    ...(services.ingestQueue ? { ingestQueue: services.ingestQueue } : {}),
     ...(services.reranker ? { reranker: services.reranker } : {}),
     waitUntil,
-    // Node runs the job in this invocation's background; in workerd `#ingestion` sends it to the ingestion Worker.
-    startJob,
+    startJob: services.ingestion.startJob,
+    tokenCounter: services.tokenCounter,
   };
 }
 
+/** The job runner's context (cron, the Queues consumer): the memory context and where files are parsed. */
+export function ingestContextOf(services: Services, waitUntil: (promise: Promise<unknown>) => void): IngestContext {
+  const { prepare } = services.ingestion;
+  if (!prepare) {
+    throw new AppError("misconfigured", "this runtime runs no ingestion jobs (on Workers the ingestion Worker does)");
+  }
+  return { ...memoryContextOf(services, waitUntil), prepare };
+}
+
 /** The replica's own handle (one per instance, like the primary's) behind the read routing. */
-function readerFor(config: Config, primary: Db): Db {
+function readerFor(config: Config, primary: Db, runtime: RuntimeParts): Db {
   const base = dbConfigFrom(config);
   if (base.transport === "pglite") throw new DatabaseConfigError("DATABASE_READ_URL needs DATABASE_URL");
   // No retries on the replica: a read it cannot serve goes to the primary at once.
-  const replica = getDb({ ...base, url: config.DATABASE_READ_URL, retry: { ...base.retry, budgetMs: 0 } });
+  const replica = getDb(
+    { ...base, url: config.DATABASE_READ_URL, retry: { ...base.retry, budgetMs: 0 } },
+    runtime.transports,
+  );
   return createReadDb(primary, replica, {
     maxWaitMs: config.DB_READ_MAX_WAIT_MS,
     cooldownMs: config.DB_READ_COOLDOWN_MS,

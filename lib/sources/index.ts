@@ -8,4 +8,3 @@ export { ListingInvalid } from "./errors.js";
 export { createSource, deleteSource, getSource, listSources } from "./sources.js";
 export { type SyncOptions, syncDueSources, syncSource } from "./sync.js";
 export * from "./types.js";
-export { validateNewSource, validateSourceId } from "./validate.js";

@@ -6,10 +6,11 @@
  * body. A changed body is uploaded again under the same document id, and the
  * pipeline's content-hash cache re-embeds only the chunks whose text changed.
  */
+
+import { sha256Hex } from "../ingest/hashing.js";
+import { uploadDocument } from "../ingest/upload.js";
 import { deleteDocument } from "../memory/documents.js";
-import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext } from "../memory/types.js";
-import { uploadDocument } from "../memory/upload.js";
 import { type GuardOptions, guardedFetch } from "../net/index.js";
 import { recordItem, type SourceItem, type SourceRecord } from "../store/source-store.js";
 import { fileNameFor } from "./naming.js";

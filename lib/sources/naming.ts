@@ -9,7 +9,7 @@
  * await documentIdFor("src_1a2b", "https://example.com/docs/intro") // "src-3f9c…" (24 hex)
  * fileNameFor("https://example.com/docs/intro", "text/html")         // "intro.html"
  */
-import { sha256Hex } from "../memory/hashing.js";
+import { sha256Hex } from "../ingest/hashing.js";
 
 const EXTENSIONS: Readonly<Record<string, string>> = {
   "text/html": "html",

@@ -17,7 +17,6 @@ import {
 } from "../store/source-store.js";
 import { syncSource } from "./sync.js";
 import type { NewSource, Source } from "./types.js";
-import { newSourceId } from "./validate.js";
 
 export async function createSource(ctx: MemoryContext, input: NewSource): Promise<Source> {
   const record = await insertSource(ctx.db, newSourceId(), input);
@@ -60,4 +59,8 @@ export async function deleteSource(ctx: MemoryContext, id: string): Promise<void
 function publicView(record: SourceRecord): Source {
   const { etag: _e, lastModified: _l, contentHash: _c, ...source } = record;
   return source;
+}
+
+export function newSourceId(): string {
+  return `src_${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
 }

@@ -21,9 +21,9 @@
  * URLs that leave a sitemap or feed have their documents deleted.
  */
 import { NotFoundError } from "../errors.js";
+import { sha256Hex } from "../ingest/hashing.js";
 import { log } from "../log/logger.js";
 import { deleteDocument } from "../memory/documents.js";
-import { sha256Hex } from "../memory/hashing.js";
 import type { MemoryContext } from "../memory/types.js";
 import { type GuardOptions, guardedFetch, type Lookup } from "../net/index.js";
 import {

@@ -127,7 +127,7 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
  * nothing leaks to the next user of the connection — which is what makes it safe behind a transaction-mode pooler
  * (PgBouncer, Neon's -pooler), where a session SET or a per-connection startup `options` would either leak into
  * other clients' transactions or be refused. ef_search is per query (raised to the candidate count), which a
- * per-connection setting could not express. test/node/search-round-trip.test.ts proves the settings take effect.
+ * per-connection setting could not express. test/node/store/chunk-search.test.ts proves the settings take effect.
  */
 export function hnswSettingsGate(efSearchParam: string): string {
   return `(select set_config('hnsw.iterative_scan', 'relaxed_order', true)

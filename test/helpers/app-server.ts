@@ -8,13 +8,14 @@ import type { HonoEnv } from "../../lib/http/hono-env.js";
 import { route } from "../../lib/http/route-helpers/register.js";
 import { indexFree } from "../../lib/keys/access.js";
 import { type NodeServer, startNodeServer } from "../../lib/node-host/server.js";
+import { testRuntime } from "./runtime.js";
 
 export async function startServer(
   env: Record<string, string>,
   extend?: (app: Hono<HonoEnv>) => void,
 ): Promise<NodeServer> {
   const merged = { ...process.env, ...env } as Record<string, unknown>;
-  return startNodeServer({ port: 0, env: () => merged, extend });
+  return startNodeServer({ runtime: testRuntime, port: 0, env: () => merged, extend });
 }
 
 /** A test-only route that holds a pooled connection for `ms` so requests overlap; declared like every route. */

@@ -1,8 +1,8 @@
 /**
  * @module
- * The JSON bodies the attack suite (test/node/suite-attacks.test.ts) sends and the service must refuse with a 400
+ * The JSON bodies the attack suite (test/node/suites/attacks.test.ts) sends and the service must refuse with a 400
  * that changes nothing: nested args, keys that mean something to JavaScript objects. One list, so the edge-parity
- * suite (test/node/edge-parity.test.ts) replays exactly these through the MCP tools. `multipart`: sent as a
+ * suite (test/node/suites/edge-parity.test.ts) replays exactly these through the MCP tools. `multipart`: sent as a
  * multipart upload (a file `a.txt` holding `text`, the other fields as form fields) instead of as JSON.
  */
 import { nestedJson } from "./attack-files.js";

@@ -1,7 +1,7 @@
 /**
  * @module
- * The attack documents and the HTTP steps test/node/suite-attacks.test.ts replays against the real Node server:
- * uploads as multipart, the bodies that must be refused, and bounded waits for documents and sources to settle.
+ * The attack suite's documents and requests (test/node/suites/attacks.test.ts): every attack file with the cap
+ * its failure must name, bodies that must be refused with 400, and bounded waits for documents and sources.
  */
 import { attackFields, refusedAttackBodies } from "./attack-bodies.js";
 import {

@@ -3,10 +3,8 @@
  * Builds `Db` handles of each network transport against a test database,
  * through the local Neon proxy, exactly as the service would.
  */
-import "../../lib/db/node.js";
 import type { DbConfig } from "../../lib/db/config.js";
 import { createHttpDb } from "../../lib/db/http.js";
-import { useLocalNeonProxy } from "../../lib/db/local-proxy.js";
 import { createPoolDb } from "../../lib/db/pool.js";
 import type { Db, Transport } from "../../lib/db/types.js";
 
@@ -24,6 +22,6 @@ export function dbConfig(url: string, overrides: Partial<DbConfig> = {}): DbConf
 }
 
 export function networkDb(transport: Exclude<Transport, "pglite">, proxyAddress: string, config: DbConfig): Db {
-  useLocalNeonProxy(proxyAddress);
-  return transport === "pool" ? createPoolDb({ ...config, transport }) : createHttpDb({ ...config, transport });
+  const local = { ...config, transport, localProxy: proxyAddress };
+  return transport === "pool" ? createPoolDb(local) : createHttpDb(local);
 }

@@ -19,7 +19,32 @@ export const ROUTE_OF_TOOL: Record<string, string> = {
   list_documents: "GET /documents",
   delete_document: "DELETE /documents",
   list_indexes: "GET /indexes",
+  evaluate: "POST /indexes/{index}/evaluate",
 };
+
+/** The route template a request's method and path match, with the path parameters it names (decoded). */
+function matchRoute(method: string, pathname: string): { route: string; params: Record<string, string> } {
+  for (const template of new Set(Object.values(ROUTE_OF_TOOL))) {
+    const [m, path] = template.split(" ", 2) as [string, string];
+    if (m !== method) continue;
+    const names: string[] = [];
+    const pattern = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+      names.push(name);
+      return "([^/]*)";
+    });
+    const found = new RegExp(`^${pattern}$`).exec(pathname);
+    if (!found) continue;
+    try {
+      return {
+        route: template,
+        params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(found[i + 1]!)])),
+      };
+    } catch {
+      return { route: `${method} ${pathname}`, params: {} }; // a malformed escape reaches no tool
+    }
+  }
+  return { route: `${method} ${pathname}`, params: {} };
+}
 
 export type ListedTool = { name: string; inputSchema: { properties?: Record<string, unknown> } };
 export type BadHttpRequest = {
@@ -40,7 +65,7 @@ export function toToolCall(
   maxBodyBytes: number,
 ): ToolCase | undefined {
   const [pathname, query] = req.path.split("?", 2) as [string, string | undefined];
-  const route = `${req.method} ${pathname}`;
+  const { route, params } = matchRoute(req.method, pathname);
   let args: unknown;
   if (req.body) {
     if (req.headers?.["content-type"] !== "application/json") return undefined;
@@ -51,6 +76,11 @@ export function toToolCall(
     }
   } else {
     args = Object.fromEntries(new URLSearchParams(query ?? ""));
+  }
+  // A path parameter (the index of /indexes/{index}/…) is one more argument of the tool.
+  if (Object.keys(params).length > 0) {
+    if (args === null || typeof args !== "object" || Array.isArray(args)) return undefined;
+    args = { ...(args as object), ...params };
   }
   const isObject = args !== null && typeof args === "object" && !Array.isArray(args);
   const candidates = tools.filter((t) => ROUTE_OF_TOOL[t.name] === route);

@@ -4,11 +4,11 @@
  * counts what reaches the (offline) embedder and a waitUntil that lets tests
  * await background pipeline runs.
  */
-import "../../lib/db/node.js";
 import type { Embedder } from "../../lib/ai/types.js";
+import { type IngestContext, prepareInThread } from "../../lib/ingest/isolation.js";
 import { runUploadedJob } from "../../lib/ingest/runner.js";
-import type { MemoryContext } from "../../lib/memory/types.js";
 import { servicesFor } from "../../lib/runtime/services.js";
+import { testRuntime } from "./runtime.js";
 
 export type CountingEmbedder = Embedder & { calls: number; texts: number };
 
@@ -29,17 +29,19 @@ export function counting(inner: Embedder): CountingEmbedder {
 }
 
 export async function memoryContext(env: Record<string, string>) {
-  const services = servicesFor({ LOG_LEVEL: "warn", ...env });
+  const services = servicesFor({ LOG_LEVEL: "warn", ...env }, testRuntime);
   await services.ready();
   const pending: Promise<unknown>[] = [];
   const embedder = counting(services.embedder);
-  const ctx: MemoryContext = {
+  const ctx: IngestContext = {
     db: services.db,
     config: services.config,
     embedder,
     generator: services.generator,
     waitUntil: (p) => void pending.push(p),
-    startJob: runUploadedJob,
+    startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare: prepareInThread }, jobId),
+    tokenCounter: services.tokenCounter,
+    prepare: prepareInThread,
   };
   return {
     ctx,

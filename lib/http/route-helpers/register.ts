@@ -15,10 +15,11 @@
  */
 import type { OpenAPIHono, RouteConfig, RouteHandler, z } from "@hono/zod-openapi";
 import type { Context, Handler, Hono, MiddlewareHandler } from "hono";
+import { validateSourceId } from "../../contract/source-input.js";
+import { normalizeIndexName } from "../../contract/validate.js";
 import { NotFoundError } from "../../errors.js";
 import { type Access, admit, authorize, checkAccess, type Grant, type Subject } from "../../keys/access.js";
-import { normalizeIndexName } from "../../memory/validate.js";
-import { getSource, validateSourceId } from "../../sources/index.js";
+import { getSource } from "../../sources/index.js";
 import type { HonoEnv } from "../hono-env.js";
 import { memoryContext } from "./context.js";
 import { jsonBodyLimit } from "./limits.js";

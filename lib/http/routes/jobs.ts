@@ -3,20 +3,23 @@
  * `POST /jobs/run` (and `GET`, which is what Vercel Cron sends): one scheduler
  * tick — due ingestion jobs, then due source syncs — for hosts whose scheduler
  * can only call a URL. Protected by the API key like every data route; make
- * the cron's secret one of `API_KEYS`. `?budgetMs=` shortens the run.
+ * the cron's secret one of `API_KEYS`. `?budgetMs=` shortens the run. The
+ * API Worker passes no tick: there the ingestion Worker's own cron runs jobs,
+ * and the API Worker carries no job runner.
  */
 
 import { Hono } from "hono";
-import { runTick } from "#jobs-tick";
-import { ValidationError } from "../../errors.js";
+import { NotFoundError, ValidationError } from "../../errors.js";
+import type { JobsTick } from "../../jobs/scheduled.js";
 import { adminOnly } from "../../keys/access.js";
 import type { HonoEnv } from "../hono-env.js";
 import { waitUntilFor } from "../route-helpers/context.js";
 import { route } from "../route-helpers/register.js";
 
-export function jobRoutes(): Hono<HonoEnv> {
+export function jobRoutes(runTick?: JobsTick): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
   const run = async (c: import("hono").Context<HonoEnv>) => {
+    if (!runTick) throw new NotFoundError("route", "/jobs/run (on Workers, jobs run in the ingestion Worker)");
     const raw = c.req.query("budgetMs");
     const budgetMs = raw === undefined ? undefined : Number(raw);
     if (budgetMs !== undefined && (!Number.isInteger(budgetMs) || budgetMs < 100 || budgetMs > 900_000)) {

@@ -13,19 +13,22 @@
  * same reason `GET` (a standalone event stream that would pin an instance) and
  * `DELETE` (ending a session) answer 405.
  *
- * On Node the SDK and the tools load on the first MCP request, not with the server (`#mcp-answer`): they were a
- * sixth of the module graph a cold start loads, and serving /search never needs them (BENCHMARKS.md, coldstart).
+ * The answer itself (routes/mcp-request.ts) comes from the composition root: on Node the SDK and the tools load on
+ * the first MCP request, not with the server: they were a sixth of the module graph a cold start loads, and
+ * serving /search never needs them (BENCHMARKS.md, coldstart).
  */
 
-import { Hono } from "hono";
-import { answerMcp } from "#mcp-answer";
+import { type Context, Hono } from "hono";
 import { indexFree } from "../../keys/access.js";
 import type { HonoEnv } from "../hono-env.js";
 import { problemResponse } from "../problem.js";
 import { route } from "../route-helpers/register.js";
 import { uploadBudget } from "../upload-budget.js";
 
-export function mcpRoutes(): Hono<HonoEnv> {
+/** `answerMcp` of routes/mcp-request.ts, or a wrapper that imports it on first use. */
+export type McpAnswer = (c: Context<HonoEnv>) => Promise<Response>;
+
+export function mcpRoutes(answerMcp: McpAnswer): Hono<HonoEnv> {
   const app = new Hono<HonoEnv>();
   // Each tool and resource declares its own access (lib/mcp/define.ts); the endpoint itself needs any valid key.
   route(
@@ -38,7 +41,7 @@ export function mcpRoutes(): Hono<HonoEnv> {
     uploadBudget(),
     answerMcp,
   );
-  const notAllowed = (c: import("hono").Context<HonoEnv>) =>
+  const notAllowed = (c: Context<HonoEnv>) =>
     problemResponse(c, 405, "This MCP endpoint is stateless: send JSON-RPC messages with POST.", {}, { allow: "POST" });
   route(app, "GET", "/mcp", indexFree("read"), notAllowed);
   route(app, "DELETE", "/mcp", indexFree("read"), notAllowed);

@@ -22,17 +22,8 @@ import { GenerationFailed } from "../../ai/errors.js";
 import type { TokenUsage as GeneratorUsage, TextGenerator } from "../../ai/types.js";
 import { ValidationError } from "../../errors.js";
 import { log } from "../../log/logger.js";
-import { loadTokenCounter, type TokenCounter } from "../../partition/token-counter.js";
-import type {
-  AskInput,
-  Citation,
-  MemoryAnswer,
-  MemoryContext,
-  SearchInput,
-  SearchResult,
-  TokenUsage,
-} from "../types.js";
-import { MAX_QUESTION_CHARS } from "../types.js";
+import type { AskInput, Citation, MemoryAnswer, SearchInput, SearchResult, TokenUsage } from "../types.js";
+import { type Answering, MAX_QUESTION_CHARS, type Searching, type TokenCounter } from "../types.js";
 import { type RagOptions, ragOptionsFromArgs } from "./args.js";
 import { extractiveAnswer } from "./extractive.js";
 import { type Fact, packFacts, sourcesOf } from "./facts.js";
@@ -40,7 +31,7 @@ import { DEFAULT_PROMPT_TEMPLATE, isNoAnswer, mayBecomeNoAnswer, renderPrompt, s
 import { errorRecord } from "./stream-error.js";
 import { extractiveUsage, generatorUsage } from "./usage.js";
 
-export type SearchFn = (ctx: MemoryContext, input: SearchInput) => Promise<SearchResult>;
+export type SearchFn = (ctx: Searching, input: SearchInput) => Promise<SearchResult>;
 
 /** Facts scanned for the extractive answer: a few chunks' worth, the same order as a small model's prompt. */
 export const EXTRACTIVE_FACT_BUDGET = 4000;
@@ -70,7 +61,7 @@ type Plan =
   | { kind: "generate"; facts: Fact[]; generation: Generation };
 
 /** Answers `input.question` from the memories `search` finds. Throws `ValidationError` on bad input only. */
-export async function answerQuestion(ctx: MemoryContext, input: AskInput, search: SearchFn): Promise<MemoryAnswer> {
+export async function answerQuestion(ctx: Answering, input: AskInput, search: SearchFn): Promise<MemoryAnswer> {
   const prepared = prepare(input);
   const { question, rag } = prepared;
   const plan = await retrieve(ctx, prepared, search);
@@ -105,12 +96,12 @@ export async function answerQuestion(ctx: MemoryContext, input: AskInput, search
  * the HTTP edge can still answer 400; after that, failures arrive as an `error` record, never as a
  * rejection.
  */
-export function streamAnswerWith(ctx: MemoryContext, input: AskInput, search: SearchFn): AsyncIterable<MemoryAnswer> {
+export function streamAnswerWith(ctx: Answering, input: AskInput, search: SearchFn): AsyncIterable<MemoryAnswer> {
   const prepared = prepare(input);
   return streamRecords(ctx, prepared, search);
 }
 
-async function* streamRecords(ctx: MemoryContext, prepared: Prepared, search: SearchFn): AsyncGenerator<MemoryAnswer> {
+async function* streamRecords(ctx: Answering, prepared: Prepared, search: SearchFn): AsyncGenerator<MemoryAnswer> {
   const { question, rag } = prepared;
   let plan: Plan;
   try {
@@ -182,7 +173,7 @@ function prepare(input: AskInput): Prepared {
   return { input, question: input.question, rag: ragOptionsFromArgs(input.args) };
 }
 
-async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn): Promise<Plan> {
+async function retrieve(ctx: Answering, prepared: Prepared, search: SearchFn): Promise<Plan> {
   const { input, question, rag } = prepared;
   const found = await search(ctx, {
     index: input.index,
@@ -194,7 +185,7 @@ async function retrieve(ctx: MemoryContext, prepared: Prepared, search: SearchFn
   });
 
   const generator = ctx.generator;
-  const countTokens = await loadTokenCounter();
+  const countTokens = await ctx.tokenCounter();
   let budget = EXTRACTIVE_FACT_BUDGET;
   let system = "";
   const template = rag.prompt ?? DEFAULT_PROMPT_TEMPLATE;

@@ -9,8 +9,7 @@
  * const packed = packFacts(search.results, { budget: 4000, template: DEFAULT_FACT_TEMPLATE, includeDuplicates: false });
  * sourcesOf(packed.facts) // Citation[] with only the partitions used
  */
-import type { TokenCounter } from "../../partition/token-counter.js";
-import type { Citation, Partition } from "../types.js";
+import type { Citation, Partition, TokenCounter } from "../types.js";
 
 export type Fact = {
   citation: Citation;
@@ -36,7 +35,7 @@ export type PackOptions = {
   budget: number;
   template: string;
   includeDuplicates: boolean;
-  /** cl100k token count (`loadTokenCounter()`). */
+  /** cl100k token count (the context's `tokenCounter()`). */
   count: TokenCounter;
 };
 

@@ -6,8 +6,7 @@
  * An extractive (offline) answer calls no service, so it reports tokenizer counts only.
  */
 import type { TokenUsage as GeneratorUsage, TextGenerator } from "../../ai/types.js";
-import type { TokenCounter } from "../../partition/token-counter.js";
-import type { TokenUsage } from "../types.js";
+import type { TokenCounter, TokenUsage } from "../types.js";
 import type { Fact } from "./facts.js";
 
 /** KM's `Constants.ModelType.TextGeneration`. */

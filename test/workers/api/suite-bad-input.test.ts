@@ -8,14 +8,15 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDueJobs } from "../../../lib/ingest/runner.js";
-import { memoryContextOf, servicesFor } from "../../../lib/runtime/services.js";
+import { ingestContextOf, servicesFor } from "../../../lib/runtime/services.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
 import { badInputFamilies, badRequestInit, rejectsAll } from "../../helpers/suite-bad-input.js";
 import { digestWith } from "../../helpers/suite-checks.js";
+import { workerdRuntime } from "../runtime.js";
 import { BASE, worker } from "../worker-api.js";
 
 const RUNS = 30;
-const services = () => servicesFor(env as unknown as Record<string, unknown>);
+const services = () => servicesFor(env as unknown as Record<string, unknown>, workerdRuntime);
 const digest = () => digestWith((sql) => services().db.query(sql));
 const measured: string[] = [];
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
       },
     );
   }
-  await runDueJobs(memoryContextOf(services(), (p) => void p.catch(() => {})));
+  await runDueJobs(ingestContextOf(services(), (p) => void p.catch(() => {})));
 });
 
 describe("workerd: every malformed request gets a 4xx ProblemDetails and changes nothing", () => {

@@ -9,11 +9,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { servicesFor } from "../../../lib/runtime/services.js";
 import { kmMultipart } from "../../helpers/km-multipart.js";
 import { checkProblem } from "../../helpers/suite-checks.js";
+import { workerdRuntime } from "../runtime.js";
 import { apiModule } from "../worker-api.js";
 
 const LIMIT = inject("workerUploadLimit");
 const vars = { MAX_UPLOAD_BYTES: String(LIMIT) };
-const services = () => servicesFor(env as unknown as Record<string, unknown>);
+const services = () => servicesFor(env as unknown as Record<string, unknown>, workerdRuntime);
 
 /** A KM multipart body of exactly `total` bytes (one file padded to fit). */
 function bodyOf(total: number, documentId: string) {

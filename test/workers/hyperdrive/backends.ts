@@ -8,14 +8,16 @@ import { env } from "cloudflare:test";
 import pg from "pg";
 import { expect, inject } from "vitest";
 import { runUploadedJob } from "../../../lib/ingest/runner.js";
-import { memoryContextOf, servicesFor } from "../../../lib/runtime/services.js";
+import { ingestContextOf, servicesFor } from "../../../lib/runtime/services.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
+import { workerdRuntime } from "../runtime.js";
 
 export const SAMPLER = "sm-sampler";
 const bindings = env as unknown as Record<string, unknown>;
 
 /** The sampler's handle, over `http` (created on first use; later handles counts include it). */
-export const samplerDb = () => servicesFor({ ...bindings, DB_TRANSPORT: "http", DB_APPLICATION_NAME: SAMPLER }).db;
+export const samplerDb = () =>
+  servicesFor({ ...bindings, DB_TRANSPORT: "http", DB_APPLICATION_NAME: SAMPLER }, workerdRuntime).db;
 
 /** Backends on the test database other than the sampler's own (it reads over the http transport). */
 export function backendSampler() {
@@ -66,9 +68,9 @@ export async function openClientSockets(): Promise<number> {
 
 /** Documents about `topics` in `index`, ingested by the test itself (the API Worker carries no ingestion). */
 export async function seedIndex(index: string, topics: string[]): Promise<void> {
-  const services = servicesFor(bindings);
+  const services = servicesFor(bindings, workerdRuntime);
   await services.ready();
-  const ctx = memoryContextOf(services, (p) => void p.catch(() => {}));
+  const ctx = ingestContextOf(services, (p) => void p.catch(() => {}));
   for (const [i, topic] of topics.entries()) {
     const { jobId } = await enqueueFile(
       services.db,

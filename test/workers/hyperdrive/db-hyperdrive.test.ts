@@ -9,6 +9,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { servicesFor } from "../../../lib/runtime/services.js";
+import { workerdRuntime } from "../runtime.js";
 import { BASE, postJson, worker } from "../worker-api.js";
 import { backendSampler, openClientSockets, seedIndex } from "./backends.js";
 
@@ -18,7 +19,7 @@ const bindings = env as unknown as Record<string, unknown>;
 beforeAll(async () => {
   // The sampler's handle (http) is created now, so the load below may not add any handle.
   await backendSampler().stop();
-  expect(servicesFor(bindings).db.transport).toBe("hyperdrive");
+  expect(servicesFor(bindings, workerdRuntime).db.transport).toBe("hyperdrive");
   await seedIndex(INDEX, ["tides and harbour weather", "glaciers and ice cores", "orchards and frost"]);
 });
 

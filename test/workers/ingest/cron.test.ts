@@ -7,10 +7,11 @@ import { describe, expect, it } from "vitest";
 import ingestWorker from "../../../functions/ingest-worker.js";
 import { servicesFor } from "../../../lib/runtime/services.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
+import { workerdRuntime } from "../runtime.js";
 
 describe("workerd: the ingestion Worker's cron", () => {
   it("processes a job that was never sent to the queue", async () => {
-    const services = servicesFor(env as unknown as Record<string, unknown>);
+    const services = servicesFor(env as unknown as Record<string, unknown>, workerdRuntime);
     await services.ready();
     const { jobId } = await enqueueFile(
       services.db,

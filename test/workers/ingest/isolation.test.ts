@@ -1,5 +1,5 @@
 /**
- * Tenant isolation inside workerd, generated like test/node/isolation.test.ts: every operation the API
+ * Tenant isolation inside workerd, generated like test/node/suites/isolation.test.ts: every operation the API
  * Worker lists in its /openapi.json and its MCP server lists × every kind of key, each aimed at tenant tb,
  * through the API Worker's own `fetch` (the `neon()` HTTP transport); the ingestion Worker of this project
  * ingests the seed. Nothing of tb reaches a ta key or a non-key, nothing of tb changes, admins are allowed.

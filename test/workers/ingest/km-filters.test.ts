@@ -1,6 +1,6 @@
 /**
  * Kernel Memory's system tags in filters inside workerd (issue #20 item 2):
- * the same scenario as the Node and embedded runs (test/node/km-filters.test.ts),
+ * the same scenario as the Node and embedded runs (test/node/suites/km-filters.test.ts),
  * uploads through the API Worker, ingestion by the queue consumer, then the
  * exact search and ask bodies KM's .NET client sends.
  */

@@ -13,9 +13,10 @@ import type { Db } from "../../../lib/db/index.js";
 import { servicesFor } from "../../../lib/runtime/services.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
 import { kmMultipart } from "../../helpers/km-multipart.js";
+import { workerdRuntime } from "../runtime.js";
 import { apiModule } from "../worker-api.js";
 
-const services = () => servicesFor(env as unknown as Record<string, unknown>);
+const services = () => servicesFor(env as unknown as Record<string, unknown>, workerdRuntime);
 
 type JobRow = { document_id: string; state: string; attempts: number; lease_owner: string | null };
 

@@ -5,9 +5,9 @@
  * the document does not exist, as Kernel Memory answers).
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import { validateDocumentId } from "../../../contract/validate.js";
 import { indexed } from "../../../keys/access.js";
 import { deleteDocument, listDocuments } from "../../../memory/index.js";
-import { validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { grantedIndex, register, valid } from "../../route-helpers/register.js";

@@ -6,9 +6,9 @@
  * on this origin.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { validateDocumentId } from "../../../contract/validate.js";
 import { indexed } from "../../../keys/access.js";
 import { readDocumentFile } from "../../../memory/download.js";
-import { validateDocumentId } from "../../../memory/validate.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { grantedIndex, register, valid } from "../../route-helpers/register.js";

@@ -12,17 +12,10 @@
  * app.route("/", sourceRoutes());
  */
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
+import { validateNewSource, validateSourceId } from "../../../contract/source-input.js";
 import { indexed } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
-import {
-  createSource,
-  deleteSource,
-  getSource,
-  listSources,
-  syncSource,
-  validateNewSource,
-  validateSourceId,
-} from "../../../sources/index.js";
+import { createSource, deleteSource, getSource, listSources, syncSource } from "../../../sources/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
 import { memoryContext } from "../../route-helpers/context.js";

@@ -1,0 +1,117 @@
+/**
+ * @module
+ * The ingestion Worker's Queues consumer. A message only names a job; the job
+ * row decides. Each delivery claims the job with the same lease as cron
+ * (`claimJob`, `FOR UPDATE SKIP LOCKED`), so a job is never run by two at once
+ * and cron stays the safety net for lost messages. Outcomes map onto the
+ * queue: settled → ack; waiting for its backoff or held by another run (an
+ * earlier delivery that died keeps its lease until it expires) → retry when
+ * it is due; the consumer throwing → retry after a lease. Each claim counts
+ * one of the job's attempts; a message the queue gives up on lands in the
+ * dead-letter queue (a queue whose name ends in `-dlq`), whose consumer fails
+ * the job so its status says so instead of it looping forever.
+ */
+
+import type { IngestContext } from "../ingest/isolation.js";
+import { newOwner, runJob } from "../ingest/runner.js";
+import { log } from "../log/logger.js";
+import { type IngestMessage, parseIngestMessage } from "../queue/message.js";
+import { ingestContextOf, type Services } from "../runtime/services.js";
+import { abandonJob, claimJob, jobWait } from "../store/job-store.js";
+import { markFailed } from "../store/memory-store.js";
+
+export type QueueRunReport = {
+  queue: string;
+  messages: number;
+  /** Settled here or found settled: acknowledged. */
+  acked: number;
+  retried: number;
+  /** Failed because the queue gave up on them (dead-letter queue). */
+  abandoned: number;
+  /** Bodies that are not ours: acknowledged and dropped. */
+  malformed: number;
+  durationMs: number;
+};
+
+type Delivery = { ack: true } | { retryAfterSeconds: number };
+
+/** Queues refuses a delay above 12 hours. */
+const MAX_DELAY_SECONDS = 43_200;
+
+export async function consumeIngestBatch(
+  services: Services,
+  batch: MessageBatch<unknown>,
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<QueueRunReport> {
+  const started = Date.now();
+  await services.ready();
+  const ctx = ingestContextOf(services, waitUntil);
+  const deadLetter = batch.queue.endsWith("-dlq");
+  const report: QueueRunReport = {
+    queue: batch.queue,
+    messages: batch.messages.length,
+    acked: 0,
+    retried: 0,
+    abandoned: 0,
+    malformed: 0,
+    durationMs: 0,
+  };
+  for (const message of batch.messages) {
+    const body = parseIngestMessage(message.body);
+    if (!body) {
+      report.malformed++;
+      log.warn("queue.malformed_message", { queue: batch.queue, id: message.id });
+      message.ack();
+      continue;
+    }
+    if (deadLetter) {
+      if (await abandon(ctx, body, message.attempts)) report.abandoned++;
+      message.ack();
+      report.acked++;
+      continue;
+    }
+    // A job started is a job this invocation has time for: past the budget, the rest come back at once.
+    if (Date.now() - started >= services.config.JOBS_BUDGET_MS) {
+      message.retry({ delaySeconds: 0 });
+      report.retried++;
+      continue;
+    }
+    let delivery: Delivery;
+    try {
+      delivery = await deliver(ctx, body);
+    } catch (error) {
+      // The job may still be leased to this run: it can be claimed again once the lease expires.
+      log.error("queue.delivery_failed", { ...body, attempts: message.attempts, error });
+      delivery = { retryAfterSeconds: services.config.JOB_LEASE_SECONDS };
+    }
+    if ("ack" in delivery) {
+      message.ack();
+      report.acked++;
+    } else {
+      message.retry({ delaySeconds: Math.min(MAX_DELAY_SECONDS, delivery.retryAfterSeconds) });
+      report.retried++;
+    }
+  }
+  report.durationMs = Date.now() - started;
+  log.info("queue.run", report);
+  return report;
+}
+
+async function deliver(ctx: IngestContext, message: IngestMessage): Promise<Delivery> {
+  const owner = newOwner("queue");
+  const job = await claimJob(ctx.db, message.jobId, owner, ctx.config.JOB_LEASE_SECONDS);
+  if (job && (await runJob(ctx, job, owner)) !== "retry") return { ack: true };
+  const wait = await jobWait(ctx.db, message.jobId);
+  if (!wait || wait.state === "done" || wait.state === "failed") return { ack: true };
+  // Not due yet (backoff) or held by a live lease: come back when that ends; the claim then decides again.
+  return { retryAfterSeconds: wait.waitSeconds + 1 };
+}
+
+async function abandon(ctx: IngestContext, message: IngestMessage, deliveries: number): Promise<boolean> {
+  const reason = `ingestion gave up: the queue delivered this job ${deliveries} times without finishing it`;
+  const job = await abandonJob(ctx.db, message.jobId, reason);
+  if (!job) return false;
+  await markFailed(ctx.db, job.index, job.documentId, job.generation, { step: "queue", message: reason });
+  log.warn("job.abandoned", { ...message, attempts: job.attempts, error: reason });
+  return true;
+}

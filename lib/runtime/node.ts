@@ -1,0 +1,54 @@
+/**
+ * @module
+ * The parts of a Node runtime (server, Lambda, Vercel, CLI, tests): the pool, http and embedded transports, jobs
+ * run in this process's background right after the 202 (cron or the scheduler takes over if that run dies), and
+ * the exact tokenizer, loaded on first use. A long-lived server parses untrusted files in worker threads
+ * (`extractionThreads`); short-lived hosts (Lambda, Vercel) parse in their own thread.
+ *
+ * @example
+ * const runtime = nodeRuntime({ extractionThreads: true });
+ * servicesFor(process.env, runtime);
+ */
+import type { Config } from "../config/env.js";
+import { nodeTransports } from "../db/node.js";
+import type { PoolHook } from "../db/pool.js";
+import { type PrepareRunner, prepareInThread } from "../ingest/isolation.js";
+import { createThreadRunner } from "../ingest/node-threads.js";
+import { runUploadedJob } from "../ingest/runner.js";
+import type { TokenCounter } from "../memory/types.js";
+import type { RuntimeParts } from "./parts.js";
+
+export type NodeRuntimeOptions = {
+  /** Parse untrusted files in worker threads, sized by the first configuration that asks (one set per runtime). */
+  extractionThreads?: boolean;
+  /** Sees every pool created (Vercel's `attachDatabasePool`). */
+  onPool?: PoolHook;
+  /** Wraps the runner that parses files (a test that watches what is parsed). */
+  wrapPrepare?: (runner: PrepareRunner) => PrepareRunner;
+};
+
+export function nodeRuntime(options: NodeRuntimeOptions = {}): RuntimeParts {
+  let threads: PrepareRunner | undefined;
+  let counter: Promise<TokenCounter> | undefined;
+  const runnerFor = (config: Config): PrepareRunner => {
+    if (!options.extractionThreads) return prepareInThread;
+    threads ??= createThreadRunner({
+      threads: config.EXTRACT_THREADS,
+      memoryMb: config.EXTRACT_MEMORY_MB,
+      timeoutMs: config.EXTRACT_TIMEOUT_MS,
+    });
+    return threads;
+  };
+  return {
+    transports: nodeTransports(options.onPool ? { onPool: options.onPool } : {}),
+    ingestion: (config) => {
+      const runner = runnerFor(config);
+      const prepare = options.wrapPrepare ? options.wrapPrepare(runner) : runner;
+      return { prepare, startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare }, jobId) };
+    },
+    tokenCounter: () => {
+      counter ??= import("../partition/tokenizer.js").then((m) => m.countTokens);
+      return counter;
+    },
+  };
+}

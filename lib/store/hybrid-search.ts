@@ -169,7 +169,10 @@ export function hybridSql(
         from memory_indexes i left join memory_text_stats s on s.index_name = i.name where i.name = $2
     ), terms as materialized (
       select t.lexeme, ${QUOTED} as operand, coalesce(m.chunks, 0) as chunks,
-             ln(1 + (cfg.n - coalesce(m.chunks, 0) + 0.5) / (coalesce(m.chunks, 0) + 0.5)) as idf
+             -- a word the index never saw weighs in the ceiling as one held by a single chunk: as rare as any
+             -- known word can be, not rarer (in a small index an unseen word would otherwise outweigh the rest)
+             ln(1 + (cfg.n - greatest(coalesce(m.chunks, 0), 1) + 0.5) / (greatest(coalesce(m.chunks, 0), 1) + 0.5))
+               as idf
         from cfg, unnest(tsvector_to_array(to_tsvector(cfg.config, ${text}))) as t(lexeme)
         left join memory_terms m on m.index_name = $2 and m.lexeme = t.lexeme
     ), weighted as materialized (

@@ -192,7 +192,7 @@ describe("query expansion stays bounded", () => {
     expect(ctes.get("scored")).toBeGreaterThan(40);
     expect(ctes.get("feedback")).toBe(4);
     expect(ctes.get("feedback_terms")).toBe(3);
-    expect(ctes.get("refused")).toBe(40);
+    expect(ctes.get("rescored")).toBe(40);
   });
 
   it("is left out of the statement when switched off", async () => {

@@ -4,9 +4,11 @@
  * through the local Neon proxy, exactly as the service would.
  */
 import type { DbConfig } from "../../lib/db/config.js";
-import { createHttpDb } from "../../lib/db/http.js";
-import { createPoolDb } from "../../lib/db/pool.js";
+import { nodeTransports } from "../../lib/db/node.js";
 import type { Db, Transport } from "../../lib/db/types.js";
+
+// The Node runtime's transports, as its composition root builds them (the pool's WebSocket included).
+const transports = nodeTransports();
 
 export function dbConfig(url: string, overrides: Partial<DbConfig> = {}): DbConfig {
   return {
@@ -23,5 +25,5 @@ export function dbConfig(url: string, overrides: Partial<DbConfig> = {}): DbConf
 
 export function networkDb(transport: Exclude<Transport, "pglite">, proxyAddress: string, config: DbConfig): Db {
   const local = { ...config, transport, localProxy: proxyAddress };
-  return transport === "pool" ? createPoolDb(local) : createHttpDb(local);
+  return transport === "pool" ? transports.pool!(local) : transports.http!(local);
 }

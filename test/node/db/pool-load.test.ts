@@ -6,6 +6,8 @@
 import { Pool } from "@neondatabase/serverless";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { route } from "../../../lib/http/route-helpers/register.js";
+import { indexFree } from "../../../lib/keys/access.js";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
 import { sleepRoute, startServer } from "../../helpers/app-server.js";
 import {
@@ -107,7 +109,7 @@ describe("one pool per Node process", () => {
         LOG_LEVEL: "error",
       },
       (app) =>
-        app.get("/test/baseline", async (c) => {
+        route(app, "GET", "/test/baseline", indexFree("read"), async (c) => {
           // The Kernel Memory connector's behaviour: a new pool for every client.
           const pool = new Pool({
             connectionString: urlFor(database.name, role),

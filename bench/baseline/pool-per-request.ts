@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { createOfflineEmbedder } from "../../lib/ai/index.js";
 import { parseConfig } from "../../lib/config/env.js";
 import { useLocalNeonProxy } from "../../lib/db/local-proxy.js";
-import { createPoolDb } from "../../lib/db/pool.js";
+import { nodeTransports } from "../../lib/db/node.js";
 import { searchMemory } from "../../lib/memory/search.js";
 import { dbConfigFrom } from "../../lib/runtime/services.js";
 
@@ -17,15 +17,18 @@ export function createPoolPerRequestApp(env: Record<string, string | undefined>)
   const config = parseConfig({ ...env, DB_TRANSPORT: "pool" });
   if (config.NEON_LOCAL_PROXY) useLocalNeonProxy(config.NEON_LOCAL_PROXY);
   const embedder = createOfflineEmbedder();
+  // The Node runtime's pool transport (with its WebSocket), as the service's composition root builds it.
+  const createPoolDb = nodeTransports().pool!;
   const dbConfig = { ...dbConfigFrom(config), retry: { budgetMs: 0, baseDelayMs: 1, maxDelayMs: 1 } };
   let poolsCreated = 0;
   const app = new Hono();
   app.get("/health", (c) => c.json({ status: "ok", poolsCreated }));
   app.post("/search", async (c) => {
     const body = (await c.req.json()) as { index?: string; query: string; limit?: number };
-    const db = createPoolDb(dbConfig);
-    poolsCreated++;
+    let db: ReturnType<typeof createPoolDb> | undefined;
     try {
+      db = createPoolDb(dbConfig);
+      poolsCreated++;
       const result = await searchMemory(
         { db, config, embedder },
         { index: body.index ?? "default", query: body.query, filters: [], minRelevance: 0, limit: body.limit ?? 10 },
@@ -34,7 +37,7 @@ export function createPoolPerRequestApp(env: Record<string, string | undefined>)
     } catch (err) {
       return c.json({ code: sqlState(err) ?? "none", message: (err as Error).message }, 503);
     } finally {
-      await db.close().catch(() => {});
+      await db?.close().catch(() => {});
     }
   });
   return app;

@@ -20,6 +20,31 @@ export type Run = { code: number | null; stdout: string; stderr: string };
 
 export type CliStack = { api: ApiServer; work: string };
 
+/** Runs the CLI as a child process in `cwd` with exactly `env`, killed after `timeoutMs`. */
+export function runCli(
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; timeoutMs: number },
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: options.timeoutMs,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Starts the server and writes the notes tree before the file's tests; removes both after. */
 export function useCliStack(): CliStack {
   const fx = {} as CliStack;
@@ -49,29 +74,9 @@ export function useCliStack(): CliStack {
 export function cliIn(fx: CliStack) {
   /** Runs the CLI in `work` with only the environment a user would have, bounded to 60 s. */
   function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        cwd: fx.work,
-        env: {
-          PATH: process.env.PATH ?? "",
-          HOME: process.env.HOME ?? fx.work,
-          SERVERLESS_MEMORY_API_KEY: API_KEY,
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-        timeout: 60_000,
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on("data", (chunk) => {
-        stderr += chunk;
-      });
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
+    const home = process.env.HOME ?? fx.work;
+    const base = { PATH: process.env.PATH ?? "", HOME: home, SERVERLESS_MEMORY_API_KEY: API_KEY };
+    return runCli(args, { cwd: fx.work, env: { ...base, ...env }, timeoutMs: 60_000 });
   }
 
   const ingest = (...extra: string[]) => cli(["ingest", "notes", "--url", fx.api.url, "--index", INDEX, ...extra]);

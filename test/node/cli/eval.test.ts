@@ -2,16 +2,14 @@
  * `serverless-memory eval` and `settings` as a user runs them: a child process (`node scripts/cli.mjs …`) against
  * the real Node server, with judged queries in files of a temporary folder — JSONL, or TREC qrels + topics.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EvaluationReport } from "../../../lib/memory/evaluate/index.js";
 import { type ApiServer, startApiServer, uploadKm, waitForIngestion } from "../../helpers/api.js";
+import { type Run, runCli } from "../../helpers/cli-run.js";
 
-const CLI = fileURLToPath(new URL("../../../scripts/cli.mjs", import.meta.url));
 const INDEX = "cli-eval";
 const DOCS: Array<[string, string]> = [
   ["pools", "The service creates one database pool per instance and reuses it, so connections never fan out."],
@@ -23,29 +21,15 @@ const JUDGED = [
   { id: "q2", query: "how are database connections reused", relevant: { pools: 2, deploy: 0 } },
 ];
 
-type Run = { code: number | null; stdout: string; stderr: string };
 let api: ApiServer;
 let work: string;
 
 /** Runs the CLI in `work` with only the environment a user would have, bounded to 120 s. */
 function cli(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args, "--url", api.url], {
-      cwd: work,
-      env: { PATH: process.env.PATH ?? "", HOME: work },
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 120_000,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runCli([...args, "--url", api.url], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? "", HOME: work },
+    timeoutMs: 120_000,
   });
 }
 

@@ -45,6 +45,14 @@ export const INGESTION_LIMIT_VARS = {
   EXTRACT_TIMEOUT_MS: variable(int(1_000, 3_600_000, 60_000), {
     description: "Node: deadline for extracting and chunking one file",
   }),
+  INGEST_BATCH_SIZE: variable(int(1, 1_000, 64), {
+    description:
+      "due ingestion jobs one run claims and processes together (one read, one embedding call, one write transaction); each document keeps its own status and failure",
+  }),
+  MAX_BULK_LINES: variable(int(1, 100_000, 5_000), {
+    description:
+      "most documents (NDJSON lines) one `POST /upload/bulk` may carry (400 above); its body counts against `MAX_UPLOAD_BYTES`",
+  }),
   INGEST_CONCURRENCY: variable(int(1, 64, 2), {
     description: "ingestion jobs one instance runs at once (each holds its document's files in memory)",
   }),

@@ -82,6 +82,14 @@ export const TextUpload = z
   })
   .openapi("TextUpload");
 
+/** One line of `POST /upload/bulk` (NDJSON): a text upload whose documentId is required and that takes no args. */
+export const BulkUploadLine = TextUpload.omit({ args: true })
+  .extend({ documentId: z.string({ error: "is required" }).min(1, "is required").max(256) })
+  .openapi("BulkUploadLine", {
+    description:
+      "One line of the NDJSON body: exactly one of `text` and `url`; `index`, when given, must name the request's `?index=`.",
+  });
+
 export const DocumentQuery = z.object({
   index: IndexParam,
   documentId: z.string({ error: "is required" }).max(256).openapi({ description: "The document's id." }),

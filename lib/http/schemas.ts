@@ -9,6 +9,7 @@ import { z } from "@hono/zod-openapi";
 import type { Citation, DataPipelineStatus, DocumentSummary, MemoryAnswer, SearchResult } from "../memory/types.js";
 
 export {
+  BulkUploadLine,
   DocumentQuery,
   IndexQuery,
   ListDocumentsQuery,
@@ -37,6 +38,14 @@ export const ProblemDetails = z
 export const UploadAccepted = z
   .object({ index: z.string(), documentId: z.string(), message: z.string() })
   .openapi("UploadAccepted");
+
+export const BulkUploadAccepted = z
+  .object({
+    index: z.string(),
+    documents: z.array(z.object({ index: z.string(), documentId: z.string() })),
+    count: z.number().int(),
+  })
+  .openapi("BulkUploadAccepted");
 
 export const DeleteAccepted = z
   .object({ index: z.string(), documentId: z.string(), message: z.string() })

@@ -30,7 +30,7 @@ export type PipelineOutcome =
   | { status: "superseded" | "missing" }
   | { status: "failed"; step: PipelineStep; error: unknown; message: string; final: boolean };
 
-type Target = { index: string; documentId: string; generation: number; attempts: number; maxAttempts: number };
+export type Target = { index: string; documentId: string; generation: number; attempts: number; maxAttempts: number };
 
 /** Runs the steps; a final failure is recorded on the document before it is returned. */
 export async function processDocument(ctx: IngestContext, target: Target): Promise<PipelineOutcome> {
@@ -43,13 +43,23 @@ export async function processDocument(ctx: IngestContext, target: Target): Promi
     // Loading the document failed (database unavailable): the job stays claimable.
     failure = { step: "extract", error };
   }
-  const message = readable(failure.error);
-  const final = (failure.error instanceof AppError && failure.error.permanent) || target.attempts >= target.maxAttempts;
+  return failed(ctx, target, failure.step, failure.error);
+}
+
+/** A run's failure, final when the error is permanent or the attempts are spent (then recorded on the document). */
+export async function failed(
+  ctx: IngestContext,
+  target: Target,
+  step: PipelineStep,
+  error: unknown,
+): Promise<Extract<PipelineOutcome, { status: "failed" }>> {
+  const message = readable(error);
+  const final = (error instanceof AppError && error.permanent) || target.attempts >= target.maxAttempts;
   if (final) {
     const { index, documentId, generation } = target;
-    await markFailed(ctx.db, index, documentId, generation, { step: failure.step, message });
+    await markFailed(ctx.db, index, documentId, generation, { step, message });
   }
-  return { status: "failed", ...failure, message, final };
+  return { status: "failed", step, error, message, final };
 }
 
 async function runSteps(
@@ -99,23 +109,7 @@ async function runSteps(
     }
 
     step = "partition";
-    const drafts: ChunkRecord[] = [];
-    for (const { file, chunks, mimeType, context } of prepared) {
-      for (const chunk of chunks) {
-        const contentHash = await sha256Hex(`${ctx.embedder.id}\n${embeddingText(context, chunk.text)}`);
-        const id = await sha256Hex(`${index}\n${documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`);
-        drafts.push({
-          id: id.slice(0, 40),
-          fileId: file.fileId,
-          fileType: mimeType,
-          partitionNumber: chunk.partitionNumber,
-          sectionNumber: chunk.sectionNumber,
-          text: chunk.text,
-          context,
-          contentHash,
-        });
-      }
-    }
+    const drafts = await chunkDrafts(ctx, target, prepared);
     // Round trips per document are the cost over a remote database: extract and partition are recorded together,
     // with the cache lookup; gen_embeddings with the cache write (or, when nothing was missing, with the save).
     const hashes = [...new Set(drafts.map((d) => d.contentHash))];
@@ -152,6 +146,34 @@ async function runSteps(
   } catch (error) {
     return { status: "failed", step, error };
   }
+}
+
+/** The chunk rows of a document's prepared files, each with its content hash (the embedding cache's key). */
+export async function chunkDrafts(
+  ctx: IngestContext,
+  target: { index: string; documentId: string },
+  prepared: ReadonlyArray<{ file: { fileId: string } } & Prepared>,
+): Promise<ChunkRecord[]> {
+  const drafts: ChunkRecord[] = [];
+  for (const { file, chunks, mimeType, context } of prepared) {
+    for (const chunk of chunks) {
+      const contentHash = await sha256Hex(`${ctx.embedder.id}\n${embeddingText(context, chunk.text)}`);
+      const id = await sha256Hex(
+        `${target.index}\n${target.documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`,
+      );
+      drafts.push({
+        id: id.slice(0, 40),
+        fileId: file.fileId,
+        fileType: mimeType,
+        partitionNumber: chunk.partitionNumber,
+        sectionNumber: chunk.sectionNumber,
+        text: chunk.text,
+        context,
+        contentHash,
+      });
+    }
+  }
+  return drafts;
 }
 
 function readable(err: unknown): string {

@@ -13,13 +13,14 @@ import { log } from "../log/logger.js";
 import { buildDeferredVectorIndex, deferVectorIndexWhileEmpty } from "../store/embedding-space.js";
 import {
   claimDueJobs,
-  claimJob,
-  completeJob,
+  claimJobs,
+  completeJobs,
   failExhaustedJobs,
   failJob,
   type Job,
   retryJobLater,
 } from "../store/job-store.js";
+import { processBatch } from "./batch.js";
 import type { IngestContext } from "./isolation.js";
 import { processDocument } from "./pipeline.js";
 import { withIngestSlot } from "./slots.js";
@@ -63,53 +64,76 @@ async function deferIndexWhileEmpty(ctx: IngestContext): Promise<void> {
 }
 
 export async function runJob(ctx: IngestContext, job: Job, owner: string): Promise<JobResult> {
+  return (await runJobs(ctx, [job], owner))[0]!;
+}
+
+/**
+ * Runs claimed jobs together (`processBatch`) and settles each by its own outcome: the finished ones in one
+ * statement, each failure by itself (failed for good, or retried after its own backoff).
+ */
+export async function runJobs(ctx: IngestContext, jobs: readonly Job[], owner: string): Promise<JobResult[]> {
   const dimensions = ctx.embedder.dimensions;
-  const outcome = await processDocument(ctx, job);
-  if (outcome.status !== "failed") {
-    const done = await completeJob(ctx.db, job, owner, outcome.status === "completed" ? undefined : outcome.status);
-    log.info("job.done", { jobId: job.id, index: job.index, documentId: job.documentId, ...outcome });
-    if (done.buildIndex) await buildIndex(ctx, dimensions);
-    return outcome.status === "completed" ? "completed" : "superseded";
-  }
-  const message = outcome.message;
-  if (outcome.final) {
-    await failJob(ctx.db, job, owner, message);
-    await afterFailure(ctx, dimensions);
-    log.warn("job.failed", {
-      jobId: job.id,
-      documentId: job.documentId,
-      step: outcome.step,
-      attempts: job.attempts,
-      error: message,
-    });
-    return "failed";
-  }
-  const delay = backoffSeconds(ctx.config.JOB_RETRY_BASE_SECONDS, job.attempts);
-  await retryJobLater(ctx.db, job, owner, message, delay);
-  await afterFailure(ctx, dimensions);
-  log.warn("job.retry", {
-    jobId: job.id,
-    documentId: job.documentId,
-    step: outcome.step,
-    attempts: job.attempts,
-    delay,
-    error: message,
+  const outcomes = jobs.length === 1 ? [await processDocument(ctx, jobs[0]!)] : await processBatch(ctx, jobs);
+  const done = jobs.flatMap((job, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.status === "failed") return [];
+    return [{ job, ...(outcome.status === "completed" ? {} : { note: outcome.status }) }];
   });
-  return "retry";
+  const settled = await completeJobs(ctx.db, done, owner);
+  const results: JobResult[] = [];
+  let failures = 0;
+  for (const [i, job] of jobs.entries()) {
+    const outcome = outcomes[i]!;
+    if (outcome.status !== "failed") {
+      log.info("job.done", { jobId: job.id, index: job.index, documentId: job.documentId, ...outcome });
+      results.push(outcome.status === "completed" ? "completed" : "superseded");
+      continue;
+    }
+    failures++;
+    const message = outcome.message;
+    const fields = { jobId: job.id, documentId: job.documentId, step: outcome.step, attempts: job.attempts };
+    if (outcome.final) {
+      await failJob(ctx.db, job, owner, message);
+      log.warn("job.failed", { ...fields, error: message });
+      results.push("failed");
+    } else {
+      const delay = backoffSeconds(ctx.config.JOB_RETRY_BASE_SECONDS, job.attempts);
+      await retryJobLater(ctx.db, job, owner, message, delay);
+      log.warn("job.retry", { ...fields, delay, error: message });
+      results.push("retry");
+    }
+  }
+  if (settled.buildIndex) await buildIndex(ctx, dimensions);
+  else if (failures) await afterFailure(ctx, dimensions);
+  return results;
 }
 
 /** The upload's own run, right after the 202. If cron got there first, there is nothing to do. */
 export async function runUploadedJob(ctx: IngestContext, jobId: string): Promise<JobResult | "taken"> {
+  const [result] = await runUploadedJobs(ctx, [jobId]);
+  return result ?? "taken";
+}
+
+/** A bulk upload's own run: its jobs in batches of `INGEST_BATCH_SIZE`; those cron took are not in the results. */
+export async function runUploadedJobs(ctx: IngestContext, jobIds: readonly string[]): Promise<JobResult[]> {
   const owner = newOwner("upload");
+  const size = ctx.config.INGEST_BATCH_SIZE;
+  const batches: string[][] = [];
+  for (let i = 0; i < jobIds.length; i += size) batches.push(jobIds.slice(i, i + size));
   // A slot before the claim: waiting holds no lease and no file in memory.
   // Accepted work: its statements wait for a pool slot rather than being shed like a request.
-  return background(() =>
-    withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
-      await deferIndexWhileEmpty(ctx);
-      const job = await claimJob(ctx.db, jobId, owner, ctx.config.JOB_LEASE_SECONDS);
-      return job ? runJob(ctx, job, owner) : "taken";
-    }),
+  const results = await Promise.all(
+    batches.map((ids) =>
+      background(() =>
+        withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+          await deferIndexWhileEmpty(ctx);
+          const jobs = await claimJobs(ctx.db, ids, owner, ctx.config.JOB_LEASE_SECONDS);
+          return jobs.length ? runJobs(ctx, jobs, owner) : [];
+        }),
+      ),
+    ),
   );
+  return results.flat();
 }
 
 /** Claims and runs due jobs until none are left, the time budget is spent, or `maxJobs` ran. */
@@ -140,18 +164,21 @@ export async function runDueJobs(
       report.stoppedBy = "max_jobs";
       break;
     }
-    // One at a time: a claimed job is always one this run has time to start.
-    const result = await withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
+    // One batch at a time: a claimed batch is always one this run has time to start.
+    const limit = Math.min(ctx.config.INGEST_BATCH_SIZE, maxJobs - report.claimed);
+    const results = await withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
       await deferIndexWhileEmpty(ctx);
-      const [job] = await claimDueJobs(ctx.db, report.owner, 1, ctx.config.JOB_LEASE_SECONDS);
-      return job ? runJob(ctx, job, report.owner) : undefined;
+      const jobs = await claimDueJobs(ctx.db, report.owner, limit, ctx.config.JOB_LEASE_SECONDS);
+      return jobs.length ? runJobs(ctx, jobs, report.owner) : undefined;
     });
-    if (!result) break;
-    report.claimed++;
-    if (result === "completed") report.completed++;
-    else if (result === "superseded") report.superseded++;
-    else if (result === "retry") report.retried++;
-    else report.failed++;
+    if (!results) break;
+    for (const result of results) {
+      report.claimed++;
+      if (result === "completed") report.completed++;
+      else if (result === "superseded") report.superseded++;
+      else if (result === "retry") report.retried++;
+      else report.failed++;
+    }
   }
   report.durationMs = Date.now() - started;
   return report;

@@ -23,26 +23,7 @@ export async function uploadDocument(
   ctx: MemoryContext,
   input: UploadInput,
 ): Promise<{ index: string; documentId: string }> {
-  const files: StoredFile[] = [];
-  const usedIds = new Set<string>();
-  for (const file of input.files) {
-    const pageUrl = webPageUrl(file);
-    const sourceUrl = pageUrl === undefined ? file.sourceUrl : checkWebPageUrl(ctx, pageUrl);
-    const contentType =
-      pageUrl === undefined
-        ? detectContentType({ fileName: file.name, contentType: file.contentType, bytes: file.bytes })
-        : WEB_PAGE_TYPE;
-    if (!contentType) throw new UnsupportedContentType({ fileName: file.name, contentType: file.contentType });
-    files.push({
-      fileId: uniqueFileId(file.name, usedIds),
-      name: file.name,
-      contentType,
-      size: file.bytes.byteLength,
-      sha256: await sha256Hex(file.bytes),
-      bytes: file.bytes,
-      ...(sourceUrl ? { sourceUrl } : {}),
-    });
-  }
+  const files = await storedFiles(ctx, input.files);
   const steps = input.steps.length ? input.steps : DEFAULT_STEPS;
   // A page behind a URL may have changed although its address did not: those are always fetched again.
   const fingerprint = files.some((f) => f.contentType === WEB_PAGE_TYPE)
@@ -76,8 +57,33 @@ export async function uploadDocument(
   return { index: input.index, documentId: input.documentId };
 }
 
+/** The files as stored: type detected (or refused), web-page addresses checked, hashed, given unique ids. */
+export async function storedFiles(ctx: MemoryContext, uploaded: UploadInput["files"]): Promise<StoredFile[]> {
+  const files: StoredFile[] = [];
+  const usedIds = new Set<string>();
+  for (const file of uploaded) {
+    const pageUrl = webPageUrl(file);
+    const sourceUrl = pageUrl === undefined ? file.sourceUrl : checkWebPageUrl(ctx, pageUrl);
+    const contentType =
+      pageUrl === undefined
+        ? detectContentType({ fileName: file.name, contentType: file.contentType, bytes: file.bytes })
+        : WEB_PAGE_TYPE;
+    if (!contentType) throw new UnsupportedContentType({ fileName: file.name, contentType: file.contentType });
+    files.push({
+      fileId: uniqueFileId(file.name, usedIds),
+      name: file.name,
+      contentType,
+      size: file.bytes.byteLength,
+      sha256: await sha256Hex(file.bytes),
+      bytes: file.bytes,
+      ...(sourceUrl ? { sourceUrl } : {}),
+    });
+  }
+  return files;
+}
+
 /** Everything the stored chunks depend on; tag keys are sorted so their order in the request does not matter. */
-function ingestFingerprint(
+export function ingestFingerprint(
   ctx: MemoryContext,
   input: UploadInput,
   files: readonly StoredFile[],

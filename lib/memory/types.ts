@@ -177,11 +177,14 @@ export type MemoryContext = {
    * layer above it. Takes the context so it runs with the caller's.
    */
   startJob: StartJob;
+  /** Starts many just-enqueued jobs together (a bulk upload's), where the runtime can batch them; absent = `startJob` each. */
+  startJobs?: StartJobs;
   /** The counter an answer's token budget is counted with, loaded on first use (exact on Node, an estimate in workerd). */
   tokenCounter(): Promise<TokenCounter>;
 };
 
 export type StartJob = (ctx: MemoryContext, jobId: string) => Promise<unknown>;
+export type StartJobs = (ctx: MemoryContext, jobIds: readonly string[]) => Promise<unknown>;
 
 /** cl100k token count of a text (exact or estimated). */
 export type TokenCounter = (text: string) => number;

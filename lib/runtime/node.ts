@@ -14,7 +14,7 @@ import { nodeTransports } from "../db/node.js";
 import type { PoolHook } from "../db/pool.js";
 import { type PrepareRunner, prepareInThread } from "../ingest/isolation.js";
 import { createThreadRunner } from "../ingest/node-threads.js";
-import { runUploadedJob } from "../ingest/runner.js";
+import { runUploadedJob, runUploadedJobs } from "../ingest/runner.js";
 import type { TokenCounter } from "../memory/types.js";
 import type { RuntimeParts } from "./parts.js";
 
@@ -44,7 +44,11 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): RuntimeParts {
     ingestion: (config) => {
       const runner = runnerFor(config);
       const prepare = options.wrapPrepare ? options.wrapPrepare(runner) : runner;
-      return { prepare, startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare }, jobId) };
+      return {
+        prepare,
+        startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare }, jobId),
+        startJobs: (ctx, jobIds) => runUploadedJobs({ ...ctx, prepare }, jobIds),
+      };
     },
     tokenCounter: () => {
       counter ??= import("../partition/tokenizer.js").then((m) => m.countTokens);

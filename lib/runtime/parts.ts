@@ -11,10 +11,11 @@
 import type { Config } from "../config/env.js";
 import type { Transports } from "../db/index.js";
 import type { PrepareRunner } from "../ingest/isolation.js";
-import type { StartJob, TokenCounter } from "../memory/types.js";
+import type { StartJob, StartJobs, TokenCounter } from "../memory/types.js";
 
 export type Ingestion = {
   startJob: StartJob;
+  startJobs?: StartJobs;
   /** Where the runner parses files; absent where this runtime runs no jobs (the API Worker). */
   prepare?: PrepareRunner;
 };

@@ -139,6 +139,7 @@ export function memoryContextOf(services: Services, waitUntil: (promise: Promise
     ...(services.reranker ? { reranker: services.reranker } : {}),
     waitUntil,
     startJob: services.ingestion.startJob,
+    ...(services.ingestion.startJobs ? { startJobs: services.ingestion.startJobs } : {}),
     tokenCounter: services.tokenCounter,
   };
 }

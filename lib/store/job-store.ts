@@ -82,19 +82,24 @@ export async function claimDueJobs(db: Db, owner: string, limit: number, leaseSe
 
 /** Claims one specific job if nobody holds it (the upload's own background run). */
 export async function claimJob(db: Db, id: string, owner: string, leaseSeconds: number): Promise<Job | undefined> {
+  return (await claimJobs(db, [id], owner, leaseSeconds))[0];
+}
+
+/** Claims those of the given jobs nobody holds (a bulk upload's own background run). */
+export async function claimJobs(db: Db, ids: readonly string[], owner: string, leaseSeconds: number): Promise<Job[]> {
   const rows = await db.query<JobRow>(
     `update memory_jobs j
         set state = 'running', attempts = j.attempts + 1, lease_owner = $2,
             lease_until = now() + make_interval(secs => $3), updated_at = now()
-      where j.id = (select id from memory_jobs
-                     where id = $1::bigint
-                       and ((state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now()))
-                       and attempts < max_attempts
-                     for update skip locked)
+      where j.id in (select id from memory_jobs
+                      where id = any($1::bigint[])
+                        and ((state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now()))
+                        and attempts < max_attempts
+                      for update skip locked)
       ${CLAIMED}`,
-    [id, owner, leaseSeconds],
+    [ids, owner, leaseSeconds],
   );
-  return rows[0] && toJob(rows[0]);
+  return rows.map(toJob);
 }
 
 /**
@@ -141,20 +146,31 @@ export async function failExhaustedJobs(db: Db): Promise<number> {
 const HELD = "id = $1::bigint and lease_owner = $2 and state = 'running'";
 
 /**
- * Marks the job done. `buildIndex`: a first-time bulk load deferred the vector index (embedding-space.ts) and this
- * was the last ingestion job running or due, so the caller should build it now (asked in the same statement).
+ * Marks the jobs done (each with its note). `buildIndex`: a first-time bulk load deferred the vector index
+ * (embedding-space.ts) and these were the last ingestion jobs running or due, so the caller should build it now.
  */
-export async function completeJob(db: Db, job: Job, owner: string, note?: string): Promise<{ buildIndex: boolean }> {
-  const [row] = await db.query<{ build_index: boolean }>(
-    `update memory_jobs set state = 'done', lease_until = null, last_error = $3, updated_at = now() where ${HELD}
+export async function completeJobs(
+  db: Db,
+  jobs: ReadonlyArray<{ job: Job; note?: string }>,
+  owner: string,
+): Promise<{ buildIndex: boolean }> {
+  if (!jobs.length) return { buildIndex: false };
+  const rows = await db.query<{ build_index: boolean }>(
+    `update memory_jobs j set state = 'done', lease_until = null, last_error = u.note, updated_at = now()
+       from unnest($1::bigint[], $3::text[]) as u(id, note)
+      where j.id = u.id and j.lease_owner = $2 and j.state = 'running'
      returning exists (select 1 from memory_settings where key = '${DEFERRED_INDEX_SETTING}')
                and not exists (select 1 from memory_jobs o
-                                where o.id <> $1::bigint
+                                where o.id <> all($1::bigint[])
                                   and (o.state = 'running' or (o.state = 'queued' and o.run_after <= now())))
                as build_index`,
-    [job.id, owner, note ?? null],
+    [jobs.map((j) => j.job.id), owner, jobs.map((j) => j.note ?? null)],
   );
-  return { buildIndex: row?.build_index === true };
+  return { buildIndex: rows.some((r) => r.build_index === true) };
+}
+
+export function completeJob(db: Db, job: Job, owner: string, note?: string): Promise<{ buildIndex: boolean }> {
+  return completeJobs(db, [{ job, ...(note !== undefined ? { note } : {}) }], owner);
 }
 
 export async function retryJobLater(db: Db, job: Job, owner: string, error: string, delaySeconds: number) {

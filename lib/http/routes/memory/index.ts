@@ -18,10 +18,12 @@ import { indexRoutes } from "./indexes.js";
 import { searchRoutes } from "./search.js";
 import { settingsRoutes } from "./settings.js";
 import { uploadRoutes } from "./upload.js";
+import { uploadBulkRoutes } from "./upload-bulk.js";
 
 export function memoryRoutes(): OpenAPIHono<HonoEnv> {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook as never });
   uploadRoutes(app);
+  uploadBulkRoutes(app);
   searchRoutes(app);
   askRoutes(app);
   indexRoutes(app);

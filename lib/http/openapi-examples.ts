@@ -188,6 +188,15 @@ export const EXAMPLES: Record<string, unknown> = {
   SourceCreate: { url: "https://example.com/sitemap.xml", kind: "sitemap", index: "site", intervalSeconds: 3600 },
   Source: source,
   SourceList: { sources: [source], nextCursor: null },
+  BulkUploadLine: { documentId: "note-2", text: "Reviews happen before merge.", tags },
+  BulkUploadAccepted: {
+    index: "handbook",
+    documents: [
+      { index: "handbook", documentId: "note-1" },
+      { index: "handbook", documentId: "note-2" },
+    ],
+    count: 2,
+  },
   SourceSyncAccepted: { id: source.id, message: "Sync started" },
 };
 

@@ -85,7 +85,10 @@ export async function httpOperations(send: Send, admin: string): Promise<Operati
         else if (p.required) throw new Error(`${name}: no value for the required parameter '${p.name}'`);
       }
       const content = op.requestBody?.content ?? {};
-      const json = content["application/json"]?.schema;
+      // NDJSON (a bulk upload): one line, the schema's object, filled like a JSON body.
+      const ndjson = content["application/x-ndjson"]?.schema;
+      const json = content["application/json"]?.schema ?? ndjson;
+      const contentType = content["application/json"] ? "application/json" : "application/x-ndjson";
       const body = (seeded: Seeded) => (json ? JSON.stringify(fillObject(json, name, resolve, seeded)) : undefined);
       body({ round: 0, ids: {} }); // fails now, at enumeration, for an input the suite cannot fill
       if (!json && Object.keys(content).length > 0) throw new Error(`${name}: only JSON bodies can be generated`);
@@ -105,7 +108,7 @@ export async function httpOperations(send: Send, admin: string): Promise<Operati
           const init: RequestInit = { method: method.toUpperCase() };
           const filledBody = body(seeded);
           if (filledBody !== undefined) {
-            Object.assign(init, { body: filledBody, headers: { "content-type": "application/json" } });
+            Object.assign(init, { body: filledBody, headers: { "content-type": contentType } });
           }
           return { path: `${filled}${qs}`, init };
         },

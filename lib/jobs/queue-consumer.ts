@@ -9,15 +9,17 @@
  * it is due; the consumer throwing → retry after a lease. Each claim counts
  * one of the job's attempts; a message the queue gives up on lands in the
  * dead-letter queue (a queue whose name ends in `-dlq`), whose consumer fails
- * the job so its status says so instead of it looping forever.
+ * the job so its status says so instead of it looping forever. The batch's jobs run together through the
+ * runner's batch path (`runJobs`: one claim, one read, one embedding call, one write per INGEST_BATCH_SIZE),
+ * each settled and acknowledged by its own outcome.
  */
 
 import type { IngestContext } from "../ingest/isolation.js";
-import { newOwner, runJob } from "../ingest/runner.js";
+import { newOwner, runJobs } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
 import { type IngestMessage, parseIngestMessage } from "../queue/message.js";
 import { ingestContextOf, type Services } from "../runtime/services.js";
-import { abandonJob, claimJob, jobWait } from "../store/job-store.js";
+import { abandonJob, claimJobs, jobWait } from "../store/job-store.js";
 import { markFailed } from "../store/memory-store.js";
 
 export type QueueRunReport = {
@@ -56,6 +58,7 @@ export async function consumeIngestBatch(
     malformed: 0,
     durationMs: 0,
   };
+  const due: Array<{ message: Message<unknown>; body: IngestMessage }> = [];
   for (const message of batch.messages) {
     const body = parseIngestMessage(message.body);
     if (!body) {
@@ -70,26 +73,38 @@ export async function consumeIngestBatch(
       report.acked++;
       continue;
     }
-    // A job started is a job this invocation has time for: past the budget, the rest come back at once.
+    due.push({ message, body });
+  }
+  // The delivered jobs run through the runner's batch path, INGEST_BATCH_SIZE at a time.
+  const size = services.config.INGEST_BATCH_SIZE;
+  for (let i = 0; i < due.length; i += size) {
+    const part = due.slice(i, i + size);
+    // A batch started is a batch this invocation has time for: past the budget, the rest come back at once.
     if (Date.now() - started >= services.config.JOBS_BUDGET_MS) {
-      message.retry({ delaySeconds: 0 });
-      report.retried++;
+      for (const { message } of part) message.retry({ delaySeconds: 0 });
+      report.retried += part.length;
       continue;
     }
-    let delivery: Delivery;
+    let deliveries: Delivery[];
     try {
-      delivery = await deliver(ctx, body);
+      deliveries = await deliver(
+        ctx,
+        part.map((d) => d.body),
+      );
     } catch (error) {
-      // The job may still be leased to this run: it can be claimed again once the lease expires.
-      log.error("queue.delivery_failed", { ...body, attempts: message.attempts, error });
-      delivery = { retryAfterSeconds: services.config.JOB_LEASE_SECONDS };
+      // The jobs may still be leased to this run: they can be claimed again once the lease expires.
+      log.error("queue.delivery_failed", { jobs: part.map((d) => d.body.jobId), error });
+      deliveries = part.map(() => ({ retryAfterSeconds: services.config.JOB_LEASE_SECONDS }));
     }
-    if ("ack" in delivery) {
-      message.ack();
-      report.acked++;
-    } else {
-      message.retry({ delaySeconds: Math.min(MAX_DELAY_SECONDS, delivery.retryAfterSeconds) });
-      report.retried++;
+    for (const [j, { message }] of part.entries()) {
+      const delivery = deliveries[j]!;
+      if ("ack" in delivery) {
+        message.ack();
+        report.acked++;
+      } else {
+        message.retry({ delaySeconds: Math.min(MAX_DELAY_SECONDS, delivery.retryAfterSeconds) });
+        report.retried++;
+      }
     }
   }
   report.durationMs = Date.now() - started;
@@ -97,14 +112,28 @@ export async function consumeIngestBatch(
   return report;
 }
 
-async function deliver(ctx: IngestContext, message: IngestMessage): Promise<Delivery> {
+async function deliver(ctx: IngestContext, messages: readonly IngestMessage[]): Promise<Delivery[]> {
   const owner = newOwner("queue");
-  const job = await claimJob(ctx.db, message.jobId, owner, ctx.config.JOB_LEASE_SECONDS);
-  if (job && (await runJob(ctx, job, owner)) !== "retry") return { ack: true };
-  const wait = await jobWait(ctx.db, message.jobId);
-  if (!wait || wait.state === "done" || wait.state === "failed") return { ack: true };
-  // Not due yet (backoff) or held by a live lease: come back when that ends; the claim then decides again.
-  return { retryAfterSeconds: wait.waitSeconds + 1 };
+  const ids = [...new Set(messages.map((m) => m.jobId))];
+  const jobs = await claimJobs(ctx.db, ids, owner, ctx.config.JOB_LEASE_SECONDS);
+  const results = jobs.length ? await runJobs(ctx, jobs, owner) : [];
+  const finished = new Set(jobs.filter((_, i) => results[i] !== "retry").map((j) => j.id));
+  const waits = new Map<string, Delivery>();
+  for (const id of ids) {
+    if (finished.has(id)) {
+      waits.set(id, { ack: true });
+      continue;
+    }
+    const wait = await jobWait(ctx.db, id);
+    // Not due yet (backoff) or held by a live lease: come back when that ends; the claim then decides again.
+    waits.set(
+      id,
+      !wait || wait.state === "done" || wait.state === "failed"
+        ? { ack: true }
+        : { retryAfterSeconds: wait.waitSeconds + 1 },
+    );
+  }
+  return messages.map((m) => waits.get(m.jobId)!);
 }
 
 async function abandon(ctx: IngestContext, message: IngestMessage, deliveries: number): Promise<boolean> {

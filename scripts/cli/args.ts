@@ -43,6 +43,7 @@ const COMMAND_OPTIONS: Record<CommandName, Record<string, OptionSpec>> = {
     tag: { type: "string", short: "t", multiple: true },
     "document-id-from": { type: "string" },
     force: { type: "boolean" },
+    bulk: { type: "boolean" },
     concurrency: { type: "string" },
     timeout: { type: "string" },
     prune: { type: "boolean" },

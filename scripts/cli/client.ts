@@ -54,6 +54,8 @@ export type ApiKey = {
   revokedAt: string | null;
 };
 export type UploadAccepted = { index: string; documentId: string; message: string };
+export type BulkLine = { documentId: string; text: string; tags?: Record<string, string[]> };
+export type BulkAccepted = { index: string; documents: Array<{ index: string; documentId: string }>; count: number };
 export type UploadForm = {
   index: string | undefined;
   documentId: string;
@@ -103,6 +105,14 @@ export function createClient(options: { url: string; key: string | undefined }) 
       // No type on the file part: the server detects it from the name, as for Kernel Memory's own client.
       body.append("files", new Blob([form.file.bytes]), form.file.name);
       return json(await send("POST", "upload", { body }, TIMEOUT_MS.upload), url);
+    },
+
+    /** Many text documents of one index in one request (`POST /upload/bulk`, NDJSON): all accepted or none. */
+    async uploadBulk(index: string | undefined, lines: BulkLine[]): Promise<BulkAccepted> {
+      const query = index !== undefined ? `?${new URLSearchParams({ index })}` : "";
+      const body = lines.map((line) => JSON.stringify(line)).join("\n");
+      const init = { body, headers: { "content-type": "application/x-ndjson" } };
+      return json(await send("POST", `upload/bulk${query}`, init, TIMEOUT_MS.upload), url);
     },
 
     /** `undefined` when the server has no status for the document (404). */

@@ -19,6 +19,8 @@ Commands:
     --document-id-from <path|hash> path: readable id from the relative path (default);
                                    hash: 32 hex characters of the path's SHA-256
     --force                        upload even files the manifest says are unchanged
+    --bulk                         send .txt files many per request (POST /upload/bulk); their citations
+                                   then name content.txt, as any text upload's do
     --concurrency <n>              files in flight at once (default 4)
     --timeout <seconds>            how long to wait for one document to be processed (default 300)
     --prune                        also list documents this folder uploaded whose files are gone (dry run)

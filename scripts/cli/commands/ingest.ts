@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { flag, intOption, type OptionValues, pairs, stringOption, UsageError } from "../args.js";
+import { ingestTextFiles } from "../bulk-ingest.js";
 import { type MemoryClient, OperationError } from "../client.js";
 import { type DocumentIdMode, documentIdFor } from "../document-id.js";
 import { type FoundFile, findFiles } from "../files.js";
@@ -65,8 +66,16 @@ export async function ingest(client: MemoryClient, args: string[], options: Opti
         results.push(result);
         progress.done(result);
       });
+    const record = (result: FileResult) => {
+      results.push(result);
+      progress.done(result);
+    };
     try {
-      await inBatches(plans, concurrency, ingestOne);
+      // Opt-in: a bulk line is a text upload (stored as content.txt), so the file's own name is not kept.
+      const rest = flag(options, "bulk")
+        ? await ingestTextFiles(client, manifest, plans, { index, tags, force, timeoutMs }, record)
+        : plans;
+      await inBatches(rest, concurrency, ingestOne);
     } finally {
       progress.stop();
     }

@@ -127,7 +127,8 @@ export async function runUploadedJobs(ctx: IngestContext, jobIds: readonly strin
       background(() =>
         withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
           await deferIndexWhileEmpty(ctx);
-          const jobs = await claimJobs(ctx.db, ids, owner, ctx.config.JOB_LEASE_SECONDS);
+          // Only jobs never tried go together (see runDueJobs); a tried one is left to cron, which runs it alone.
+          const jobs = await claimJobs(ctx.db, ids, owner, ctx.config.JOB_LEASE_SECONDS, { fresh: ids.length > 1 });
           return jobs.length ? runJobs(ctx, jobs, owner) : [];
         }),
       ),
@@ -168,7 +169,11 @@ export async function runDueJobs(
     const limit = Math.min(ctx.config.INGEST_BATCH_SIZE, maxJobs - report.claimed);
     const results = await withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
       await deferIndexWhileEmpty(ctx);
-      const jobs = await claimDueJobs(ctx.db, report.owner, limit, ctx.config.JOB_LEASE_SECONDS);
+      // A batch holds only jobs never tried: a process that dies mid-batch costs each of its jobs one attempt,
+      // so a job tried before (its run may be what killed the process) is claimed and run alone.
+      const lease = ctx.config.JOB_LEASE_SECONDS;
+      const fresh = limit > 1 ? await claimDueJobs(ctx.db, report.owner, limit, lease, { fresh: true }) : [];
+      const jobs = fresh.length ? fresh : await claimDueJobs(ctx.db, report.owner, 1, lease);
       return jobs.length ? runJobs(ctx, jobs, report.owner) : undefined;
     });
     if (!results) break;

@@ -115,8 +115,16 @@ export async function consumeIngestBatch(
 async function deliver(ctx: IngestContext, messages: readonly IngestMessage[]): Promise<Delivery[]> {
   const owner = newOwner("queue");
   const ids = [...new Set(messages.map((m) => m.jobId))];
-  const jobs = await claimJobs(ctx.db, ids, owner, ctx.config.JOB_LEASE_SECONDS);
+  // Jobs never tried run together; one tried before (its run may have killed the isolate) runs alone.
+  const lease = ctx.config.JOB_LEASE_SECONDS;
+  const jobs = await claimJobs(ctx.db, ids, owner, lease, { fresh: ids.length > 1 });
   const results = jobs.length ? await runJobs(ctx, jobs, owner) : [];
+  for (const id of ids.length > 1 ? ids.filter((i) => !jobs.some((j) => j.id === i)) : []) {
+    const [tried] = await claimJobs(ctx.db, [id], owner, lease);
+    if (!tried) continue;
+    jobs.push(tried);
+    results.push(...(await runJobs(ctx, [tried], owner)));
+  }
   const finished = new Set(jobs.filter((_, i) => results[i] !== "retry").map((j) => j.id));
   const waits = new Map<string, Delivery>();
   for (const id of ids) {

@@ -63,19 +63,25 @@ const CLAIMED = "returning id::text as id, index_name, document_id, generation, 
  * an attempt, before any work starts, so a run that kills the process still used one; a job with no attempts
  * left is never claimed (`failExhaustedJobs` ends it).
  */
-export async function claimDueJobs(db: Db, owner: string, limit: number, leaseSeconds: number): Promise<Job[]> {
+export async function claimDueJobs(
+  db: Db,
+  owner: string,
+  limit: number,
+  leaseSeconds: number,
+  options: { fresh?: boolean } = {},
+): Promise<Job[]> {
   const rows = await db.query<JobRow>(
     `update memory_jobs j
         set state = 'running', attempts = j.attempts + 1, lease_owner = $1,
             lease_until = now() + make_interval(secs => $3), updated_at = now()
       where j.id in (select id from memory_jobs
                       where ((state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now()))
-                        and attempts < max_attempts
+                        and attempts < max_attempts and ($4::boolean is not true or attempts = 0)
                       order by run_after, id
                       limit $2
                       for update skip locked)
       ${CLAIMED}`,
-    [owner, limit, leaseSeconds],
+    [owner, limit, leaseSeconds, options.fresh === true],
   );
   return rows.map(toJob);
 }
@@ -85,8 +91,17 @@ export async function claimJob(db: Db, id: string, owner: string, leaseSeconds: 
   return (await claimJobs(db, [id], owner, leaseSeconds))[0];
 }
 
-/** Claims those of the given jobs nobody holds (a bulk upload's own background run). */
-export async function claimJobs(db: Db, ids: readonly string[], owner: string, leaseSeconds: number): Promise<Job[]> {
+/**
+ * Claims those of the given jobs nobody holds (a bulk upload's own run, a queue batch). `fresh`: only jobs never
+ * tried, so a job whose earlier run may have killed its process is never claimed beside others.
+ */
+export async function claimJobs(
+  db: Db,
+  ids: readonly string[],
+  owner: string,
+  leaseSeconds: number,
+  options: { fresh?: boolean } = {},
+): Promise<Job[]> {
   const rows = await db.query<JobRow>(
     `update memory_jobs j
         set state = 'running', attempts = j.attempts + 1, lease_owner = $2,
@@ -94,10 +109,10 @@ export async function claimJobs(db: Db, ids: readonly string[], owner: string, l
       where j.id in (select id from memory_jobs
                       where id = any($1::bigint[])
                         and ((state = 'queued' and run_after <= now()) or (state = 'running' and lease_until < now()))
-                        and attempts < max_attempts
+                        and attempts < max_attempts and ($4::boolean is not true or attempts = 0)
                       for update skip locked)
       ${CLAIMED}`,
-    [ids, owner, leaseSeconds],
+    [ids, owner, leaseSeconds, options.fresh === true],
   );
   return rows.map(toJob);
 }

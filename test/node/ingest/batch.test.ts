@@ -9,6 +9,7 @@ import type { IngestContext } from "../../../lib/ingest/isolation.js";
 import { runDueJobs } from "../../../lib/ingest/runner.js";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
 import { getUploadStatus } from "../../../lib/memory/status.js";
+import { claimDueJobs } from "../../../lib/store/job-store.js";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
 import { type CountingEmbedder, memoryContext, text } from "../../helpers/memory.js";
@@ -77,5 +78,20 @@ describe("batch ingestion", () => {
       "select text from memory_chunks where index_name = 'batch' and document_id = 'again'",
     );
     expect(rows.map((r) => r.text)).toEqual([expect.stringContaining("storks")]);
+  });
+
+  it("never claims a job tried before beside others: a run that died costs its batch mates one attempt, no more", async () => {
+    for (const id of ["f1", "f2", "tried"]) await upload(id, text("n.txt", `Note ${id} on ibises.`));
+    // "tried": its earlier run left no outcome (the process died), its lease is over.
+    await ctx.db.query(
+      "update memory_jobs set attempts = 1 where index_name = 'batch' and document_id = 'tried' and state = 'queued'",
+    );
+    const fresh = await claimDueJobs(ctx.db, "probe", 10, 30, { fresh: true });
+    expect(fresh.map((j) => j.documentId).sort()).toEqual(["f1", "f2"]);
+    const [alone] = await claimDueJobs(ctx.db, "probe", 10, 30, { fresh: true }).then(async (none) => {
+      expect(none).toEqual([]);
+      return claimDueJobs(ctx.db, "probe", 1, 30);
+    });
+    expect(alone).toMatchObject({ documentId: "tried", attempts: 2 });
   });
 });

@@ -55,7 +55,7 @@ export const INGESTION_LIMIT_VARS = {
   }),
   MAX_OCR_PAGES: variable(int(1, 100_000, 20), {
     description:
-      "most pages of one document OCR'd (PDF pages without a text layer, TIFF pages); a document that needs more fails and the error names the variable",
+      "most pages of one PDF OCR'd (its pages without a text layer that hold an image); a PDF that needs more fails and the error names the variable (an image file is one page; a multi-page TIFF is read from its first page)",
   }),
   OCR_TIMEOUT_MS: variable(int(1_000, 3_600_000, 45_000), {
     description:

@@ -114,3 +114,15 @@ describe("scanned PDFs", () => {
     expect(out.notes?.join()).toMatch(/no image on them to OCR \(or only images over MAX_IMAGE_PIXELS\)/);
   });
 });
+
+describe("the OCR deadline", () => {
+  it("stops a document past OCR_TIMEOUT_MS, resets the engine, and the next document is read", async () => {
+    await tesseractOcr.reset(); // a cold engine needs ~1 s to start: far past a 50 ms deadline
+    const white = encode({ width: 300, height: 60, data: new Uint8Array(300 * 60).fill(255), channels: 1, depth: 8 });
+    await expect(
+      extract({ bytes: white, fileName: "w.png" }, { ...DEFAULT_LIMITS, ocrTimeoutMs: 50 }, { ocr: tesseractOcr }),
+    ).rejects.toThrow(/took longer than 50 ms; the limit is 50 \(OCR_TIMEOUT_MS\)/);
+    const next = await extract({ bytes: white, fileName: "w.png" }, DEFAULT_LIMITS, { ocr: tesseractOcr });
+    expect(next.notes).toEqual(['OCR found no text in "w.png"']);
+  });
+});

@@ -168,7 +168,6 @@ describe("errors", () => {
   });
 
   it("415 for an unsupported file type, before anything is stored", async () => {
-    // A GIF: images are read through OCR only as PNG, JPEG and TIFF.
     const gif = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0]);
     const res = await uploadKm(api, {
       index: "images",

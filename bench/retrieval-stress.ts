@@ -179,9 +179,13 @@ async function main() {
   setLogLevel("warn");
   const data = sharedDataDir(fileURLToPath(new URL("..", import.meta.url)));
   if (!data.present) throw new Error(`test collections not found in ${data.dir}`);
+  // STRESS_FORMS=plain,long,titles,shortq and STRESS_COLLECTIONS=Cranfield,CISI narrow a run (the maximin lines then
+  // read only what ran).
   const only = process.env.STRESS_FORMS?.split(",");
+  const collections = process.env.STRESS_COLLECTIONS?.split(",");
   const byCollection = new Map<string, Row[]>();
   for (const c of [await loadCranfield(`${data.dir}/cranfield`), await loadCisi(`${data.dir}/cisi`)]) {
+    if (collections && !collections.includes(c.name)) continue;
     const rows: Row[] = [];
     for (const form of forms(c)) {
       if (only && !only.some((o) => form.name.endsWith(o) || (o === "plain" && form.name === c.name))) continue;

@@ -36,11 +36,18 @@ const tagFilter = z
 export function memoryTools(options: MemoryToolsOptions) {
   const { client, index } = options;
   const maxResults = options.maxResults ?? 5;
-  /** The model's filter narrows the application's: each application filter AND the model's tags. */
+  /**
+   * The model's tags narrow the application's filters, never widen them: each application filter AND the model's
+   * tags (every tag value inside one filter must match, Kernel Memory's rule, so values of a shared key add up).
+   */
   const narrowed = (tags: Record<string, string[]> | undefined): MemoryFilter[] | undefined => {
     if (!tags) return options.filters;
     if (!options.filters || options.filters.length === 0) return [tags];
-    return options.filters.map((f) => ({ ...tags, ...f }));
+    return options.filters.map((f) => {
+      const both: MemoryFilter = { ...f };
+      for (const [key, values] of Object.entries(tags)) both[key] = [...(f[key] ?? []), ...values];
+      return both;
+    });
   };
 
   return {

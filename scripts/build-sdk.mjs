@@ -4,9 +4,10 @@
  * dist/sdk/ as plain ES modules for any runtime (esbuild `platform: "neutral"`): Node, browsers and Workers load
  * the same files. Peer dependencies (@langchain/core, ai, zod) stay imports, so the application's own copies are
  * used. Runs as `prepare` (so `npm ci` and a git install leave a built package), in `npm run build`, and from the
- * examples test when the output is stale. Types come from the TypeScript sources (package.json `types` conditions).
+ * examples test when the output is stale. The client is also copied to public/playground/client.mjs (git-ignored),
+ * which the playground imports; wrangler.toml's [build] runs this script before `wrangler dev` / `deploy`. Types come from the TypeScript sources (package.json `types` conditions).
  */
-import { readdir, stat } from "node:fs/promises";
+import { copyFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,9 +37,14 @@ export function sdkBuildOptions(outdir = SDK_DIST) {
   };
 }
 
+/** The playground (public/) loads the client from beside its own files; Workers Static Assets serve it from there. */
+export const PLAYGROUND_CLIENT = join(ROOT, "public", "playground", "client.mjs");
+
 export async function buildSdk(outdir = SDK_DIST) {
   const { build } = await import("esbuild");
-  return build({ ...sdkBuildOptions(outdir), metafile: true });
+  const result = await build({ ...sdkBuildOptions(outdir), metafile: true });
+  if (outdir === SDK_DIST) await copyFile(join(SDK_DIST, "client.mjs"), PLAYGROUND_CLIENT);
+  return result;
 }
 
 async function newest(path) {
@@ -52,7 +58,8 @@ async function newest(path) {
 
 /** True when an output is missing or older than sdk/ or the files its types come from. */
 export async function sdkIsStale() {
-  const built = await Promise.all(Object.keys(SDK_ENTRIES).map((n) => newest(join(SDK_DIST, `${n}.mjs`))));
+  const outputs = [...Object.keys(SDK_ENTRIES).map((n) => join(SDK_DIST, `${n}.mjs`)), PLAYGROUND_CLIENT];
+  const built = await Promise.all(outputs.map((file) => newest(file)));
   if (Math.min(...built) === 0) return true;
   const sources = await Promise.all(["sdk", "scripts/build-sdk.mjs"].map((p) => newest(join(ROOT, p))));
   return Math.max(...sources) > Math.min(...built);

@@ -12,6 +12,8 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error plain JavaScript build script without type declarations
+import { buildSdk, sdkIsStale } from "../../../scripts/build-sdk.mjs";
 import { type ApiServer, startApiServer } from "../../helpers/api.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../../helpers/fake-openai.js";
 import {
@@ -40,6 +42,8 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run scripts/setup-chromium.sh (as root) to install Debian's Chromium.`);
   }
+  // The page imports the typed client from public/playground/client.mjs (built by `prepare`; rebuilt if sdk/ changed).
+  if (await sdkIsStale()) await buildSdk();
   openai = await startFakeOpenAI({ reply: () => REPLY });
   relay = await startSlowRelay(openai.baseURL, 120);
   api = await startApiServer({

@@ -12,8 +12,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain JavaScript build script without type declarations
-import { buildSdk, sdkIsStale } from "../../../scripts/build-sdk.mjs";
 import { type ApiServer, startApiServer } from "../../helpers/api.js";
 import { type FakeOpenAI, startFakeOpenAI } from "../../helpers/fake-openai.js";
 import {
@@ -24,12 +22,12 @@ import {
   uploadThroughPage,
   waitForText,
 } from "../../helpers/playground-page.js";
+import { ensureSdkBuilt } from "../../helpers/sdk-build.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = "test-artifacts";
 const API_KEY = "playground-key-5d1e8a3c";
 const REPLY = "The service creates one database pool per instance and reuses it, so connections never fan out.";
-
 let openai: FakeOpenAI;
 let relay: SlowRelay;
 let api: ApiServer;
@@ -42,8 +40,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run scripts/setup-chromium.sh (as root) to install Debian's Chromium.`);
   }
-  // The page imports the typed client from public/playground/client.mjs (built by `prepare`; rebuilt if sdk/ changed).
-  if (await sdkIsStale()) await buildSdk();
+  await ensureSdkBuilt(); // the page imports public/playground/client.mjs
   openai = await startFakeOpenAI({ reply: () => REPLY });
   relay = await startSlowRelay(openai.baseURL, 120);
   api = await startApiServer({

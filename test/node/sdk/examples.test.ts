@@ -8,10 +8,9 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error plain JavaScript build script without type declarations
-import { buildSdk, sdkIsStale } from "../../../scripts/build-sdk.mjs";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase, uniqueAppName } from "../../helpers/database.js";
+import { ensureSdkBuilt } from "../../helpers/sdk-build.js";
 import { freePort, type ServerProcess, startServerProcess } from "../../helpers/server-process.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
@@ -21,7 +20,7 @@ let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let server: ServerProcess;
 
 beforeAll(async () => {
-  if (await sdkIsStale()) await buildSdk();
+  await ensureSdkBuilt();
   database = await createTestDatabase("smexamples");
   proxy = await startNeonProxy();
   server = await startServerProcess({

@@ -1,6 +1,6 @@
 /**
  * @module
- * Bundles the package's client exports (`serverless-memory/client`, `/langchain`, `/ai-sdk`) from sdk/ into
+ * Bundles the package's client exports (`serverless-memory/client`, `/langchain`, `/ai-sdk`) from lib/sdk/ into
  * dist/sdk/ as plain ES modules for any runtime (esbuild `platform: "neutral"`): Node, browsers and Workers load
  * the same files. Peer dependencies (@langchain/core, ai, zod) stay imports, so the application's own copies are
  * used. Runs as `prepare` (so `npm ci` and a git install leave a built package), in `npm run build`, and from the
@@ -14,9 +14,9 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SDK_DIST = join(ROOT, "dist", "sdk");
 export const SDK_ENTRIES = {
-  client: "sdk/client/index.ts",
-  langchain: "sdk/langchain/index.ts",
-  "ai-sdk": "sdk/ai-sdk/index.ts",
+  client: "lib/sdk/client/index.ts",
+  langchain: "lib/sdk/langchain/index.ts",
+  "ai-sdk": "lib/sdk/ai-sdk/index.ts",
 };
 export const SDK_EXTERNAL = ["@langchain/core", "@langchain/core/*", "ai", "zod"];
 
@@ -56,12 +56,12 @@ async function newest(path) {
   return latest;
 }
 
-/** True when an output is missing or older than sdk/ or the files its types come from. */
+/** True when an output is missing or older than lib/sdk/ or the files its types come from. */
 export async function sdkIsStale() {
   const outputs = [...Object.keys(SDK_ENTRIES).map((n) => join(SDK_DIST, `${n}.mjs`)), PLAYGROUND_CLIENT];
   const built = await Promise.all(outputs.map((file) => newest(file)));
   if (Math.min(...built) === 0) return true;
-  const sources = await Promise.all(["sdk", "scripts/build-sdk.mjs"].map((p) => newest(join(ROOT, p))));
+  const sources = await Promise.all(["lib/sdk", "scripts/build-sdk.mjs"].map((p) => newest(join(ROOT, p))));
   return Math.max(...sources) > Math.min(...built);
 }
 

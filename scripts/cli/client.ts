@@ -1,6 +1,6 @@
 /**
  * @module
- * The service's HTTP API as the CLI uses it: the package's typed client (`sdk/client`, exported as
+ * The service's HTTP API as the CLI uses it: the package's typed client (`lib/sdk/client`, exported as
  * `serverless-memory/client`) with the CLI's timeouts and its messages. Failures become `OperationError`s a
  * person can act on: an unreachable server names the URL and how to start one, an HTTP error carries the
  * ProblemDetails `detail`. The API key only ever goes into the Authorization header, never into a message.
@@ -23,7 +23,7 @@ import {
   type MemoryFilter,
   ProblemError,
   type SearchResult,
-} from "../../sdk/client/index.js";
+} from "../../lib/sdk/client/index.js";
 import { UsageError } from "./args.js";
 
 /** The operation failed (exit code 1). `fatal`: retrying other files would fail the same way. */

@@ -1,4 +1,4 @@
-/** @module Builds the package's client exports (dist/sdk, public/playground/client.mjs) when sdk/ changed since. */
+/** @module Builds the package's client exports (dist/sdk, public/playground/client.mjs) when lib/sdk/ changed since. */
 // @ts-expect-error plain JavaScript build script without type declarations
 import { buildSdk, sdkIsStale } from "../../scripts/build-sdk.mjs";
 

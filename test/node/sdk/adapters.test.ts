@@ -7,9 +7,9 @@
 import { Document } from "@langchain/core/documents";
 import { asSchema } from "ai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryTools } from "../../../sdk/ai-sdk/index.js";
-import { createMemoryClient, type MemoryClient } from "../../../sdk/client/index.js";
-import { ServerlessMemoryRetriever, ServerlessMemoryVectorStore } from "../../../sdk/langchain/index.js";
+import { memoryTools } from "../../../lib/sdk/ai-sdk/index.js";
+import { createMemoryClient, type MemoryClient } from "../../../lib/sdk/client/index.js";
+import { ServerlessMemoryRetriever, ServerlessMemoryVectorStore } from "../../../lib/sdk/langchain/index.js";
 import { type ApiServer, startApiServer } from "../../helpers/api.js";
 
 const INDEX = "sdk-adapters";

@@ -4,7 +4,7 @@
  * suite runs when the server's own OpenAPI document lists its route, and is skipped (visibly) until then.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMemoryClient, type MemoryClient, ProblemError } from "../../../sdk/client/index.js";
+import { createMemoryClient, type MemoryClient, ProblemError } from "../../../lib/sdk/client/index.js";
 import { type ApiServer, startApiServer } from "../../helpers/api.js";
 
 const INDEX = "sdk-new-routes";

@@ -1,9 +1,14 @@
 /**
- * The typed client (`serverless-memory/client`, sdk/client) against the real Node server on a real database:
+ * The typed client (`serverless-memory/client`, lib/sdk/client) against the real Node server on a real database:
  * every group of routes it covers, its streamed answer, and its errors as ProblemDetails with their fields.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMemoryClient, type MemoryClient, ProblemError, WaitTimeoutError } from "../../../sdk/client/index.js";
+import {
+  createMemoryClient,
+  type MemoryClient,
+  ProblemError,
+  WaitTimeoutError,
+} from "../../../lib/sdk/client/index.js";
 import { type ApiServer, startApiServer } from "../../helpers/api.js";
 
 const KEY = "sdk-client-admin-5b1e07";

@@ -3,7 +3,7 @@
  * (delta-seconds, HTTP date), and a body that is not ProblemDetails (a proxy's page) still gives a usable error.
  */
 import { describe, expect, it } from "vitest";
-import { problemFrom, retryAfterSeconds } from "../../../sdk/client/errors.js";
+import { problemFrom, retryAfterSeconds } from "../../../lib/sdk/client/errors.js";
 
 const problemJson = { "content-type": "application/problem+json" };
 

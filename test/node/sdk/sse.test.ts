@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { sseData } from "../../../sdk/client/sse.js";
+import { sseData } from "../../../lib/sdk/client/sse.js";
 
 function streamOf(chunks: string[], onCancel?: () => void): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

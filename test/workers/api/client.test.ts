@@ -4,7 +4,7 @@
  * workerd body, and ProblemError from a 400.
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryClient, ProblemError } from "../../../sdk/client/index.js";
+import { createMemoryClient, ProblemError } from "../../../lib/sdk/client/index.js";
 import { BASE, worker } from "../worker-api.js";
 
 const memory = createMemoryClient({ url: BASE, fetch: (request) => worker().fetch(request) });

@@ -7,11 +7,11 @@
  * Requests are the schemas' input types (what the server accepts), responses their output types (what it sends).
  */
 import type { z } from "zod";
-import type { EvaluateRequest, IndexSettingsSchema, SettingsPatch } from "../../lib/contract/evaluate.js";
-import type { MemoryQuery, SearchQuery, TextUpload } from "../../lib/contract/requests.js";
-import type { ApiKeySchema, CreatedKey, KeyCreate } from "../../lib/http/routes/keys/schemas.js";
-import type { EvaluationReportSchema } from "../../lib/http/routes/memory/evaluate-schemas.js";
-import type { SourceCreate, SourceList, SourceSchema, SyncAccepted } from "../../lib/http/routes/sources/schemas.js";
+import type { EvaluateRequest, IndexSettingsSchema, SettingsPatch } from "../../contract/evaluate.js";
+import type { MemoryQuery, SearchQuery, TextUpload } from "../../contract/requests.js";
+import type { ApiKeySchema, CreatedKey, KeyCreate } from "../../http/routes/keys/schemas.js";
+import type { EvaluationReportSchema } from "../../http/routes/memory/evaluate-schemas.js";
+import type { SourceCreate, SourceList, SourceSchema, SyncAccepted } from "../../http/routes/sources/schemas.js";
 import type {
   CitationSchema,
   DataPipelineStatusSchema,
@@ -24,7 +24,7 @@ import type {
   ProblemDetails as ProblemDetailsSchema,
   SearchResultSchema,
   UploadAccepted as UploadAcceptedSchema,
-} from "../../lib/http/schemas.js";
+} from "../../http/schemas.js";
 
 /** `{ "key": ["value", …] }`, Kernel Memory's tag collection. */
 export type Tags = Record<string, string[]>;

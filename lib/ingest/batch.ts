@@ -58,6 +58,8 @@ export async function processBatch(ctx: IngestContext, targets: readonly Target[
       if ("error" in prepared)
         return void outcomes.set(target, await failed(ctx, target, prepared.step, prepared.error));
       const chunks = await chunkDrafts(ctx, target, prepared.files);
+      // A document without text is saved `empty` with the reason why: the one-document path says it.
+      if (chunks.length === 0) return void single.push(target);
       ready.push({ target, doc: { ...target, tags: doc.tags, chunks } });
     }),
   );

@@ -113,7 +113,8 @@ const SLICE = 500;
 
 /**
  * One transaction: caches the fresh embeddings, then for every document whose generation is still current
- * replaces its chunks and records all its steps done (clearing its files' bytes unless `keepFiles`). Returns
+ * replaces its chunks and records all its steps done (clearing its files' bytes unless `keepFiles`, and an
+ * earlier generation's `empty_reason`: every document here has chunks). Returns
  * the keys of the documents saved; the others were uploaded again meanwhile (superseded).
  */
 export async function saveBatch(
@@ -203,7 +204,8 @@ export async function saveBatch(
   const all = "array['extract', 'partition', 'gen_embeddings', 'save_records']::text[]";
   statements.push({
     text: `update memory_documents d
-              set completed_steps = ${completedWith(all)}, remaining_steps = '{}', last_update = now()
+              set completed_steps = ${completedWith(all)}, remaining_steps = '{}', last_update = now(),
+                  empty_reason = null
              from ${keys}
             where d.index_name = k.index_name and d.document_id = k.document_id and d.generation = k.generation
            returning d.index_name, d.document_id`,

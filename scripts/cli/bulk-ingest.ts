@@ -7,7 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { type BulkLine, type MemoryClient, OperationError } from "./client.js";
+import type { BulkItem } from "../../lib/sdk/client/index.js";
+import { type MemoryClient, OperationError } from "./client.js";
 import type { FoundFile } from "./files.js";
 import type { Manifest, ManifestEntry } from "./manifest.js";
 import { sameContent } from "./manifest.js";
@@ -60,7 +61,7 @@ export async function ingestTextFiles(
   for (const [k, v] of options.tags) tags[k] = [...(tags[k] ?? []), v];
   for (let i = 0; i < ready.length; i += LINES_PER_REQUEST) {
     const part = ready.slice(i, i + LINES_PER_REQUEST);
-    const lines: BulkLine[] = part.map((r) => ({ documentId: r.plan.documentId, text: r.text, tags }));
+    const lines: BulkItem[] = part.map((r) => ({ documentId: r.plan.documentId, text: r.text, tags }));
     try {
       await client.uploadBulk(options.index, lines);
     } catch (err) {

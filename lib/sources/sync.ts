@@ -39,10 +39,14 @@ import {
   type SourceItem,
   type SourceRecord,
 } from "../store/source-store.js";
+import { type BucketBindings, r2Reader, s3Reader } from "./bucket.js";
+import { syncBucket } from "./bucket-sync.js";
+import { syncCrawl } from "./crawl.js";
 import { ListingInvalid } from "./errors.js";
 import { checkItem, type InlineContent, SourceGone } from "./item.js";
-import { parseFeed, parseSitemap } from "./listing.js";
+import { readFeed, readSitemap } from "./listing-read.js";
 import { documentIdFor } from "./naming.js";
+import { openCredentials } from "./secrets.js";
 import type { SourceRunResult, SourceSyncReport } from "./types.js";
 
 export type SyncOptions = {
@@ -51,10 +55,9 @@ export type SyncOptions = {
   fetch?: typeof fetch;
   lookup?: Lookup;
   owner?: string;
+  /** This runtime's R2 bindings (the ingestion Worker's `env`); absent on Node. */
+  buckets?: BucketBindings;
 };
-
-/** Child sitemaps read from one sitemap index (one level deep, never more). */
-const MAX_CHILD_SITEMAPS = 50;
 
 export async function syncDueSources(ctx: MemoryContext, opts: SyncOptions): Promise<SourceSyncReport> {
   const started = Date.now();
@@ -128,7 +131,13 @@ async function runSource(
   let outcome: RunOutcome;
   try {
     ({ result, outcome } =
-      source.kind === "page" ? await syncPage(ctx, source, guard) : await syncListing(ctx, source, guard, deadline));
+      source.kind === "page"
+        ? await syncPage(ctx, source, guard)
+        : source.kind === "bucket"
+          ? await syncBucket(ctx, source, await bucketReader(ctx, source, guard, opts.buckets), deadline)
+          : source.kind === "crawl"
+            ? await syncCrawl(ctx, source, guard, deadline)
+            : await syncListing(ctx, source, guard, deadline));
   } catch (error) {
     if (error instanceof SourceGone) {
       return { sourceId: source.id, status: "failed", error: error.message, ...zero(), partial: false };
@@ -262,29 +271,23 @@ async function syncListing(
   };
 }
 
-/** A sitemap's page URLs; a sitemap index is read one level deep, and any child failing fails the run. */
-async function readSitemap(
-  got: { bytes: Uint8Array; url: string },
+async function bucketReader(
+  ctx: MemoryContext,
+  source: SourceRecord,
   guard: Omit<GuardOptions, "accept" | "validators">,
-): Promise<Map<string, undefined>> {
-  const root = parseSitemap(new TextDecoder().decode(got.bytes), got.url);
-  if (root.kind === "unknown") throw new ListingInvalid(got.url, "is not a sitemap (no <urlset> or <sitemapindex>)");
-  if (root.kind === "urlset") return new Map(root.locs.map((u) => [u, undefined]));
-  const urls = new Map<string, undefined>();
-  for (const child of root.locs.slice(0, MAX_CHILD_SITEMAPS)) {
-    const sub = await guardedFetch(child, { ...guard, accept: "listing" });
-    if (sub.status !== 200) continue;
-    const parsed = parseSitemap(new TextDecoder().decode(sub.bytes), sub.url);
-    // One level only: a nested index is ignored rather than followed.
-    if (parsed.kind === "urlset") for (const u of parsed.locs) urls.set(u, undefined);
+  buckets: BucketBindings | undefined,
+) {
+  const options = source.options.bucket;
+  if (!options) throw new ListingInvalid(source.url, "is a bucket source without its bucket");
+  if (options.provider === "r2") {
+    const binding = buckets?.(options.binding);
+    if (!binding) throw new ListingInvalid(source.url, `needs the R2 binding '${options.binding}', absent here`);
+    return r2Reader(options, binding);
   }
-  return urls;
-}
-
-function readFeed(xml: string, url: string): Map<string, InlineContent | undefined> {
-  const { entries, isFeed } = parseFeed(xml, url);
-  if (!isFeed) throw new ListingInvalid(url, "is not an RSS or Atom feed");
-  return new Map(entries.map((e) => [e.url, e.content]));
+  const creds = source.sealedCredentials
+    ? await openCredentials(ctx.config.SOURCE_SECRET_KEY, source.sealedCredentials)
+    : undefined;
+  return s3Reader(options, creds, guard);
 }
 
 function zero() {

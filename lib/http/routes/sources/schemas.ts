@@ -7,15 +7,25 @@
 import { z } from "@hono/zod-openapi";
 import { TagsSchema } from "../../schemas.js";
 
+const KINDS = ["page", "sitemap", "feed", "bucket", "crawl"] as const;
+
 export const SourceCreate = z
   .object({
-    url: z.string({ error: "is required" }).max(2048).openapi({
-      description: "http(s) URL of the page, sitemap or feed. Private and loopback addresses are refused.",
+    url: z.string().max(2048).nullish().openapi({
+      description:
+        "http(s) URL of the page, sitemap, feed or crawl root (every kind but `bucket`). Private and loopback addresses are refused.",
       example: "https://example.com/sitemap.xml",
     }),
-    kind: z.enum(["page", "sitemap", "feed"], { error: "must be one of page, sitemap, feed" }).openapi({
+    kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }).openapi({
       description:
-        "`page`: one document. `sitemap`: every `<loc>` (one `<sitemapindex>` level) is a document. `feed`: every RSS `<item>` / Atom `<entry>` is a document; entries carrying full content are ingested from the feed itself.",
+        "`page`: one document. `sitemap`: every `<loc>` (one `<sitemapindex>` level) is a document (an HTML page is refused: crawl it instead). `feed`: every RSS `<item>` / Atom `<entry>` is a document; entries carrying full content are ingested from the feed itself. `bucket`: every object under a prefix of an S3-compatible or R2 bucket, by ETag; deleted objects delete their documents. `crawl`: the pages of one host reached by links from `url` (robots.txt, canonical links, depth and page limits).",
+    }),
+    bucket: z.record(z.string(), z.unknown()).nullish().openapi({
+      description:
+        'For `bucket`: `{"provider":"s3","endpoint":"https://s3.us-east-1.amazonaws.com","bucket":"docs","prefix":"manuals/","region":"us-east-1","accessKeyId":"…","secretAccessKey":"…"}` (path-style requests signed with SigV4; credentials are sealed with SOURCE_SECRET_KEY and never shown again) or `{"provider":"r2","binding":"DOCS_BUCKET","prefix":"manuals/"}` (an R2 binding of the ingestion Worker).',
+    }),
+    crawl: z.record(z.string(), z.unknown()).nullish().openapi({
+      description: "For `crawl`: `{ maxDepth (0-10, default 3), maxPages (1-10000, default 100) }`.",
     }),
     index: z.string().max(256).nullish().openapi({ description: "Index name; empty or missing means `default`." }),
     tags: z.record(z.string(), z.unknown()).nullish().openapi({
@@ -33,8 +43,22 @@ export const SourceSchema = z
   .object({
     id: z.string(),
     index: z.string(),
-    kind: z.enum(["page", "sitemap", "feed"]),
-    url: z.string(),
+    kind: z.enum(KINDS),
+    url: z
+      .string()
+      .openapi({ description: "A bucket's is derived: `endpoint/bucket/prefix` or `r2://binding/prefix`." }),
+    bucket: z
+      .object({
+        provider: z.enum(["s3", "r2"]),
+        endpoint: z.string().optional(),
+        bucket: z.string().optional(),
+        binding: z.string().optional(),
+        prefix: z.string(),
+        region: z.string().optional(),
+        credentials: z.enum(["stored", "none"]).openapi({ description: "Credentials are never returned." }),
+      })
+      .optional(),
+    crawl: z.object({ maxDepth: z.number().int(), maxPages: z.number().int() }).optional(),
     tags: TagsSchema,
     intervalSeconds: z.number().int(),
     createdAt: z.string(),

@@ -15,6 +15,7 @@ import { sha256Hex } from "../ingest/hashing.js";
 import { uploadDocument } from "../ingest/upload.js";
 import { deleteDocument } from "../memory/documents.js";
 import type { MemoryContext } from "../memory/types.js";
+import type { GuardOptions } from "../net/index.js";
 import {
   addItems,
   listItems,
@@ -23,9 +24,11 @@ import {
   removeItem,
   type SourceRecord,
 } from "../store/source-store.js";
-import type { BucketObject, BucketReader } from "./bucket.js";
+import { type BucketBindings, type BucketObject, type BucketReader, r2Reader, s3Reader } from "./bucket.js";
+import { ListingInvalid } from "./errors.js";
 import { SourceGone } from "./item.js";
 import { documentIdFor } from "./naming.js";
+import { openCredentials } from "./secrets.js";
 import type { SourceRunResult } from "./types.js";
 
 export async function syncBucket(
@@ -150,4 +153,24 @@ async function ingestObject(
     throw new SourceGone(`source ${source.id} was deleted during its run`);
   }
   return "updated";
+}
+
+/** The reader of a bucket source: its R2 binding here, or its S3 API with the opened credentials. */
+export async function bucketReader(
+  ctx: MemoryContext,
+  source: SourceRecord,
+  guard: Omit<GuardOptions, "accept" | "validators">,
+  opts: { buckets?: BucketBindings; bucketPageSize?: number },
+): Promise<BucketReader> {
+  const options = source.options.bucket;
+  if (!options) throw new ListingInvalid(source.url, "is a bucket source without its bucket");
+  if (options.provider === "r2") {
+    const binding = opts.buckets?.(options.binding);
+    if (!binding) throw new ListingInvalid(source.url, `needs the R2 binding '${options.binding}', absent here`);
+    return r2Reader(options, binding, opts.bucketPageSize);
+  }
+  const creds = source.sealedCredentials
+    ? await openCredentials(ctx.config.SOURCE_SECRET_KEY, source.sealedCredentials)
+    : undefined;
+  return s3Reader(options, creds, guard, opts.bucketPageSize);
 }

@@ -49,13 +49,18 @@ export function bucketBindingsOf(env: Record<string, unknown>): BucketBindings {
   };
 }
 
-const PAGE_SIZE = 1000;
+/** Objects per listing request: S3's and R2's maximum. */
+export const PAGE_SIZE = 1000;
 
-export function r2Reader(options: Extract<BucketOptions, { provider: "r2" }>, bucket: R2BucketLike): BucketReader {
+export function r2Reader(
+  options: Extract<BucketOptions, { provider: "r2" }>,
+  bucket: R2BucketLike,
+  pageSize = PAGE_SIZE,
+): BucketReader {
   return {
     base: `r2://${options.binding}`,
     async list(cursor) {
-      const page = await bucket.list({ prefix: options.prefix, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+      const page = await bucket.list({ prefix: options.prefix, limit: pageSize, ...(cursor ? { cursor } : {}) });
       return {
         objects: page.objects.map((o) => ({ key: o.key, etag: o.etag, size: o.size })),
         ...(page.truncated && page.cursor ? { next: page.cursor } : {}),
@@ -74,6 +79,7 @@ export function s3Reader(
   options: Extract<BucketOptions, { provider: "s3" }>,
   creds: BucketCredentials | undefined,
   guard: Omit<GuardOptions, "accept" | "validators" | "headers">,
+  pageSize = PAGE_SIZE,
 ): BucketReader {
   const client = creds ? new AwsClient({ ...creds, service: "s3", region: options.region }) : undefined;
   const base = `${options.endpoint.replace(/\/+$/, "")}/${encodeURIComponent(options.bucket)}`;
@@ -84,7 +90,7 @@ export function s3Reader(
   return {
     base,
     async list(cursor) {
-      const query = new URLSearchParams({ "list-type": "2", prefix: options.prefix, "max-keys": String(PAGE_SIZE) });
+      const query = new URLSearchParams({ "list-type": "2", prefix: options.prefix, "max-keys": String(pageSize) });
       if (cursor) query.set("continuation-token", cursor);
       const got = await signedGet(`${base}?${query}`, "listing");
       if (got.status !== 200) throw new AppError("upstream", `${base}: unexpected ${got.status} to a listing`);

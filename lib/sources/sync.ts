@@ -39,14 +39,12 @@ import {
   type SourceItem,
   type SourceRecord,
 } from "../store/source-store.js";
-import { type BucketBindings, r2Reader, s3Reader } from "./bucket.js";
-import { syncBucket } from "./bucket-sync.js";
+import type { BucketBindings } from "./bucket.js";
+import { bucketReader, syncBucket } from "./bucket-sync.js";
 import { syncCrawl } from "./crawl.js";
-import { ListingInvalid } from "./errors.js";
 import { checkItem, type InlineContent, SourceGone } from "./item.js";
 import { readFeed, readSitemap } from "./listing-read.js";
 import { documentIdFor } from "./naming.js";
-import { openCredentials } from "./secrets.js";
 import type { SourceRunResult, SourceSyncReport } from "./types.js";
 
 export type SyncOptions = {
@@ -57,6 +55,8 @@ export type SyncOptions = {
   owner?: string;
   /** This runtime's R2 bindings (the ingestion Worker's `env`); absent on Node. */
   buckets?: BucketBindings;
+  /** For tests: objects per bucket listing request (default 1000). */
+  bucketPageSize?: number;
 };
 
 export async function syncDueSources(ctx: MemoryContext, opts: SyncOptions): Promise<SourceSyncReport> {
@@ -134,7 +134,7 @@ async function runSource(
       source.kind === "page"
         ? await syncPage(ctx, source, guard)
         : source.kind === "bucket"
-          ? await syncBucket(ctx, source, await bucketReader(ctx, source, guard, opts.buckets), deadline)
+          ? await syncBucket(ctx, source, await bucketReader(ctx, source, guard, opts), deadline)
           : source.kind === "crawl"
             ? await syncCrawl(ctx, source, guard, deadline)
             : await syncListing(ctx, source, guard, deadline));
@@ -269,25 +269,6 @@ async function syncListing(
       resumeNow: partial,
     },
   };
-}
-
-async function bucketReader(
-  ctx: MemoryContext,
-  source: SourceRecord,
-  guard: Omit<GuardOptions, "accept" | "validators">,
-  buckets: BucketBindings | undefined,
-) {
-  const options = source.options.bucket;
-  if (!options) throw new ListingInvalid(source.url, "is a bucket source without its bucket");
-  if (options.provider === "r2") {
-    const binding = buckets?.(options.binding);
-    if (!binding) throw new ListingInvalid(source.url, `needs the R2 binding '${options.binding}', absent here`);
-    return r2Reader(options, binding);
-  }
-  const creds = source.sealedCredentials
-    ? await openCredentials(ctx.config.SOURCE_SECRET_KEY, source.sealedCredentials)
-    : undefined;
-  return s3Reader(options, creds, guard);
 }
 
 function zero() {

@@ -36,13 +36,15 @@ export type SourceInput = {
  * refused when the source is created, not at its first run.
  */
 export function validateNewSource(input: SourceInput, allowPrivate: boolean): NewSource {
-  if (input.kind === "bucket") return validateBucketSource(input, allowPrivate);
-  if (input.bucket !== undefined && input.bucket !== null) throw new ValidationError("bucket: only for kind bucket");
+  if (typeof input.url !== "string" || input.url.trim() === "") throw new ValidationError("url: required");
+  if (input.url.length > MAX_URL_LENGTH) throw new ValidationError(`url: at most ${MAX_URL_LENGTH} characters`);
+  if (input.bucket !== undefined && input.bucket !== null && input.kind !== "bucket") {
+    throw new ValidationError("bucket: only for kind bucket");
+  }
   if (input.crawl !== undefined && input.crawl !== null && input.kind !== "crawl") {
     throw new ValidationError("crawl: only for kind crawl");
   }
-  if (typeof input.url !== "string" || input.url.trim() === "") throw new ValidationError("url: required");
-  if (input.url.length > MAX_URL_LENGTH) throw new ValidationError(`url: at most ${MAX_URL_LENGTH} characters`);
+  if (input.kind === "bucket") return validateBucketSource(input.url.trim(), input, allowPrivate);
   let url: URL;
   try {
     url = checkUrl(input.url.trim(), allowPrivate);
@@ -78,11 +80,8 @@ function common(input: SourceInput): Pick<NewSource, "index" | "tags" | "interva
   };
 }
 
-/** A bucket has no `url` of its own: it is derived from the bucket (`s3` endpoint/bucket/prefix, `r2://binding/prefix`). */
-function validateBucketSource(input: SourceInput, allowPrivate: boolean): NewSource {
-  if (input.url !== undefined && input.url !== null) throw new ValidationError("url: not for kind bucket (use bucket)");
-  if (input.crawl !== undefined && input.crawl !== null) throw new ValidationError("crawl: only for kind crawl");
-  const { options, credentials, url } = validateBucket(input.bucket, allowPrivate);
+function validateBucketSource(rawUrl: string, input: SourceInput, allowPrivate: boolean): NewSource {
+  const { options, credentials, url } = validateBucket(rawUrl, input.bucket, allowPrivate);
   return {
     url,
     kind: "bucket",

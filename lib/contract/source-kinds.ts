@@ -1,8 +1,7 @@
 /**
  * @module
- * Input rules of the two sources that are more than a URL: a `bucket`
- * (`{ provider: "s3", endpoint, bucket, prefix?, region?, accessKeyId?,
- * secretAccessKey? }` or `{ provider: "r2", binding, prefix? }`) and a
+ * Input rules of the two sources that are more than a URL: a `bucket` (its
+ * URL names it; `{ region?, accessKeyId?, secretAccessKey? }` for S3) and a
  * `crawl`'s limits (`{ maxDepth?, maxPages? }`). Each throws a
  * `ValidationError` naming the field; credentials come back apart from the
  * options, since only the options are ever shown.
@@ -18,37 +17,39 @@ const BINDING = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const REGION = /^[a-z0-9-]{1,32}$/;
 
+/**
+ * A bucket is named by its URL: `r2://BINDING/prefix` (an R2 binding of the ingestion Worker) or the path-style
+ * S3 URL `https://endpoint/bucket/prefix`; `bucket` carries the rest (`region`, `accessKeyId`, `secretAccessKey`).
+ */
 export function validateBucket(
+  rawUrl: string,
   raw: unknown,
   allowPrivate: boolean,
 ): { options: BucketOptions; credentials?: BucketCredentials; url: string } {
-  const input = record(raw, "bucket");
-  const prefix = optionalString(input.prefix, "bucket.prefix", 1024) ?? "";
-  if (input.provider === "r2") {
-    only(input, ["provider", "binding", "prefix"], "bucket");
-    if (typeof input.binding !== "string" || !BINDING.test(input.binding)) {
-      throw new ValidationError("bucket.binding: the name of an R2 binding (letters, digits, _)");
-    }
-    return { options: { provider: "r2", binding: input.binding, prefix }, url: `r2://${input.binding}/${prefix}` };
+  const input = raw === undefined || raw === null ? {} : record(raw, "bucket");
+  if (rawUrl.startsWith("r2://")) {
+    only(input, [], "bucket");
+    const [binding = "", ...rest] = rawUrl.slice("r2://".length).split("/");
+    if (!BINDING.test(binding)) throw new ValidationError("url: r2://BINDING/prefix, BINDING an R2 binding's name");
+    const prefix = prefixOf(rest);
+    return { options: { provider: "r2", binding, prefix }, url: `r2://${binding}/${prefix}` };
   }
-  if (input.provider !== "s3") throw new ValidationError("bucket.provider: must be one of s3, r2");
-  only(input, ["provider", "endpoint", "bucket", "prefix", "region", "accessKeyId", "secretAccessKey"], "bucket");
-  if (typeof input.endpoint !== "string" || input.endpoint.length > 512) {
-    throw new ValidationError("bucket.endpoint: required, the S3 API's base URL (https://s3.<region>.amazonaws.com)");
-  }
-  let endpoint: URL;
+  only(input, ["region", "accessKeyId", "secretAccessKey"], "bucket");
+  let url: URL;
   try {
-    endpoint = checkUrl(input.endpoint.trim(), allowPrivate);
+    url = checkUrl(rawUrl, allowPrivate);
   } catch (error) {
-    if (error instanceof FetchRefused) throw new ValidationError(`bucket.endpoint: ${error.reason}`);
+    if (error instanceof FetchRefused) throw new ValidationError(`url: ${error.reason} (or r2://BINDING/prefix)`);
     throw error;
   }
-  if (endpoint.pathname.replace(/\/+$/, "") !== "" || endpoint.search || endpoint.hash) {
-    throw new ValidationError("bucket.endpoint: the API's base URL only, without a path or query");
+  if (url.search || url.hash) throw new ValidationError("url: a bucket URL has no query or fragment");
+  const [name = "", ...rest] = url.pathname.slice(1).split("/").map(decodeURIComponent);
+  if (!BUCKET.test(name)) {
+    throw new ValidationError(
+      "url: https://endpoint/bucket/prefix, bucket a bucket name (3-63 lower-case letters, digits, '.' or '-')",
+    );
   }
-  if (typeof input.bucket !== "string" || !BUCKET.test(input.bucket)) {
-    throw new ValidationError("bucket.bucket: a bucket name (3-63 lower-case letters, digits, '.' or '-')");
-  }
+  const prefix = prefixOf(rest);
   const region = optionalString(input.region, "bucket.region", 32) ?? "us-east-1";
   if (!REGION.test(region)) throw new ValidationError("bucket.region: lower-case letters, digits and '-'");
   const keyId = optionalString(input.accessKeyId, "bucket.accessKeyId", 256);
@@ -58,12 +59,17 @@ export function validateBucket(
       "bucket: accessKeyId and secretAccessKey come together (or neither, for a public bucket)",
     );
   }
-  const options: BucketOptions = { provider: "s3", endpoint: endpoint.origin, bucket: input.bucket, prefix, region };
   return {
-    options,
-    url: `${endpoint.origin}/${input.bucket}/${prefix}`,
+    options: { provider: "s3", endpoint: url.origin, bucket: name, prefix, region },
+    url: `${url.origin}/${name}/${prefix}`,
     ...(keyId && secret ? { credentials: { accessKeyId: keyId, secretAccessKey: secret } } : {}),
   };
+}
+
+function prefixOf(segments: string[]): string {
+  const prefix = segments.join("/");
+  if (prefix.length > 1024) throw new ValidationError("url: the prefix is over 1024 characters");
+  return prefix;
 }
 
 export function validateCrawl(raw: unknown): CrawlOptions {

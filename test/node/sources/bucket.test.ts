@@ -41,20 +41,15 @@ beforeAll(async () => {
 });
 afterAll(() => s3?.close());
 
-const bucket = (extra: Record<string, unknown> = {}) => ({
-  provider: "s3",
-  endpoint: s3.endpoint,
-  bucket: s3.bucket,
-  prefix: "manuals/",
-  ...S3_KEY,
-  ...extra,
-});
+/** The bucket's path-style URL names endpoint, bucket and prefix; `bucket` carries the credentials. */
+const bucketUrl = () => `${s3.endpoint}/${s3.bucket}/manuals/`;
+const bucket = (extra: Record<string, unknown> = {}) => ({ ...S3_KEY, ...extra });
 
 describe("S3-compatible bucket", () => {
   let source: Source;
 
   it("ingests every object under the prefix, named by its key, tagged with the source", async () => {
-    source = await addSource({ kind: "bucket", index: "bucket", bucket: bucket() } as never);
+    source = await addSource({ url: bucketUrl(), kind: "bucket", index: "bucket", bucket: bucket() } as never);
     expect(source).toMatchObject({ kind: "bucket", lastStatus: "updated", lastError: null, itemCount: 3 });
     expect(source.url).toBe(`${s3.endpoint}/docs/manuals/`);
     const ids = await documentIds("bucket");
@@ -111,6 +106,7 @@ describe("S3-compatible bucket", () => {
 
   it("a wrong access key fails the run with the server's answer, and nothing is deleted", async () => {
     const bad = await addSource({
+      url: bucketUrl(),
       kind: "bucket",
       index: "bucket-bad",
       bucket: bucket({ accessKeyId: "NOT-A-KEY" }),
@@ -126,7 +122,7 @@ describe("S3-compatible bucket", () => {
     const { validateNewSource } = await import("../../../lib/contract/source-input.js");
     const created = await createSource(
       small,
-      validateNewSource({ kind: "bucket", index: "bucket-small", bucket: bucket() }, true),
+      validateNewSource({ url: bucketUrl(), kind: "bucket", index: "bucket-small", bucket: bucket() }, true),
     );
     await settle();
     const s = await getSource(ctx, created.id);

@@ -25,10 +25,7 @@ describe("workerd: an R2 bucket source", () => {
     await bucket.put("docs/stoat.txt", "Stoats turn white in winter.");
     await bucket.put("elsewhere/skip.txt", "outside the prefix");
 
-    const input = validateNewSource(
-      { kind: "bucket", index: "r2-docs", bucket: { provider: "r2", binding: "SOURCE_BUCKET", prefix: "docs/" } },
-      false,
-    );
+    const input = validateNewSource({ url: "r2://SOURCE_BUCKET/docs/", kind: "bucket", index: "r2-docs" }, false);
     // Created without bindings (as the API Worker would): left to the ingestion Worker's cron.
     const created = await createSource(ctx, input);
     expect(created).toMatchObject({ url: "r2://SOURCE_BUCKET/docs/", bucket: { provider: "r2", credentials: "none" } });

@@ -11,9 +11,9 @@ const KINDS = ["page", "sitemap", "feed", "bucket", "crawl"] as const;
 
 export const SourceCreate = z
   .object({
-    url: z.string().max(2048).nullish().openapi({
+    url: z.string({ error: "is required" }).max(2048).openapi({
       description:
-        "http(s) URL of the page, sitemap, feed or crawl root (every kind but `bucket`). Private and loopback addresses are refused.",
+        "http(s) URL of the page, sitemap, feed or crawl root; for a `bucket`, the path-style S3 URL `https://endpoint/bucket/prefix` or `r2://BINDING/prefix` (an R2 binding of the ingestion Worker). Private and loopback addresses are refused.",
       example: "https://example.com/sitemap.xml",
     }),
     kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }).openapi({
@@ -22,7 +22,7 @@ export const SourceCreate = z
     }),
     bucket: z.record(z.string(), z.unknown()).nullish().openapi({
       description:
-        'For `bucket`: `{"provider":"s3","endpoint":"https://s3.us-east-1.amazonaws.com","bucket":"docs","prefix":"manuals/","region":"us-east-1","accessKeyId":"…","secretAccessKey":"…"}` (path-style requests signed with SigV4; credentials are sealed with SOURCE_SECRET_KEY and never shown again) or `{"provider":"r2","binding":"DOCS_BUCKET","prefix":"manuals/"}` (an R2 binding of the ingestion Worker).',
+        'For an S3 `bucket`: `{"region":"us-east-1","accessKeyId":"…","secretAccessKey":"…"}` (requests signed with SigV4; the credentials are sealed with SOURCE_SECRET_KEY and never shown again; none for a public bucket). Not for `r2://` URLs.',
     }),
     crawl: z.record(z.string(), z.unknown()).nullish().openapi({
       description: "For `crawl`: `{ maxDepth (0-10, default 3), maxPages (1-10000, default 100) }`.",

@@ -44,7 +44,7 @@ export async function createSource(
 }
 
 /** False for an R2 source on a runtime without its binding. */
-export function canSyncHere(record: Pick<SourceRecord, "options">, buckets?: SyncOptions["buckets"]): boolean {
+function canSyncHere(record: Pick<SourceRecord, "options">, buckets?: SyncOptions["buckets"]): boolean {
   const bucket = record.options.bucket;
   return bucket?.provider !== "r2" || buckets?.(bucket.binding) !== undefined;
 }

@@ -35,6 +35,7 @@ import {
   type RunOutcome,
   readSource,
   recordItem,
+  releaseDue,
   removeItem,
   type SourceItem,
   type SourceRecord,
@@ -93,18 +94,25 @@ export async function syncDueSources(ctx: MemoryContext, opts: SyncOptions): Pro
 
 /**
  * Syncs one source now, due or not. `"taken"` when another run holds it (that
- * run is doing the work); throws `NotFoundError` for an unknown id.
+ * run is doing the work); `"deferred"` for an R2 source whose binding is not
+ * here (the API Worker): made due at once for the ingestion Worker's cron.
+ * Throws `NotFoundError` for an unknown id.
  */
 export async function syncSource(
   ctx: MemoryContext,
   id: string,
   opts: Partial<SyncOptions> = {},
-): Promise<SourceRunResult | "taken"> {
+): Promise<SourceRunResult | "taken" | "deferred"> {
   const owner = opts.owner ?? `sync-${crypto.randomUUID().slice(0, 8)}`;
   const source = await claimSource(ctx.db, id, owner, ctx.config.SOURCE_LEASE_SECONDS);
   if (!source) {
     if (!(await readSource(ctx.db, id))) throw new NotFoundError("source", id);
     return "taken";
+  }
+  const r2 = source.options.bucket?.provider === "r2" ? source.options.bucket.binding : undefined;
+  if (r2 !== undefined && !opts.buckets?.(r2)) {
+    await releaseDue(ctx.db, source.id, owner);
+    return "deferred";
   }
   const deadline = Date.now() + (opts.budgetMs ?? ctx.config.JOBS_BUDGET_MS);
   return runSource(ctx, source, owner, deadline, opts);

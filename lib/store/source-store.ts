@@ -223,6 +223,15 @@ export async function finishSourceRun(db: Db, id: string, owner: string, run: Ru
   return rows.length > 0;
 }
 
+/** Lets go of a claimed source without a run, due at once (a runtime that cannot read it leaves it to another). */
+export async function releaseDue(db: Db, id: string, owner: string): Promise<void> {
+  await db.query(
+    `update memory_sources set lease_owner = null, lease_until = null, next_due_at = now(), updated_at = now()
+      where id = $1 and lease_owner = $2`,
+    [id, owner],
+  );
+}
+
 export * from "./source-items.js";
 
 // ---- health ----------------------------------------------------------------------------------

@@ -30,6 +30,9 @@ describe("workerd: an R2 bucket source", () => {
     const created = await createSource(ctx, input);
     expect(created).toMatchObject({ url: "r2://SOURCE_BUCKET/docs/", bucket: { provider: "r2", credentials: "none" } });
     expect((await getSource(ctx, created.id)).lastRunAt).toBeNull();
+    // "Sync now" without the binding (the API Worker): no failed run, due at once for the cron.
+    expect(await syncSource(ctx, created.id)).toBe("deferred");
+    expect((await getSource(ctx, created.id)).lastRunAt).toBeNull();
 
     const tick = createExecutionContext();
     await ingestWorker.scheduled(

@@ -78,13 +78,15 @@ export async function syncBucket(
 
   const tally = { updated: 0, unchanged: 0, failed: 0, firstError: undefined as string | undefined };
   let partial = !complete;
+  let fetched = 0;
   for (const [url, object] of listed) {
     const item = stored.get(url);
     if (item && item.etag === object.etag && item.contentHash && !item.lastError) {
       tally.unchanged++;
       continue;
     }
-    if (Date.now() >= deadline) {
+    // At least one object per run, so a run whose budget went to the listing still makes progress.
+    if (fetched++ > 0 && Date.now() >= deadline) {
       partial = true;
       break;
     }

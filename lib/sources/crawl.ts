@@ -71,8 +71,9 @@ export async function syncCrawl(
 
   const tally: Tally = { updated: 0, unchanged: 0, removed: 0, failed: 0 };
   let partial = false;
-  for (;;) {
-    if (Date.now() >= deadline) {
+  // At least one page per run, so a run whose budget went to robots.txt still moves the round on.
+  for (let done = 0; ; done++) {
+    if (done > 0 && Date.now() >= deadline) {
       partial = true;
       break;
     }

@@ -116,7 +116,7 @@ describe("S3-compatible bucket", () => {
     expect(bad.lastError).not.toContain(S3_KEY.secretAccessKey);
   });
 
-  it("bounds: SOURCE_MAX_ITEMS objects tracked (by key), a run out of time resumes next tick", async () => {
+  it("bounds: SOURCE_MAX_ITEMS objects tracked (by key); a run out of time resumes at once where it stopped", async () => {
     const small = { ...ctx, config: { ...ctx.config, SOURCE_MAX_ITEMS: 2 } };
     const { createSource } = await import("../../../lib/sources/index.js");
     const { validateNewSource } = await import("../../../lib/contract/source-input.js");
@@ -128,8 +128,15 @@ describe("S3-compatible bucket", () => {
     const s = await getSource(ctx, created.id);
     expect(s.itemCount).toBe(2);
     expect(s.lastError).toMatch(/only the first 2/);
-    const cut = await syncSource(ctx, created.id, { budgetMs: 0 });
-    expect(cut).toMatchObject({ partial: true });
+    // Out of time: one object per run at least, the rest left for the next run, which is due at once.
+    await s3.put("manuals/t1.txt", paragraph(5, "terns"));
+    await s3.put("manuals/t2.txt", paragraph(6, "toads"));
+    const cut = await syncSource(ctx, source.id, { budgetMs: 0 });
+    expect(cut).toMatchObject({ partial: true, updated: 1 });
+    expect(Date.parse((await getSource(ctx, source.id)).nextDueAt)).toBeLessThanOrEqual(Date.now());
+    const rest = await syncSource(ctx, source.id, { budgetMs: 0 });
+    expect(rest).toMatchObject({ partial: false, updated: 1, unchanged: 4 });
+    await settle();
   });
 
   it("credentials without SOURCE_SECRET_KEY are refused (unprocessable), never stored in the clear", async () => {

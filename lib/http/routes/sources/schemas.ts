@@ -5,9 +5,10 @@
  * index names, tags, interval bounds) live in `lib/sources/validate.ts`.
  */
 import { z } from "@hono/zod-openapi";
+import { SOURCE_KINDS } from "../../../sources/index.js";
 import { TagsSchema } from "../../schemas.js";
 
-const KINDS = ["page", "sitemap", "feed", "bucket", "crawl"] as const;
+const KINDS = SOURCE_KINDS;
 
 export const SourceCreate = z
   .object({

@@ -96,5 +96,19 @@ export const MIGRATIONS: readonly Migration[] = [
     "statements": [
       "-- Why a completed document holds no text (a scan with OCR off, an image OCR found nothing in, an empty file):\n-- set by the same statement that marks it saved, null when it has chunks. GET /upload-status reports such a\n-- document as Kernel Memory's `empty: true` with this reason as its explanation, never as ready to search.\nalter table memory_documents add column empty_reason text"
     ]
+  },
+  {
+    "id": "0015_source_buckets_crawls",
+    "checksum": "252639f830595802",
+    "statements": [
+      "-- Two more kinds of source: an object-store bucket (R2 binding or S3-compatible API) and a website crawl.\nalter table memory_sources drop constraint memory_sources_kind_check",
+      "alter table memory_sources add constraint memory_sources_kind_check\n  check (kind in ('page', 'sitemap', 'feed', 'bucket', 'crawl'))",
+      "-- What the kind needs beyond its URL: a bucket's provider, endpoint, name, prefix, region or binding;\n-- a crawl's depth and page limits. Never a credential.\nalter table memory_sources add column options jsonb not null default '{}'::jsonb",
+      "-- A bucket's credentials, sealed with AES-GCM under SOURCE_SECRET_KEY (lib/sources/secrets.ts); never returned.\nalter table memory_sources add column sealed_credentials text",
+      "-- A crawl round in progress: pages discovered since then are this round's; a round that ends deletes the rest.\nalter table memory_sources add column round_started_at timestamptz",
+      "-- Crawl bookkeeping per page: how deep it was found, when a link to it was last seen, and its outgoing\n-- links (so a 304 still lets the crawl go on). A bucket item's etag column holds the object's ETag.\nalter table memory_source_items add column depth integer not null default 0",
+      "alter table memory_source_items add column discovered_at timestamptz",
+      "alter table memory_source_items add column links text[]"
+    ]
   }
 ];

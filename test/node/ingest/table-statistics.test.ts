@@ -32,18 +32,25 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function ingest(env: Record<string, string>, from: number): Promise<Db> {
-  const { ctx, settle } = await memoryContext({
-    DATABASE_URL: database.url,
-    DB_TRANSPORT: "pool",
-    NEON_LOCAL_PROXY: proxy.address,
-    DB_APPLICATION_NAME: "smt-table-statistics",
-    ...env,
-  });
+const poolEnv = () => ({
+  DATABASE_URL: database.url,
+  DB_TRANSPORT: "pool",
+  NEON_LOCAL_PROXY: proxy.address,
+  DB_APPLICATION_NAME: "smt-table-statistics",
+});
+
+async function ingest(env: Record<string, string>, from: number, documents = DOCUMENTS): Promise<Db> {
+  const { ctx, settle } = await memoryContext(env);
   // As in real use, the table starts small (its HNSW index is built over a few chunks), then a bulk load follows.
-  await uploadDocument(ctx, { index: "notes", documentId: `first${from}`, files: [text("f.txt", "a first note")], tags: {}, steps: [] });
+  await uploadDocument(ctx, {
+    index: "notes",
+    documentId: `first${from}`,
+    files: [text("f.txt", "a first note")],
+    tags: {},
+    steps: [],
+  });
   await settle();
-  for (let d = from; d < from + DOCUMENTS; d++) {
+  for (let d = from; d < from + documents; d++) {
     const body = Array.from({ length: SENTENCES }, (_, s) => {
       const i = d * SENTENCES + s;
       return `${WORDS[i % WORDS.length]} and ${WORDS[(i * 7) % WORDS.length]} seen at dawn near pond ${i}.`;
@@ -101,14 +108,14 @@ async function chunkStatistics(db: Db) {
 
 describe("planner statistics after a bulk ingest", () => {
   it("without auto-analysis (the old behaviour) nothing analyzes memory_chunks here", async () => {
-    const db = await ingest({ ANALYZE_CHANGED_FRACTION: "0" }, 0);
+    const db = await ingest({ ...poolEnv(), ANALYZE_CHANGED_FRACTION: "0" }, 0);
     const stats = await chunkStatistics(db);
     expect(stats.chunks).toBeGreaterThan(DOCUMENTS * SENTENCES * 0.9);
     expect(stats).toMatchObject({ columns: 0, analyses: 0 });
   });
 
   it("with the default, the job runner analyzes the grown tables and the search uses the HNSW index", async () => {
-    const db = await ingest({}, DOCUMENTS);
+    const db = await ingest(poolEnv(), DOCUMENTS);
     const plan = await vectorPlan(db);
     expect(plan).toMatch(/Index Scan using memory_chunks_hnsw_384/);
     expect(plan).not.toMatch(/Seq Scan on memory_chunks/);

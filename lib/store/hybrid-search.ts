@@ -11,7 +11,11 @@
  * (a tsquery OR of ANDs, for up to 10 common terms; beyond, MaxScore's "essential" terms). Nothing that would rank
  * in the text leg's top candidates is lost, and a query of common terms still finds every chunk it should.
  * The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each candidate carries
- * both signals and no leg can push a chunk up merely because the other leg missed it.
+ * both signals and no leg can push a chunk up merely because the other leg missed it. BM25 is computed in the scan
+ * that finds the text candidates; a candidate's vector (stored out of line) is read only if its fused relevance,
+ * with a cosine of 1, could still reach the Kth best fused relevance already known exactly (the nearest chunks and
+ * the text leg's best K) — K being as deep as the ranking is used (rescored candidates, feedback chunks). The
+ * results are those of the unbounded reference plan (`exhaustive`, test/node/store/hybrid-exact.test.ts).
  *
  * The text score is divided by the query's BM25 ceiling over ALL its lexemes, those the index has never seen
  * included, so a query the index holds no words of scores by its (down-weighted) cosine alone.

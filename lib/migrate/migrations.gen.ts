@@ -91,7 +91,14 @@ export const MIGRATIONS: readonly Migration[] = [
     ]
   },
   {
-    "id": "0013_table_statistics",
+    "id": "0013_empty_documents",
+    "checksum": "eb20641a15206cbb",
+    "statements": [
+      "-- Why a completed document holds no text (a scan with OCR off, an image OCR found nothing in, an empty file):\n-- set by the same statement that marks it saved, null when it has chunks. GET /upload-status reports such a\n-- document as Kernel Memory's `empty: true` with this reason as its explanation, never as ready to search.\nalter table memory_documents add column empty_reason text"
+    ]
+  },
+  {
+    "id": "0014_table_statistics",
     "checksum": "847e516f6531ace7",
     "statements": [
       "-- Planner statistics the service keeps current itself (issue 23): autovacuum may be off (this project's machines),\n-- PGlite has none, and Neon's autoanalyze lags a bulk load. Without them the planner misjudges memory_chunks after a\n-- bulk ingest (a sort of every chunk instead of the HNSW index).\n--\n-- Every write statement on a tracked table appends how many rows it changed (append-only: concurrent writers never\n-- wait on one counter row). memory_analyze_due(), called by the job runner after a job commits, folds those rows\n-- into one total per table and analyzes each table whose changes since its last analysis pass\n-- `base + fraction · rows at that analysis` (autovacuum's own rule), then clears its total.\ncreate table memory_table_changes (\n  id bigint generated always as identity primary key,\n  relid oid not null,\n  changed bigint not null\n)",

@@ -1,6 +1,6 @@
 /**
  * @module
- * Planner statistics kept current by the service (migration 0013): write statements on the tables ingestion grows
+ * Planner statistics kept current by the service (migration 0014): write statements on the tables ingestion grows
  * count their rows in the database; `analyzeDueTables` analyzes those changed by more than a fraction of their size
  * since their last analysis. One statement, so it works over every transport (Neon HTTP, pool, PGlite).
  */

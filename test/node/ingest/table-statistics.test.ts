@@ -1,5 +1,5 @@
 /**
- * The service keeps its own planner statistics current (issue 23; migration 0013, lib/ingest/statistics.ts): after a
+ * The service keeps its own planner statistics current (issue 23; migration 0014, lib/ingest/statistics.ts): after a
  * bulk ingest on a fresh database — this machine's PostgreSQL runs with autovacuum off, so nothing else analyzes —
  * the vector search is planned as an HNSW index scan, not a sort of every chunk. The control half ingests with the
  * auto-analysis turned off and sees the bad plan, so the test shows the problem is real here and can fail.

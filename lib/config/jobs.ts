@@ -3,6 +3,7 @@
  * Configuration: background work — ingestion jobs (leases, retries, cron budget, the Node scheduler) and
  * the sources that keep themselves in sync (fetch limits, the private-address guard).
  */
+import { z } from "zod";
 import { flag, int, text, variable } from "./vars.js";
 
 export const JOB_VARS = {
@@ -17,6 +18,10 @@ export const JOB_VARS = {
   }),
   JOBS_BUDGET_MS: variable(int(100, 15 * 60_000, 25_000), {
     description: "time one cron run spends on jobs and source syncs (Workers cron handlers are time-limited)",
+  }),
+  ANALYZE_CHANGED_FRACTION: variable(z.coerce.number().min(0).max(10).default(0.1), {
+    description:
+      "after a job commits, the runner analyzes (ANALYZE) each table that ingestion changed by more than this fraction of its rows (plus 50) since its last analysis, so search plans never wait for autovacuum (off on many servers, absent in PGlite); `0` = off",
   }),
   JOBS_INTERVAL_MS: variable(int(0, 24 * 3_600_000, 60_000), {
     description:

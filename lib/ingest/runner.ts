@@ -23,6 +23,7 @@ import {
 import type { IngestContext } from "./isolation.js";
 import { processDocument } from "./pipeline.js";
 import { withIngestSlot } from "./slots.js";
+import { keepStatisticsCurrent } from "./statistics.js";
 
 export type JobResult = "completed" | "superseded" | "retry" | "failed";
 
@@ -69,6 +70,7 @@ export async function runJob(ctx: IngestContext, job: Job, owner: string): Promi
     const done = await completeJob(ctx.db, job, owner, outcome.status === "completed" ? undefined : outcome.status);
     log.info("job.done", { jobId: job.id, index: job.index, documentId: job.documentId, ...outcome });
     if (done.buildIndex) await buildIndex(ctx, dimensions);
+    await keepStatisticsCurrent(ctx);
     return outcome.status === "completed" ? "completed" : "superseded";
   }
   const message = outcome.message;

@@ -14,6 +14,10 @@ export const SEARCH_VARS = {
     description:
       "HNSW candidate list per search (pgvector defaults to 40; at 1M vectors recall@10 was 0.48 at 40, BENCHMARKS.md, vectors); raised to at least 2 × limit; higher = better recall at scale, slower. Set inside each search statement (transaction-local), so a search is one round trip and safe behind PgBouncer/Neon's `-pooler`",
   }),
+  SEARCH_SETTINGS_TTL_MS: variable(int(0, 600_000, 5000), {
+    description:
+      "how long an instance reuses an index's stored ranking settings (`PATCH /indexes/{index}/settings`) before it reads them again; a change made through this instance is seen at once, one made through another instance within this time. `0` = read them with every search (one more statement per search)",
+  }),
   SEARCH_TEXT_CONFIG: variable(
     z
       .string()

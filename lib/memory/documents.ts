@@ -1,11 +1,6 @@
-/** @module Document verbs: delete one (idempotent) and list an index's documents, keyset-paginated. */
-import { deleteDocumentById } from "../store/document-delete.js";
+/** @module Document verbs: list an index's documents, keyset-paginated. */
 import { listDocumentPage } from "../store/memory-store.js";
 import type { DocumentSummary, Reading } from "./types.js";
-
-export async function deleteDocument(ctx: Reading, index: string, documentId: string): Promise<void> {
-  await deleteDocumentById(ctx.db, index, documentId);
-}
 
 export async function listDocuments(
   ctx: Reading,

@@ -13,7 +13,7 @@ import { streamSSE } from "hono/streaming";
 import { askInput } from "../../../contract/inputs.js";
 import { indexed } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
-import { askMemory, streamAnswer } from "../../../memory/index.js";
+import { answerQuestion, streamAnswer } from "../../../memory/answer/answer.js";
 import type { MemoryAnswer } from "../../../memory/types.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
@@ -50,7 +50,7 @@ export function askRoutes(app: OpenAPIHono<HonoEnv>): void {
     const wide = c.get("wide");
     Object.assign(wide, { index: input.index, stream: body.stream === true });
     const ctx = await memoryContext(c);
-    if (body.stream !== true) return c.json(await askMemory(ctx, input));
+    if (body.stream !== true) return c.json(await answerQuestion(ctx, input));
     return streamAnswerAsSse(c, streamAnswer(ctx, input), input.question);
   });
 }

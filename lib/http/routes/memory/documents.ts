@@ -7,7 +7,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { validateDocumentId } from "../../../contract/validate.js";
 import { indexed } from "../../../keys/access.js";
-import { deleteDocument, listDocuments } from "../../../memory/index.js";
+import { listDocuments } from "../../../memory/documents.js";
+import { deleteDocumentById } from "../../../store/document-delete.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { grantedIndex, register, valid } from "../../route-helpers/register.js";
@@ -51,7 +52,7 @@ export function documentRoutes(app: OpenAPIHono<HonoEnv>): void {
     const query = valid(c, "query", DocumentQuery);
     const index = grantedIndex(c);
     const documentId = validateDocumentId(query.documentId);
-    await deleteDocument(await memoryContext(c), index, documentId);
+    await deleteDocumentById((await memoryContext(c)).db, index, documentId);
     return c.json({ index, documentId, message: "Document deleted" }, 202);
   });
 }

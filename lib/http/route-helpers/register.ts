@@ -104,7 +104,11 @@ export function grantedIndex(c: Context<HonoEnv>): string {
 }
 
 /** The request part `target` after its schema accepted it. */
-export function valid<S extends z.ZodType>(c: Context<HonoEnv>, target: "json" | "query", _schema: S): z.output<S> {
+export function valid<S extends z.ZodType>(
+  c: Context<HonoEnv>,
+  target: "json" | "query" | "param",
+  _schema: S,
+): z.output<S> {
   return (c.req.valid as (t: string) => unknown)(target) as z.output<S>;
 }
 

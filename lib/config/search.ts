@@ -53,6 +53,13 @@ export const SEARCH_VARS = {
     description:
       "expansion runs only when the first pass's best chunk reaches this share of the query's BM25 ceiling; per request `args.expansion_gate`. 0 by cross-validation: any gate above 0 lost on CISI and gained nothing on Cranfield (docs/adr/0006-ranking-that-generalises.md)",
   }),
+  ASK_CACHE_TTL_S: variable(int(0, 2_592_000, 86_400), {
+    description:
+      '`/ask` answer cache: an identical question (same index, question, filters, minRelevance, args, models) on an unchanged index is answered from the database without calling the model, for up to this many seconds; any change to the index (upload, delete, tags, settings) invalidates its answers at once, on every instance. `0` = off; per request `args: {"cache": false}` bypasses it',
+  }),
+  ASK_CACHE_MAX_ENTRIES: variable(int(1, 1_000_000, 10_000), {
+    description: "`/ask` answer cache: most answers kept (all indexes together); the oldest go first",
+  }),
   ASK_MIN_EVIDENCE: variable(fraction(0.2), {
     description:
       "offline `/ask` (no text generator): answer INFO NOT FOUND (`noResult`) when the best passage's relevance is below this; 0.2 ≈ a passage holding about half of the question's term weight once (README \"Ranking\")",

@@ -15,7 +15,7 @@ import { validateDocumentId } from "../contract/validate.js";
 import { AppError } from "../errors.js";
 import { uploadDocument } from "../ingest/upload.js";
 import { type Grant, indexed, indexFree } from "../keys/access.js";
-import { answerQuestion } from "../memory/answer/answer.js";
+import { askCached } from "../memory/answer/cache.js";
 import { listDocuments } from "../memory/documents.js";
 import { evaluateIndex } from "../memory/evaluate/index.js";
 import { searchMemory } from "../memory/search.js";
@@ -84,7 +84,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     },
     reads,
     async (args, grant) => {
-      const answer = await answerQuestion(ctx, { ...askInput(args), index: granted(grant) });
+      const answer = await askCached(ctx, { ...askInput(args), index: granted(grant) });
       return jsonResult(answer, answerText(answer.text, answer.relevantSources), answer.relevantSources);
     },
   );

@@ -19,7 +19,12 @@ let primary: Db;
 function instance(ttl: number) {
   let statements = 0;
   const db: Db = Object.create(primary, {
-    query: { value: (text: string, params?: readonly unknown[]) => (statements++, primary.query(text, params)) },
+    query: {
+      value: (text: string, params?: readonly unknown[]) => {
+        statements++;
+        return primary.query(text, params);
+      },
+    },
   });
   return { ctx: { db, config: { SEARCH_SETTINGS_TTL_MS: ttl } }, statements: () => statements };
 }

@@ -17,6 +17,12 @@ const BY_EXTENSION: Readonly<Record<string, SupportedMimeType>> = {
   csv: MIME.csv,
   pdf: MIME.pdf,
   docx: MIME.docx,
+  png: MIME.png,
+  jpg: MIME.jpeg,
+  jpeg: MIME.jpeg,
+  jpe: MIME.jpeg,
+  tif: MIME.tiff,
+  tiff: MIME.tiff,
 };
 
 // Declared types that mean one of ours; anything else declared falls through to sniffing.
@@ -33,6 +39,12 @@ const BY_DECLARED: Readonly<Record<string, SupportedMimeType>> = {
   "application/pdf": MIME.pdf,
   "application/x-pdf": MIME.pdf,
   [MIME.docx]: MIME.docx,
+  "image/png": MIME.png,
+  "image/jpeg": MIME.jpeg,
+  "image/jpg": MIME.jpeg,
+  "image/pjpeg": MIME.jpeg,
+  "image/tiff": MIME.tiff,
+  "image/tiff-fx": MIME.tiff,
 };
 
 // Enough to judge "is this text?" without decoding a whole large upload.
@@ -67,6 +79,8 @@ function byDeclaredType(contentType: string | undefined): SupportedMimeType | un
 }
 
 function sniff(bytes: Uint8Array): SupportedMimeType | undefined {
+  const image = sniffImage(bytes);
+  if (image) return image;
   if (startsWithAscii(bytes, "%PDF-") || indexOfAscii(bytes.subarray(0, 1024), "%PDF-") >= 0) return MIME.pdf;
   if (startsWithAscii(bytes, "PK\x03\x04")) {
     // Every DOCX carries word/document.xml; the name appears in a local header and the central directory.
@@ -117,6 +131,20 @@ function parsesAsJson(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/** The image types by their magic bytes (PNG signature, JPEG SOI marker, TIFF byte order + 42). */
+export function sniffImage(bytes: Uint8Array): SupportedMimeType | undefined {
+  if (startsWithBytes(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return MIME.png;
+  if (startsWithBytes(bytes, [0xff, 0xd8, 0xff])) return MIME.jpeg;
+  if (startsWithBytes(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWithBytes(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
+    return MIME.tiff;
+  }
+  return undefined;
+}
+
+function startsWithBytes(bytes: Uint8Array, marker: readonly number[]): boolean {
+  return bytes.length >= marker.length && marker.every((b, i) => bytes[i] === b);
 }
 
 function startsWithAscii(bytes: Uint8Array, marker: string): boolean {

@@ -3,10 +3,14 @@
  * The shape every extractor returns, and the MIME types the service accepts.
  */
 
-/** PDF: one section per page (1-based); every other type: a single section numbered 1. */
+/** PDF: one section per page (1-based); every other type (an image too): a single section numbered 1. */
 export type ExtractedSection = { text: string; sectionNumber: number };
 
-export type Extracted = { mimeType: string; sections: ExtractedSection[]; title?: string };
+/**
+ * `notes`: why text is missing where a reader would expect some (pages without a text layer, OCR off or not
+ * available on this runtime); a document that yields no text carries them into its status (`empty: true`).
+ */
+export type Extracted = { mimeType: string; sections: ExtractedSection[]; title?: string; notes?: string[] };
 
 export const MIME = {
   text: "text/plain",
@@ -16,8 +20,14 @@ export const MIME = {
   csv: "text/csv",
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  png: "image/png",
+  jpeg: "image/jpeg",
+  tiff: "image/tiff",
 } as const;
 
 export type SupportedMimeType = (typeof MIME)[keyof typeof MIME];
 
 export const SUPPORTED_TYPES: readonly string[] = Object.freeze(Object.values(MIME));
+
+/** The image types read through OCR. */
+export const IMAGE_TYPES: readonly string[] = Object.freeze([MIME.png, MIME.jpeg, MIME.tiff]);

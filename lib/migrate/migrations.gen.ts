@@ -91,6 +91,13 @@ export const MIGRATIONS: readonly Migration[] = [
     ]
   },
   {
+    "id": "0013_empty_documents",
+    "checksum": "eb20641a15206cbb",
+    "statements": [
+      "-- Why a completed document holds no text (a scan with OCR off, an image OCR found nothing in, an empty file):\n-- set by the same statement that marks it saved, null when it has chunks. GET /upload-status reports such a\n-- document as Kernel Memory's `empty: true` with this reason as its explanation, never as ready to search.\nalter table memory_documents add column empty_reason text"
+    ]
+  },
+  {
     "id": "0014_ask_answer_cache",
     "checksum": "1ab0dd17e5c4845b",
     "statements": [

@@ -31,6 +31,7 @@ type Row = {
   remaining_steps: string[];
   failed: boolean;
   error: StatusRecord["error"];
+  empty_reason: string | null;
   creation: Date;
   last_update: Date;
   files: DocumentDetailRecord["files"];
@@ -46,7 +47,8 @@ export async function readDocumentDetail(
   page: { offset: number; limit: number },
 ): Promise<DocumentDetailRecord | undefined> {
   const [row] = await db.query<Row>(
-    `select d.tags, d.steps, d.completed_steps, d.remaining_steps, d.failed, d.error, d.creation, d.last_update,
+    `select d.tags, d.steps, d.completed_steps, d.remaining_steps, d.failed, d.error, d.empty_reason, d.creation,
+            d.last_update,
             (select coalesce(jsonb_agg(jsonb_build_object('fileId', f.file_id, 'name', f.name,
                       'contentType', f.content_type, 'size', f.size, 'sourceUrl', f.source_url)
                       order by f.file_id), '[]'::jsonb)
@@ -74,6 +76,7 @@ export async function readDocumentDetail(
       remainingSteps: row.remaining_steps,
       failed: row.failed,
       error: row.error,
+      emptyReason: row.empty_reason,
       creation: new Date(row.creation),
       lastUpdate: new Date(row.last_update),
     },

@@ -9,6 +9,8 @@ import { z } from "@hono/zod-openapi";
 import type { Citation, DataPipelineStatus, DocumentSummary, MemoryAnswer, SearchResult } from "../memory/types.js";
 
 export {
+  DocumentDetailQuery,
+  DocumentPath,
   DocumentQuery,
   IndexQuery,
   ListDocumentsQuery,
@@ -16,6 +18,7 @@ export {
   MAX_TEXT_CHARS,
   MemoryQuery,
   SearchQuery,
+  TagsPatch,
   TextUpload,
 } from "../contract/requests.js";
 
@@ -150,6 +153,30 @@ export const DocumentSummarySchema = z
     lastUpdate: z.string(),
   })
   .openapi("DocumentSummary");
+
+export const DocumentDetailSchema = DocumentSummarySchema.extend({
+  files: z.array(
+    z.object({
+      fileId: z.string(),
+      name: z.string(),
+      contentType: z.string(),
+      size: z.number(),
+      sourceUrl: z.string().nullable(),
+    }),
+  ),
+  error: z.object({ step: z.string(), message: z.string() }).nullable(),
+  totalChunks: z.number().int(),
+  chunks: z.array(
+    z.object({
+      fileId: z.string(),
+      partitionNumber: z.number().int(),
+      sectionNumber: z.number().int(),
+      text: z.string(),
+      tags: TagsSchema,
+    }),
+  ),
+  nextOffset: z.number().int().nullable(),
+}).openapi("DocumentDetail");
 
 export const DocumentList = z
   .object({ index: z.string(), documents: z.array(DocumentSummarySchema), nextCursor: z.string().nullable() })

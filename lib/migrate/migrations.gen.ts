@@ -98,6 +98,22 @@ export const MIGRATIONS: readonly Migration[] = [
     ]
   },
   {
+    "id": "0014_ask_answer_cache",
+    "checksum": "1ab0dd17e5c4845b",
+    "statements": [
+      "-- The answer cache of POST /ask (lib/memory/answer/cache.ts): an answer is reused while its index is unchanged.\n-- \"Unchanged\" is a version per index, bumped by triggers in the same transaction as any write that can change\n-- an answer (chunks saved, deleted, re-tagged or re-embedded; the index's ranking settings; the index deleted),\n-- so every instance sees the same version and no code path can forget to bump it. Versions come from one\n-- sequence: an index deleted and created again never reuses an old version.\n\ncreate sequence memory_index_version_seq",
+      "create table memory_index_versions (\n  index_name text primary key,\n  version bigint not null\n)",
+      "create table memory_answer_cache (\n  index_name text not null,\n  -- sha256 of everything that shapes the answer: question, filters, minRelevance, args, models, settings.\n  request_key text not null,\n  version bigint not null,\n  answer jsonb not null,\n  created_at timestamptz not null default now(),\n  primary key (index_name, request_key)\n)",
+      "create index memory_answer_cache_age on memory_answer_cache (created_at)",
+      "create function memory_index_version_bump() returns trigger language plpgsql as $$\nbegin\n  -- Statement-level over transition tables: one bump per index a statement touched.\n  if tg_table_name = 'memory_indexes' then\n    if tg_op = 'DELETE' then\n      insert into memory_index_versions (index_name, version)\n        select name, nextval('memory_index_version_seq') from (select distinct name from old_rows) s\n        on conflict (index_name) do update set version = excluded.version;\n    else\n      insert into memory_index_versions (index_name, version)\n        select name, nextval('memory_index_version_seq') from (select distinct name from new_rows) s\n        on conflict (index_name) do update set version = excluded.version;\n    end if;\n  elsif tg_op = 'DELETE' then\n    insert into memory_index_versions (index_name, version)\n      select index_name, nextval('memory_index_version_seq') from (select distinct index_name from old_rows) s\n      on conflict (index_name) do update set version = excluded.version;\n  else\n    insert into memory_index_versions (index_name, version)\n      select index_name, nextval('memory_index_version_seq') from (select distinct index_name from new_rows) s\n      on conflict (index_name) do update set version = excluded.version;\n  end if;\n  return null;\nend\n$$",
+      "create trigger memory_chunks_version_insert after insert on memory_chunks\n  referencing new table as new_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_chunks_version_update after update on memory_chunks\n  referencing new table as new_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_chunks_version_delete after delete on memory_chunks\n  referencing old table as old_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_indexes_version_update after update on memory_indexes\n  referencing new table as new_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_indexes_version_delete after delete on memory_indexes\n  referencing old table as old_rows for each statement execute function memory_index_version_bump()"
+    ]
+  },
+  {
     "id": "0015_source_buckets_crawls",
     "checksum": "252639f830595802",
     "statements": [

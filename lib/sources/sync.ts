@@ -23,9 +23,9 @@
 import { NotFoundError } from "../errors.js";
 import { sha256Hex } from "../ingest/hashing.js";
 import { log } from "../log/logger.js";
-import { deleteDocument } from "../memory/documents.js";
 import type { MemoryContext } from "../memory/types.js";
 import { type GuardOptions, guardedFetch, type Lookup } from "../net/index.js";
+import { deleteDocumentById } from "../store/document-delete.js";
 import {
   addItems,
   claimDueSources,
@@ -226,7 +226,7 @@ async function syncListing(
       await Promise.all(fresh.map(async (url) => ({ url, documentId: await documentIdFor(source.id, url) }))),
     );
     for (const gone of stored.filter((i) => !listed.has(i.url))) {
-      await deleteDocument(ctx, source.index, gone.documentId);
+      await deleteDocumentById(ctx.db, source.index, gone.documentId);
       await removeItem(ctx.db, source.id, gone.url);
       tally.removed++;
     }

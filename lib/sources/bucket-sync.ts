@@ -13,9 +13,9 @@
  */
 import { sha256Hex } from "../ingest/hashing.js";
 import { uploadDocument } from "../ingest/upload.js";
-import { deleteDocument } from "../memory/documents.js";
 import type { MemoryContext } from "../memory/types.js";
 import type { GuardOptions } from "../net/index.js";
+import { deleteDocumentById } from "../store/document-delete.js";
 import {
   addItems,
   listItems,
@@ -70,7 +70,7 @@ export async function syncBucket(
   let removed = 0;
   if (complete) {
     for (const gone of [...stored.values()].filter((i) => !listed.has(i.url))) {
-      await deleteDocument(ctx, source.index, gone.documentId);
+      await deleteDocumentById(ctx.db, source.index, gone.documentId);
       await removeItem(ctx.db, source.id, gone.url);
       removed++;
     }
@@ -151,7 +151,7 @@ async function ingestObject(
     steps: [],
   });
   if (!(await recordItem(ctx.db, source.id, url, found))) {
-    await deleteDocument(ctx, source.index, documentId);
+    await deleteDocumentById(ctx.db, source.index, documentId);
     throw new SourceGone(`source ${source.id} was deleted during its run`);
   }
   return "updated";

@@ -18,9 +18,9 @@
 import robotsParser from "robots-parser";
 import { sha256Hex } from "../ingest/hashing.js";
 import { uploadDocument } from "../ingest/upload.js";
-import { deleteDocument } from "../memory/documents.js";
 import type { MemoryContext } from "../memory/types.js";
 import { FetchFailed, type GuardOptions, guardedFetch, USER_AGENT } from "../net/index.js";
+import { deleteDocumentById } from "../store/document-delete.js";
 import type { RunOutcome, SourceRecord } from "../store/source-store.js";
 import {
   type CrawlItem,
@@ -98,7 +98,7 @@ export async function syncCrawl(
   if (!partial) {
     // The round is complete: what it did not reach is gone (or outside the limits, or disallowed now).
     for (const gone of await stalePages(ctx.db, source.id, round)) {
-      await deleteDocument(ctx, source.index, gone.documentId);
+      await deleteDocumentById(ctx.db, source.index, gone.documentId);
       await removeItem(ctx.db, source.id, gone.url);
       tally.removed++;
     }
@@ -132,7 +132,7 @@ async function crawlPage(
   };
   const drop = async (links: string[]) => {
     // Not a document of this crawl (anymore): a redirect off the host, a canonical alias, noindex.
-    if (page.contentHash) await deleteDocument(ctx, source.index, page.documentId);
+    if (page.contentHash) await deleteDocumentById(ctx.db, source.index, page.documentId);
     await settle({ contentHash: null, etag: null, lastModified: null, links });
     return { state: "unchanged" as const, links };
   };
@@ -179,7 +179,7 @@ async function crawlPage(
   try {
     await settle(found);
   } catch (error) {
-    await deleteDocument(ctx, source.index, page.documentId);
+    await deleteDocumentById(ctx.db, source.index, page.documentId);
     throw error;
   }
   return { state: "updated", links };

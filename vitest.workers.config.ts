@@ -11,7 +11,13 @@ import { defineProject } from "vitest/config";
  * - `workers-ingest`: the ingestion Worker (wrangler.ingest.toml) with its queue consumers and
  *   cron; uploads come from the API Worker's module, through the queue.
  */
-function workerdProject(name: string, configPath: string, include: string[], vars: Record<string, string> = {}) {
+function workerdProject(
+  name: string,
+  configPath: string,
+  include: string[],
+  vars: Record<string, string> = {},
+  r2Buckets: string[] = [],
+) {
   return defineProject({
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -25,6 +31,8 @@ function workerdProject(name: string, configPath: string, include: string[], var
             ...vars,
           },
           hyperdrives: { HYPERDRIVE: inject("hyperdriveUrl") },
+          // workerd's local R2 (files in miniflare's storage), for bucket sources.
+          r2Buckets,
         },
       })),
     ],
@@ -66,9 +74,13 @@ export const workerdProjects = [
     DB_TRANSPORT: "hyperdrive",
     MAX_IN_FLIGHT: "1000",
   }),
-  // Short leases so a delivery that died is redelivered within the test, not after two minutes.
-  workerdProject("workers-ingest", "./wrangler.ingest.toml", ["test/workers/ingest/**/*.test.ts"], {
-    JOB_LEASE_SECONDS: "2",
-    JOB_RETRY_BASE_SECONDS: "1",
-  }),
+  // Short leases so a delivery that died is redelivered within the test, not after two minutes. SOURCE_BUCKET is
+  // the R2 binding bucket sources read (wrangler.ingest.toml shows how to bind one when deploying).
+  workerdProject(
+    "workers-ingest",
+    "./wrangler.ingest.toml",
+    ["test/workers/ingest/**/*.test.ts"],
+    { JOB_LEASE_SECONDS: "2", JOB_RETRY_BASE_SECONDS: "1" },
+    ["SOURCE_BUCKET"],
+  ),
 ];

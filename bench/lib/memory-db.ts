@@ -29,11 +29,11 @@ export function countingEmbedder(inner: Embedder = createOfflineEmbedder()) {
 }
 
 /** A MemoryContext whose background work (`waitUntil`) can be awaited with `settle()`. */
-export function benchContext(db: Db, embedder: Embedder) {
+export function benchContext(db: Db, embedder: Embedder, env: Record<string, string> = {}) {
   const pending: Promise<unknown>[] = [];
   const ctx: IngestContext = {
     db,
-    config: parseConfig({ LOG_LEVEL: "warn" }),
+    config: parseConfig({ LOG_LEVEL: "warn", ...env }),
     embedder,
     waitUntil: (p) => void pending.push(p),
     startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare: prepareInThread }, jobId),

@@ -3,7 +3,8 @@
  * Configuration: background work — ingestion jobs (leases, retries, cron budget, the Node scheduler) and
  * the sources that keep themselves in sync (fetch limits, the private-address guard).
  */
-import { flag, int, variable } from "./vars.js";
+import { z } from "zod";
+import { flag, int, text, variable } from "./vars.js";
 
 export const JOB_VARS = {
   JOB_LEASE_SECONDS: variable(int(1, 3600, 120), {
@@ -17,6 +18,10 @@ export const JOB_VARS = {
   }),
   JOBS_BUDGET_MS: variable(int(100, 15 * 60_000, 25_000), {
     description: "time one cron run spends on jobs and source syncs (Workers cron handlers are time-limited)",
+  }),
+  ANALYZE_CHANGED_FRACTION: variable(z.coerce.number().min(0).max(10).default(0.1), {
+    description:
+      "after a job commits, the runner analyzes (ANALYZE) each table that ingestion changed by more than this fraction of its rows (plus 50) since its last analysis, so search plans never wait for autovacuum (off on many servers, absent in PGlite); `0` = off",
   }),
   JOBS_INTERVAL_MS: variable(int(0, 24 * 3_600_000, 60_000), {
     description:
@@ -37,9 +42,15 @@ export const SOURCE_VARS = {
       "allow fetching non-public addresses (tests and closed networks only). Off, every address IANA's special-purpose registries mark not globally reachable is refused (private, loopback, link-local, CGNAT, documentation, benchmarking, reserved; IPv6 outside 2000::/3), and IPv4 wrapped in IPv6 (mapped, SIIT, NAT64 64:ff9b::/96, 6to4) is judged by the IPv4 address (lib/net/address.ts)",
   }),
   SOURCE_MAX_ITEMS: variable(int(1, 50_000, 500), {
-    description: "most URLs one sitemap or feed source tracks; the rest are ignored (and reported)",
+    description:
+      "most URLs one sitemap or feed source tracks, objects one bucket source tracks, and pages one crawl may reach; the rest are ignored (and reported)",
   }),
   SOURCE_LEASE_SECONDS: variable(int(10, 3600, 300), {
     description: "how long a sync holds a claimed source before another run may take it over",
+  }),
+  SOURCE_SECRET_KEY: variable(text(), {
+    description:
+      "base64 of 32 random bytes (`openssl rand -base64 32`): the AES-GCM key bucket sources' credentials are sealed with in the database. Without it, a bucket source with credentials is refused (422)",
+    secret: true,
   }),
 };

@@ -14,6 +14,10 @@ export const SEARCH_VARS = {
     description:
       "HNSW candidate list per search (pgvector defaults to 40; at 1M vectors recall@10 was 0.48 at 40, BENCHMARKS.md, vectors); raised to at least 2 × limit; higher = better recall at scale, slower. Set inside each search statement (transaction-local), so a search is one round trip and safe behind PgBouncer/Neon's `-pooler`",
   }),
+  SEARCH_SETTINGS_TTL_MS: variable(int(0, 600_000, 5000), {
+    description:
+      "how long an instance reuses an index's stored ranking settings (`PATCH /indexes/{index}/settings`) before it reads them again; a change made through this instance is seen at once, one made through another instance within this time. `0` = read them with every search (one more statement per search)",
+  }),
   SEARCH_TEXT_CONFIG: variable(
     z
       .string()
@@ -48,6 +52,13 @@ export const SEARCH_VARS = {
   SEARCH_EXPANSION_GATE: variable(fraction(0), {
     description:
       "expansion runs only when the first pass's best chunk reaches this share of the query's BM25 ceiling; per request `args.expansion_gate`. 0 by cross-validation: any gate above 0 lost on CISI and gained nothing on Cranfield (docs/adr/0006-ranking-that-generalises.md)",
+  }),
+  ASK_CACHE_TTL_S: variable(int(0, 2_592_000, 86_400), {
+    description:
+      '`/ask` answer cache: an identical question (same index, question, filters, minRelevance, args, models) on an unchanged index is answered from the database without calling the model, for up to this many seconds; any change to the index (upload, delete, tags, settings) invalidates its answers at once, on every instance. `0` = off; per request `args: {"cache": false}` bypasses it',
+  }),
+  ASK_CACHE_MAX_ENTRIES: variable(int(1, 1_000_000, 10_000), {
+    description: "`/ask` answer cache: most answers kept (all indexes together); the oldest go first",
   }),
   ASK_MIN_EVIDENCE: variable(fraction(0.2), {
     description:

@@ -97,6 +97,42 @@ export const DocumentQuery = z.object({
 
 export const IndexQuery = z.object({ index: IndexParam });
 
+/** `GET|PATCH /documents/{documentId}`: the document's id in the path. */
+export const DocumentPath = z.object({
+  documentId: z
+    .string()
+    .max(256)
+    .openapi({ param: { name: "documentId", in: "path" }, example: "doc-1" }),
+});
+
+/** `GET /documents/{documentId}`: the index, and which of the document's chunks (file, then partition order). */
+export const DocumentDetailQuery = z.object({
+  index: IndexParam,
+  offset: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(0, "must be 0 or more")
+    .max(1_000_000, "must be at most 1000000")
+    .default(0)
+    .openapi({ description: "`nextOffset` of the previous page; the first chunk is 0." }),
+  limit: z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(1, "must be between 1 and 100")
+    .max(100, "must be between 1 and 100")
+    .default(20),
+});
+
+/** `PATCH /documents/{documentId}`: the document's new user tags, checked as upload tags are (no `__` keys). */
+export const TagsPatch = z
+  .object({
+    tags: z.record(z.string(), z.unknown()).openapi({
+      description: 'All of the document\'s user tags after the change, `{ "key": ["value"] }`; `{}` removes them.',
+      example: { team: ["search"], year: ["2026"] },
+    }),
+  })
+  .openapi("TagsPatch");
+
 export const ListDocumentsQuery = z.object({
   index: IndexParam,
   cursor: z.string().max(256).optional().openapi({ description: "`nextCursor` of the previous page." }),

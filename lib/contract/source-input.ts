@@ -12,6 +12,7 @@ import {
   SOURCE_KINDS,
   type SourceKind,
 } from "../sources/types.js";
+import { validateBucket, validateCrawl } from "./source-kinds.js";
 import { normalizeIndexName, validateTags } from "./validate.js";
 
 export const MAX_URL_LENGTH = 2048;
@@ -20,7 +21,9 @@ export const MAX_INTERVAL_SECONDS = 30 * 24 * 3600;
 const SOURCE_ID = /^src_[0-9a-f]{20}$/;
 
 export type SourceInput = {
-  url: unknown;
+  url?: unknown;
+  bucket?: unknown;
+  crawl?: unknown;
   kind: unknown;
   index?: string | null;
   tags?: Record<string, unknown> | null;
@@ -35,6 +38,13 @@ export type SourceInput = {
 export function validateNewSource(input: SourceInput, allowPrivate: boolean): NewSource {
   if (typeof input.url !== "string" || input.url.trim() === "") throw new ValidationError("url: required");
   if (input.url.length > MAX_URL_LENGTH) throw new ValidationError(`url: at most ${MAX_URL_LENGTH} characters`);
+  if (input.bucket !== undefined && input.bucket !== null && input.kind !== "bucket") {
+    throw new ValidationError("bucket: only for kind bucket");
+  }
+  if (input.crawl !== undefined && input.crawl !== null && input.kind !== "crawl") {
+    throw new ValidationError("crawl: only for kind crawl");
+  }
+  if (input.kind === "bucket") return validateBucketSource(input.url.trim(), input, allowPrivate);
   let url: URL;
   try {
     url = checkUrl(input.url.trim(), allowPrivate);
@@ -45,6 +55,17 @@ export function validateNewSource(input: SourceInput, allowPrivate: boolean): Ne
   if (!(SOURCE_KINDS as readonly unknown[]).includes(input.kind)) {
     throw new ValidationError(`kind: must be one of ${SOURCE_KINDS.join(", ")}`);
   }
+  // A fragment never reaches the server; without it, "#a" and "#b" are one source.
+  url.hash = "";
+  return {
+    url: url.href,
+    kind: input.kind as SourceKind,
+    ...common(input),
+    ...(input.kind === "crawl" ? { options: { crawl: validateCrawl(input.crawl) } } : {}),
+  };
+}
+
+function common(input: SourceInput): Pick<NewSource, "index" | "tags" | "intervalSeconds"> {
   const interval = input.intervalSeconds ?? DEFAULT_INTERVAL_SECONDS;
   if (typeof interval !== "number" || !Number.isInteger(interval)) {
     throw new ValidationError("intervalSeconds: must be an integer");
@@ -52,14 +73,21 @@ export function validateNewSource(input: SourceInput, allowPrivate: boolean): Ne
   if (interval < MIN_INTERVAL_SECONDS || interval > MAX_INTERVAL_SECONDS) {
     throw new ValidationError(`intervalSeconds: must be between ${MIN_INTERVAL_SECONDS} and ${MAX_INTERVAL_SECONDS}`);
   }
-  // A URL's fragment never reaches the server; without it, "#a" and "#b" are one source.
-  url.hash = "";
   return {
-    url: url.href,
-    kind: input.kind as SourceKind,
     index: normalizeIndexName(input.index),
     tags: validateTags(input.tags),
     intervalSeconds: interval,
+  };
+}
+
+function validateBucketSource(rawUrl: string, input: SourceInput, allowPrivate: boolean): NewSource {
+  const { options, credentials, url } = validateBucket(rawUrl, input.bucket, allowPrivate);
+  return {
+    url,
+    kind: "bucket",
+    ...common(input),
+    options: { bucket: options },
+    ...(credentials ? { credentials } : {}),
   };
 }
 

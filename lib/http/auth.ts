@@ -4,9 +4,9 @@
  * `Authorization` header, bare (what KM's .NET client sends) or as
  * `Bearer <key>`. `API_KEYS` holds one or more comma-separated keys so two can
  * be valid at once while a key is rotated. With no `API_KEYS` the service is
- * open (development). `GET /health` stays open for probes, `GET /playground`,
- * a static page that holds no data (it calls the protected API with the key the user enters),
- * and `GET /openapi.json`, the API description `/docs` renders.
+ * open (development). Operations registered as `open()` (lib/keys/access.ts) need no key: `GET /health` for
+ * probes and `GET /openapi.json`, the API description `/docs` renders; the static pages (the playground, /docs)
+ * hold no data and are answered before this check.
  *
  * Keys are compared as SHA-256 digests with a loop that never short-circuits,
  * against every configured key, so neither the position of the first wrong byte
@@ -30,20 +30,7 @@ import { ADMIN, OPEN, type Principal } from "../keys/types.js";
 import type { HonoEnv } from "./hono-env.js";
 import { problemResponse } from "./problem.js";
 import { waitUntilFor } from "./route-helpers/context.js";
-
-/**
- * Routes a load balancer or orchestrator must reach without a key, the playground page (it holds no data), and
- * the API description: it is no secret (the same for every deployment of this version), and `/docs` must load
- * it before anyone can type a key into its Authorize dialog.
- */
-const OPEN_ROUTES = new Set([
-  "GET /health",
-  "HEAD /health",
-  "GET /playground",
-  "HEAD /playground",
-  "GET /openapi.json",
-  "HEAD /openapi.json",
-]);
+import { isOpenOperation } from "./route-helpers/register.js";
 
 /** Open routes hold no tenant data; their principal may touch nothing. */
 const NOBODY: Principal = Object.freeze({ kind: "open", scope: "read", patterns: Object.freeze([]) });
@@ -62,7 +49,8 @@ export function apiKeyAuth(): MiddlewareHandler<HonoEnv> {
   return async (c, next) => {
     const services = c.get("services");
     const open = services.config.API_KEYS === undefined;
-    if (OPEN_ROUTES.has(`${c.req.method} ${c.req.path}`)) {
+    // Declared where they are registered (`open()`): the same declaration gives their OpenAPI `security: []`.
+    if (isOpenOperation(c.req.method, c.req.path)) {
       c.set("principal", open ? OPEN : NOBODY);
       return next();
     }

@@ -111,8 +111,6 @@ export function registerPlainOperations(app: OpenAPIHono<HonoEnv>): void {
       path,
       tags: ["Service"],
       summary,
-      // Probes reach /health without a key; `/` is an ordinary (protected) route.
-      ...(path === "/health" ? { security: [] } : {}),
       request: { query: HealthQuery },
       responses: {
         200: { description: "Alive", content: { "application/json": { schema: HealthSchema } } },
@@ -143,7 +141,6 @@ export function registerPlainOperations(app: OpenAPIHono<HonoEnv>): void {
     tags: ["Service"],
     summary:
       "This document (OpenAPI 3.1); rendered at /docs (no key needed: /docs must load it before it can authorize)",
-    security: [],
     responses: {
       200: {
         description: "The OpenAPI document",

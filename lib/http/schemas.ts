@@ -10,6 +10,8 @@ import type { Citation, DataPipelineStatus, DocumentSummary, MemoryAnswer, Searc
 
 export {
   BulkUploadLine,
+  DocumentDetailQuery,
+  DocumentPath,
   DocumentQuery,
   IndexQuery,
   ListDocumentsQuery,
@@ -17,6 +19,7 @@ export {
   MAX_TEXT_CHARS,
   MemoryQuery,
   SearchQuery,
+  TagsPatch,
   TextUpload,
 } from "../contract/requests.js";
 
@@ -159,6 +162,30 @@ export const DocumentSummarySchema = z
     lastUpdate: z.string(),
   })
   .openapi("DocumentSummary");
+
+export const DocumentDetailSchema = DocumentSummarySchema.extend({
+  files: z.array(
+    z.object({
+      fileId: z.string(),
+      name: z.string(),
+      contentType: z.string(),
+      size: z.number(),
+      sourceUrl: z.string().nullable(),
+    }),
+  ),
+  error: z.object({ step: z.string(), message: z.string() }).nullable(),
+  totalChunks: z.number().int(),
+  chunks: z.array(
+    z.object({
+      fileId: z.string(),
+      partitionNumber: z.number().int(),
+      sectionNumber: z.number().int(),
+      text: z.string(),
+      tags: TagsSchema,
+    }),
+  ),
+  nextOffset: z.number().int().nullable(),
+}).openapi("DocumentDetail");
 
 export const DocumentList = z
   .object({ index: z.string(), documents: z.array(DocumentSummarySchema), nextCursor: z.string().nullable() })

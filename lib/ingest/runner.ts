@@ -24,6 +24,7 @@ import { processBatch } from "./batch.js";
 import type { IngestContext } from "./isolation.js";
 import { processDocument } from "./pipeline.js";
 import { withIngestSlot } from "./slots.js";
+import { keepStatisticsCurrent } from "./statistics.js";
 
 export type JobResult = "completed" | "superseded" | "retry" | "failed";
 
@@ -105,6 +106,8 @@ export async function runJobs(ctx: IngestContext, jobs: readonly Job[], owner: s
   }
   if (settled.buildIndex) await buildIndex(ctx, dimensions);
   else if (failures) await afterFailure(ctx, dimensions);
+  // Once per batch: the tables' statistics after what it wrote (auto-ANALYZE past a changed fraction).
+  if (done.length) await keepStatisticsCurrent(ctx);
   return results;
 }
 

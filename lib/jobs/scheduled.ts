@@ -10,7 +10,7 @@ import { type RunReport, runDueJobs } from "../ingest/runner.js";
 import { log } from "../log/logger.js";
 import type { RuntimeParts } from "../runtime/parts.js";
 import { ingestContextOf, type Services, servicesFor } from "../runtime/services.js";
-import { type SourceSyncReport, syncDueSources } from "../sources/index.js";
+import { type BucketBindings, bucketBindingsOf, type SourceSyncReport, syncDueSources } from "../sources/index.js";
 import { pruneFinishedJobs } from "../store/job-store.js";
 
 /** Daily housekeeping; every other cron string runs due jobs. Keep in sync with wrangler.toml. */
@@ -30,6 +30,8 @@ export type TickInput = {
   cron: string;
   waitUntil?: (promise: Promise<unknown>) => void;
   budgetMs?: number;
+  /** R2 bindings bucket sources read (the ingestion Worker's `env`). */
+  buckets?: BucketBindings;
 };
 
 /** A tick for an environment (cron handlers, the Node scheduler, the CLI). */
@@ -37,7 +39,9 @@ export function runScheduled(
   input: TickInput & { env: Record<string, unknown>; runtime: RuntimeParts },
 ): Promise<ScheduledRun> {
   // Background work: waits for pool slots instead of being shed like a request.
-  return background(() => runTick(servicesFor(input.env, input.runtime), input));
+  return background(() =>
+    runTick(servicesFor(input.env, input.runtime), { ...input, buckets: bucketBindingsOf(input.env) }),
+  );
 }
 
 export type JobsTick = (services: Services, input: TickInput) => Promise<ScheduledRun>;
@@ -56,7 +60,10 @@ export async function runTick(services: Services, input: TickInput): Promise<Sch
     const left = budgetMs - (Date.now() - started);
     if (left > 0) {
       try {
-        const { runs: _runs, ...summary } = await syncDueSources(ctx, { budgetMs: left });
+        const { runs: _runs, ...summary } = await syncDueSources(ctx, {
+          budgetMs: left,
+          ...(input.buckets ? { buckets: input.buckets } : {}),
+        });
         run.sources = summary;
       } catch (error) {
         // Sources must never cost the jobs their report (e.g. their tables not migrated yet).

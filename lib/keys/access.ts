@@ -31,6 +31,13 @@ export type Access = {
   optional?: boolean;
   /** The input names a record whose index the edge looks up (a source id), not an index. */
   via?: "source";
+  /**
+   * A boolean input that makes the operation write (evaluate's `apply` stores the tuned settings): when it is true,
+   * the operation needs `scope` instead. The edge reads it with the index input, before the operation runs.
+   */
+  raisedBy?: { input: string; scope: Scope };
+  /** Reached without a key (probes, the API description): holds no tenant data, touches no index. */
+  open?: true;
 };
 
 /** What `authorize` hands the operation: the index it may touch (when it declared one) and the key's view. */
@@ -43,13 +50,25 @@ export type Grant = {
 export type Subject = { entity: string; id: string };
 
 /** An operation on the one index named by `input`. */
-export function indexed(scope: Scope, input: string, options: Pick<Access, "optional" | "via"> = {}): Access {
+export function indexed(
+  scope: Scope,
+  input: string,
+  options: Pick<Access, "optional" | "via" | "raisedBy"> = {},
+): Access {
   return Object.freeze({ scope, index: input, ...options });
 }
 
 /** An operation on no single index: it lists what the key sees, or holds no tenant data. */
 export function indexFree(scope: Scope): Access {
   return Object.freeze({ scope, index: null });
+}
+
+/**
+ * No key needed (liveness probes, the API description): the edge lets the request through without one, its
+ * principal may touch nothing, and the API description says `security: []`, both from this declaration.
+ */
+export function open(): Access {
+  return Object.freeze({ scope: "read", index: null, open: true });
 }
 
 /** Key management and whole-service work: admin keys only. */
@@ -62,8 +81,11 @@ export function checkAccess(access: Access | undefined, operation: string): Acce
   if (!access || !SCOPES.includes(access.scope) || (access.index !== null && typeof access.index !== "string")) {
     throw new Error(`${operation} is registered without an access declaration (scope and index input)`);
   }
-  if (access.index === null && (access.optional || access.via)) {
-    throw new Error(`${operation}: 'optional' and 'via' need an index input`);
+  if (access.index === null && (access.optional || access.via || access.raisedBy)) {
+    throw new Error(`${operation}: 'optional', 'via' and 'raisedBy' need an index input`);
+  }
+  if (access.raisedBy && !SCOPES.includes(access.raisedBy.scope)) {
+    throw new Error(`${operation}: 'raisedBy' names no scope`);
   }
   return access;
 }
@@ -89,6 +111,11 @@ export function authorize(principal: Principal, access: Access, index: string | 
   }
   if (!sees(index)) throw subject ? new NotFoundError(subject.entity, subject.id) : new NotFoundError("index", index);
   return { index, sees };
+}
+
+/** The access a request needs once its inputs are read: `raisedBy`'s scope when that input is true. */
+export function effectiveAccess(access: Access, raised: unknown): Access {
+  return access.raisedBy && raised === true ? { ...access, scope: access.raisedBy.scope } : access;
 }
 
 /** The scope part of `authorize` alone, for refusing a request before its body is read. */

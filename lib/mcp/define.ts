@@ -22,7 +22,7 @@ import {
 import type { z } from "zod";
 import { normalizeIndexName } from "../contract/validate.js";
 import { NotFoundError } from "../errors.js";
-import { type Access, authorize, checkAccess, type Grant } from "../keys/access.js";
+import { type Access, authorize, checkAccess, effectiveAccess, type Grant } from "../keys/access.js";
 import type { Principal } from "../keys/types.js";
 import type { MemoryContext } from "../memory/types.js";
 import { errorResult } from "./results.js";
@@ -57,7 +57,8 @@ export function defineTool<S extends z.ZodType | undefined = undefined>(
     const args = (config.inputSchema ? params[0] : {}) as Record<string, unknown>;
     try {
       const index = access.index === null ? undefined : indexOf(args[access.index], access);
-      return await run(args as never, authorize(deps.principal, access, index));
+      const needs = effectiveAccess(access, access.raisedBy ? args[access.raisedBy.input] : undefined);
+      return await run(args as never, authorize(deps.principal, needs, index));
     } catch (error) {
       return errorResult(error, name, deps.requestId);
     }

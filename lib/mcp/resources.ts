@@ -10,8 +10,10 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { ReadResourceResult, Resource } from "@modelcontextprotocol/sdk/types.js";
 import { validateDocumentId } from "../contract/validate.js";
 import { type Grant, indexed, indexFree } from "../keys/access.js";
-import { getUploadStatus, listDocuments, listIndexes } from "../memory/index.js";
+import { listDocuments } from "../memory/documents.js";
+import { getUploadStatus } from "../memory/status.js";
 import { readDocumentText } from "../store/document-text.js";
+import { listIndexNames } from "../store/memory-store.js";
 import { defineResource, type McpDeps } from "./define.js";
 import { documentUri } from "./results.js";
 
@@ -36,7 +38,7 @@ export function registerDocumentResources(server: McpServer, deps: McpDeps): voi
 
 async function listVisibleDocuments({ ctx }: McpDeps, grant: Grant): Promise<Resource[]> {
   const resources: Resource[] = [];
-  for (const { name } of await listIndexes(ctx)) {
+  for (const name of await listIndexNames(ctx.reader ?? ctx.db)) {
     if (!grant.sees(name)) continue;
     const page = await listDocuments(ctx, name, { limit: MAX_LISTED_RESOURCES - resources.length });
     for (const doc of page.documents) {

@@ -14,17 +14,15 @@ import { DocumentQuery, ListDocumentsQuery, MemoryQuery, SearchQuery, TextUpload
 import { validateDocumentId } from "../contract/validate.js";
 import { AppError } from "../errors.js";
 import { uploadDocument } from "../ingest/upload.js";
-import { authorize, type Grant, indexed, indexFree } from "../keys/access.js";
+import { type Grant, indexed, indexFree } from "../keys/access.js";
+import { askCached } from "../memory/answer/cache.js";
+import { listDocuments } from "../memory/documents.js";
 import { evaluateIndex } from "../memory/evaluate/index.js";
-import {
-  askMemory,
-  deleteDocument,
-  getUploadStatus,
-  listDocuments,
-  listIndexes,
-  searchMemory,
-} from "../memory/index.js";
+import { searchMemory } from "../memory/search.js";
+import { getUploadStatus } from "../memory/status.js";
 import type { UploadInput } from "../memory/types.js";
+import { deleteDocumentById } from "../store/document-delete.js";
+import { listIndexNames } from "../store/memory-store.js";
 import { defineTool, type McpDeps } from "./define.js";
 import { answerText, jsonResult } from "./results.js";
 
@@ -86,7 +84,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     },
     reads,
     async (args, grant) => {
-      const answer = await askMemory(ctx, { ...askInput(args), index: granted(grant) });
+      const answer = await askCached(ctx, { ...askInput(args), index: granted(grant) });
       return jsonResult(answer, answerText(answer.text, answer.relevantSources), answer.relevantSources);
     },
   );
@@ -163,7 +161,7 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     async (args, grant) => {
       const index = granted(grant);
       const documentId = validateDocumentId(args.documentId);
-      await deleteDocument(ctx, index, documentId);
+      await deleteDocumentById(ctx.db, index, documentId);
       return jsonResult({ index, documentId, message: "Document deleted" });
     },
   );
@@ -178,11 +176,10 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
       inputSchema: EvaluateToolInput,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     },
-    reads,
+    // `apply: true` stores the tuned settings: it needs write, decided before the tool runs.
+    indexed("read", "index", { raisedBy: { input: "apply", scope: "write" } }),
     async (args, grant) => {
       const input = { ...evaluateInput(args.index, args), index: granted(grant) };
-      // Applying writes the index's settings: the same decision, with the write declaration.
-      if (input.apply) authorize(deps.principal, writes, input.index);
       return jsonResult(await evaluateIndex(ctx, input));
     },
   );
@@ -194,8 +191,8 @@ export function registerTools(server: McpServer, deps: McpDeps): void {
     { description: "The indexes this key can see.", annotations: readOnly },
     indexFree("read"),
     async (_args, grant) => {
-      const all = await listIndexes(ctx);
-      return jsonResult({ results: all.filter(({ name }) => grant.sees(name)) });
+      const names = await listIndexNames(ctx.reader ?? ctx.db);
+      return jsonResult({ results: names.filter(grant.sees).map((name) => ({ name })) });
     },
   );
 }

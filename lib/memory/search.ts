@@ -6,19 +6,20 @@
  * skips pseudo-relevance feedback; `args.text_weight` sets the fusion) and groups them into Kernel
  * Memory Citations, one per document file, in the order of their best
  * partition's relevance. A missing index simply has no results. The index's stored ranking settings
- * (`settings.ts`) apply first; the request's `args` override them key by key.
+ * (`settings.ts`, kept per instance for `SEARCH_SETTINGS_TTL_MS`) apply first; the request's `args` override them key by key.
  */
 import type { Embedder } from "../ai/types.js";
 import { type ChunkHit, DEFAULT_RANKING, searchChunks } from "../store/chunk-search.js";
 import type { Ranking } from "../store/hybrid-search.js";
-import { readIndexSettings } from "../store/index-settings.js";
-import { defaultTextWeight, type IndexSettings, rankingOptions, storedSettings } from "./ranking-args.js";
+import { defaultTextWeight, type IndexSettings, rankingOptions } from "./ranking-args.js";
 import { candidateCount, rerankHits } from "./rerank.js";
+import { settingsForSearch } from "./settings.js";
 import type { Citation, SearchInput, Searching, SearchResult, SearchSettings } from "./types.js";
 
 /**
  * `settings` replaces the index's stored settings for this call (evaluation compares modes against defaults);
- * absent, they are read in the same round of waiting as the query's embedding.
+ * absent, they are the instance's copy (`settings.ts`), read when it has none in the same round of waiting as the
+ * query's embedding.
  */
 export async function searchMemory(
   ctx: Searching,
@@ -28,7 +29,7 @@ export async function searchMemory(
   const reader = ctx.reader ?? ctx.db;
   const [[vector], stored] = await Promise.all([
     ctx.embedder.embed([request.query]),
-    settings ?? readIndexSettings(reader, request.index).then(storedSettings),
+    settings ?? settingsForSearch(ctx, request.index),
   ]);
   const args = { ...stored, ...request.args };
   const input: SearchInput = { ...request, ...(Object.keys(args).length > 0 ? { args } : {}) };

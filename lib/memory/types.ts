@@ -140,6 +140,7 @@ export type SearchSettings = Pick<
   | "SEARCH_FEEDBACK_ORIGINAL_WEIGHT"
   | "SEARCH_EXPANSION_GATE"
   | "SEARCH_EF_SEARCH"
+  | "SEARCH_SETTINGS_TTL_MS"
 >;
 
 /** Reads (status, listings, downloads): the primary, and the replica where one is configured. */

@@ -96,5 +96,46 @@ export const MIGRATIONS: readonly Migration[] = [
     "statements": [
       "-- Why a completed document holds no text (a scan with OCR off, an image OCR found nothing in, an empty file):\n-- set by the same statement that marks it saved, null when it has chunks. GET /upload-status reports such a\n-- document as Kernel Memory's `empty: true` with this reason as its explanation, never as ready to search.\nalter table memory_documents add column empty_reason text"
     ]
+  },
+  {
+    "id": "0014_ask_answer_cache",
+    "checksum": "1ab0dd17e5c4845b",
+    "statements": [
+      "-- The answer cache of POST /ask (lib/memory/answer/cache.ts): an answer is reused while its index is unchanged.\n-- \"Unchanged\" is a version per index, bumped by triggers in the same transaction as any write that can change\n-- an answer (chunks saved, deleted, re-tagged or re-embedded; the index's ranking settings; the index deleted),\n-- so every instance sees the same version and no code path can forget to bump it. Versions come from one\n-- sequence: an index deleted and created again never reuses an old version.\n\ncreate sequence memory_index_version_seq",
+      "create table memory_index_versions (\n  index_name text primary key,\n  version bigint not null\n)",
+      "create table memory_answer_cache (\n  index_name text not null,\n  -- sha256 of everything that shapes the answer: question, filters, minRelevance, args, models, settings.\n  request_key text not null,\n  version bigint not null,\n  answer jsonb not null,\n  created_at timestamptz not null default now(),\n  primary key (index_name, request_key)\n)",
+      "create index memory_answer_cache_age on memory_answer_cache (created_at)",
+      "create function memory_index_version_bump() returns trigger language plpgsql as $$\nbegin\n  -- Statement-level over transition tables: one bump per index a statement touched.\n  if tg_table_name = 'memory_indexes' then\n    if tg_op = 'DELETE' then\n      insert into memory_index_versions (index_name, version)\n        select name, nextval('memory_index_version_seq') from (select distinct name from old_rows) s\n        on conflict (index_name) do update set version = excluded.version;\n    else\n      insert into memory_index_versions (index_name, version)\n        select name, nextval('memory_index_version_seq') from (select distinct name from new_rows) s\n        on conflict (index_name) do update set version = excluded.version;\n    end if;\n  elsif tg_op = 'DELETE' then\n    insert into memory_index_versions (index_name, version)\n      select index_name, nextval('memory_index_version_seq') from (select distinct index_name from old_rows) s\n      on conflict (index_name) do update set version = excluded.version;\n  else\n    insert into memory_index_versions (index_name, version)\n      select index_name, nextval('memory_index_version_seq') from (select distinct index_name from new_rows) s\n      on conflict (index_name) do update set version = excluded.version;\n  end if;\n  return null;\nend\n$$",
+      "create trigger memory_chunks_version_insert after insert on memory_chunks\n  referencing new table as new_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_chunks_version_update after update on memory_chunks\n  referencing new table as new_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_chunks_version_delete after delete on memory_chunks\n  referencing old table as old_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_indexes_version_update after update on memory_indexes\n  referencing new table as new_rows for each statement execute function memory_index_version_bump()",
+      "create trigger memory_indexes_version_delete after delete on memory_indexes\n  referencing old table as old_rows for each statement execute function memory_index_version_bump()"
+    ]
+  },
+  {
+    "id": "0015_source_buckets_crawls",
+    "checksum": "252639f830595802",
+    "statements": [
+      "-- Two more kinds of source: an object-store bucket (R2 binding or S3-compatible API) and a website crawl.\nalter table memory_sources drop constraint memory_sources_kind_check",
+      "alter table memory_sources add constraint memory_sources_kind_check\n  check (kind in ('page', 'sitemap', 'feed', 'bucket', 'crawl'))",
+      "-- What the kind needs beyond its URL: a bucket's provider, endpoint, name, prefix, region or binding;\n-- a crawl's depth and page limits. Never a credential.\nalter table memory_sources add column options jsonb not null default '{}'::jsonb",
+      "-- A bucket's credentials, sealed with AES-GCM under SOURCE_SECRET_KEY (lib/sources/secrets.ts); never returned.\nalter table memory_sources add column sealed_credentials text",
+      "-- A crawl round in progress: pages discovered since then are this round's; a round that ends deletes the rest.\nalter table memory_sources add column round_started_at timestamptz",
+      "-- Crawl bookkeeping per page: how deep it was found, when a link to it was last seen, and its outgoing\n-- links (so a 304 still lets the crawl go on). A bucket item's etag column holds the object's ETag.\nalter table memory_source_items add column depth integer not null default 0",
+      "alter table memory_source_items add column discovered_at timestamptz",
+      "alter table memory_source_items add column links text[]"
+    ]
+  },
+  {
+    "id": "0016_table_statistics",
+    "checksum": "847e516f6531ace7",
+    "statements": [
+      "-- Planner statistics the service keeps current itself (issue 23): autovacuum may be off (this project's machines),\n-- PGlite has none, and Neon's autoanalyze lags a bulk load. Without them the planner misjudges memory_chunks after a\n-- bulk ingest (a sort of every chunk instead of the HNSW index).\n--\n-- Every write statement on a tracked table appends how many rows it changed (append-only: concurrent writers never\n-- wait on one counter row). memory_analyze_due(), called by the job runner after a job commits, folds those rows\n-- into one total per table and analyzes each table whose changes since its last analysis pass\n-- `base + fraction · rows at that analysis` (autovacuum's own rule), then clears its total.\ncreate table memory_table_changes (\n  id bigint generated always as identity primary key,\n  relid oid not null,\n  changed bigint not null\n)",
+      "-- Only memory_analyze_due() writes here (under its advisory lock).\ncreate table memory_table_analysis (\n  relid oid primary key,\n  changed bigint not null\n)",
+      "create function memory_count_changes() returns trigger language plpgsql as $$\ndeclare\n  n bigint;\nbegin\n  -- Nested: a transition table a firing does not have may not even be named.\n  if tg_op = 'DELETE' then\n    select count(*) into n from old_rows;\n  else\n    select count(*) into n from new_rows;\n  end if;\n  if n > 0 then\n    insert into memory_table_changes (relid, changed) values (tg_relid, n);\n  end if;\n  return null;\nend $$",
+      "-- The tables an ingestion grows or churns; search and the job queue plan over them.\ndo $$\ndeclare\n  t text;\nbegin\n  foreach t in array array['memory_chunks', 'memory_terms', 'memory_documents', 'memory_files', 'memory_jobs',\n                           'memory_embeddings'] loop\n    execute format('create trigger %I after insert on %I referencing new table as new_rows\n                      for each statement execute function memory_count_changes()', t || '_changes_insert', t);\n    execute format('create trigger %I after update on %I referencing new table as new_rows\n                      for each statement execute function memory_count_changes()', t || '_changes_update', t);\n    execute format('create trigger %I after delete on %I referencing old table as old_rows\n                      for each statement execute function memory_count_changes()', t || '_changes_delete', t);\n  end loop;\nend $$",
+      "-- Returns the tables it analyzed; a null fraction only folds the counts (auto-analysis off keeps the log small). One statement, so it runs over every transport (Neon HTTP included); ANALYZE is\n-- allowed inside a transaction. A run that finds another one at work returns at once.\ncreate function memory_analyze_due(fraction float8, base bigint) returns setof regclass language plpgsql as $$\ndeclare\n  r record;\nbegin\n  if not pg_try_advisory_xact_lock(7240319562) then\n    return;\n  end if;\n  with taken as (delete from memory_table_changes returning relid, changed)\n  insert into memory_table_analysis as a (relid, changed)\n    select relid, sum(changed) from taken group by relid\n    on conflict (relid) do update set changed = a.changed + excluded.changed;\n  for r in\n    select a.relid from memory_table_analysis a join pg_class c on c.oid = a.relid\n     where fraction is not null and a.changed > base + fraction * greatest(c.reltuples, 0)\n     order by a.relid\n  loop\n    execute format('analyze %s', r.relid::regclass);\n    update memory_table_analysis set changed = 0 where relid = r.relid;\n    return next r.relid::regclass;\n  end loop;\nend $$"
+    ]
   }
 ];

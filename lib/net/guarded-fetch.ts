@@ -47,7 +47,8 @@ const LISTING_TYPES = new Set([
 export type Lookup = (host: string) => Promise<readonly string[] | undefined>;
 
 export type GuardOptions = {
-  accept: "document" | "listing";
+  /** `any`: no content-type allow-list (a bucket's objects, whose type is told by their name). */
+  accept: "document" | "listing" | "any";
   maxBytes: number;
   timeoutMs: number;
   allowPrivate: boolean;
@@ -57,6 +58,8 @@ export type GuardOptions = {
   /** Resolves a host name to its addresses; `undefined` = cannot resolve here (Workers). */
   lookup?: Lookup;
   maxRedirects?: number;
+  /** Extra request headers (a signed request's); callers that send credentials set `maxRedirects: 0`. */
+  headers?: Record<string, string>;
 };
 
 export type Fetched =
@@ -73,17 +76,19 @@ export type Fetched =
     };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const USER_AGENT = "serverless-memory-sources/0.1";
+/** Also the name robots.txt rules are matched against. */
+export const USER_AGENT = "serverless-memory-sources/0.1";
 
 export async function guardedFetch(url: string, opts: GuardOptions): Promise<Fetched> {
   const doFetch = opts.fetch ?? fetch;
   const maxRedirects = opts.maxRedirects ?? MAX_REDIRECTS;
   // One signal for every hop and the body: the limit is on the whole exchange.
   const signal = AbortSignal.timeout(opts.timeoutMs);
-  const allowed = opts.accept === "document" ? DOCUMENT_TYPES : LISTING_TYPES;
+  const allowed = opts.accept === "document" ? DOCUMENT_TYPES : opts.accept === "listing" ? LISTING_TYPES : undefined;
   const headers: Record<string, string> = {
-    accept: [...allowed].join(", "),
+    accept: allowed ? [...allowed].join(", ") : "*/*",
     "user-agent": USER_AGENT,
+    ...opts.headers,
   };
   if (opts.validators?.etag) headers["if-none-match"] = opts.validators.etag;
   if (opts.validators?.lastModified) headers["if-modified-since"] = opts.validators.lastModified;
@@ -114,14 +119,9 @@ export async function guardedFetch(url: string, opts: GuardOptions): Promise<Fet
       throw new FetchFailed(current, `HTTP ${res.status}`, res.status);
     }
     const contentType = (res.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (!allowed.has(contentType)) {
+    if (allowed && !allowed.has(contentType)) {
       await discard(res);
-      throw new FetchRefused(
-        current,
-        contentType
-          ? `content type '${contentType.slice(0, 80)}' is not allowed here`
-          : "the response has no content type",
-      );
+      throw new FetchRefused(current, refusedType(contentType, opts.accept));
     }
     const declared = Number(res.headers.get("content-length"));
     if (Number.isFinite(declared) && declared > opts.maxBytes) {
@@ -240,6 +240,16 @@ function failure(url: string, error: unknown, signal: AbortSignal, timeoutMs: nu
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const reason = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return new FetchFailed(url, `network error (${reason})`, undefined, { cause: error });
+}
+
+function refusedType(contentType: string, accept: GuardOptions["accept"]): string {
+  if (!contentType) return "the response has no content type";
+  const base = `content type '${contentType.slice(0, 80)}' is not allowed here`;
+  // The common mistake: a sitemap or feed source pointed at a web page.
+  if (accept === "listing" && (contentType === "text/html" || contentType === "application/xhtml+xml")) {
+    return `${base}: it is a web page, not a sitemap or feed (kind "crawl" follows a page's links, kind "page" ingests it alone)`;
+  }
+  return base;
 }
 
 function redacted(url: URL): string {

@@ -13,4 +13,5 @@ export {
   guardedFetch,
   type Lookup,
   MAX_REDIRECTS,
+  USER_AGENT,
 } from "./guarded-fetch.js";

@@ -9,9 +9,9 @@
 
 import { sha256Hex } from "../ingest/hashing.js";
 import { uploadDocument } from "../ingest/upload.js";
-import { deleteDocument } from "../memory/documents.js";
 import type { MemoryContext } from "../memory/types.js";
 import { type GuardOptions, guardedFetch } from "../net/index.js";
+import { deleteDocumentById } from "../store/document-delete.js";
 import { recordItem, type SourceItem, type SourceRecord } from "../store/source-store.js";
 import { fileNameFor } from "./naming.js";
 
@@ -86,6 +86,6 @@ async function settle(
 ): Promise<void> {
   const kept = await recordItem(ctx.db, source.id, item.url, found.contentHash === null ? {} : found);
   if (kept) return;
-  if (uploaded) await deleteDocument(ctx, source.index, item.documentId);
+  if (uploaded) await deleteDocumentById(ctx.db, source.index, item.documentId);
   throw new SourceGone(`source ${source.id} was deleted during its run`);
 }

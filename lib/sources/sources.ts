@@ -15,19 +15,38 @@ import {
   readSource,
   type SourceRecord,
 } from "../store/source-store.js";
-import { syncSource } from "./sync.js";
+import { sealCredentials } from "./secrets.js";
+import { type SyncOptions, syncSource } from "./sync.js";
 import type { NewSource, Source } from "./types.js";
 
-export async function createSource(ctx: MemoryContext, input: NewSource): Promise<Source> {
-  const record = await insertSource(ctx.db, newSourceId(), input);
+/**
+ * `buckets` are this runtime's bindings: an R2 source whose binding is not here (the API Worker) is left to
+ * the ingestion Worker's cron instead of failing its first run.
+ */
+export async function createSource(
+  ctx: MemoryContext,
+  input: NewSource,
+  opts: Pick<SyncOptions, "buckets"> = {},
+): Promise<Source> {
+  const { credentials, ...rest } = input;
+  const sealedCredentials = credentials ? await sealCredentials(ctx.config.SOURCE_SECRET_KEY, credentials) : null;
+  const record = await insertSource(ctx.db, newSourceId(), { ...rest, sealedCredentials });
   if (!record) throw new ConflictError(`index '${input.index}' already has a source for ${input.url}`);
-  // Due at once; this run only makes the first sync fast. If it dies, cron takes over.
-  ctx.waitUntil(
-    background(() => syncSource(ctx, record.id)).catch((error: unknown) =>
-      log.error("source.first_sync_failed", { id: record.id, error }),
-    ),
-  );
+  if (canSyncHere(record, opts.buckets)) {
+    // Due at once; this run only makes the first sync fast. If it dies, cron takes over.
+    ctx.waitUntil(
+      background(() => syncSource(ctx, record.id, opts)).catch((error: unknown) =>
+        log.error("source.first_sync_failed", { id: record.id, error }),
+      ),
+    );
+  }
   return publicView(record);
+}
+
+/** False for an R2 source on a runtime without its binding. */
+function canSyncHere(record: Pick<SourceRecord, "options">, buckets?: SyncOptions["buckets"]): boolean {
+  const bucket = record.options.bucket;
+  return bucket?.provider !== "r2" || buckets?.(bucket.binding) !== undefined;
 }
 
 export async function getSource(ctx: MemoryContext, id: string): Promise<Source> {
@@ -55,10 +74,22 @@ export async function deleteSource(ctx: MemoryContext, id: string): Promise<void
   if (!(await deleteSourceAndDocuments(ctx.db, id))) throw new NotFoundError("source", id);
 }
 
-/** Validators and hashes are bookkeeping, not API. */
+/** Validators, hashes and rounds are bookkeeping, not API; credentials never leave the database. */
 function publicView(record: SourceRecord): Source {
-  const { etag: _e, lastModified: _l, contentHash: _c, ...source } = record;
-  return source;
+  const {
+    etag: _e,
+    lastModified: _l,
+    contentHash: _c,
+    sealedCredentials,
+    roundStartedAt: _r,
+    options,
+    ...source
+  } = record;
+  return {
+    ...source,
+    ...(options.bucket ? { bucket: { ...options.bucket, credentials: sealedCredentials ? "stored" : "none" } } : {}),
+    ...(options.crawl ? { crawl: options.crawl } : {}),
+  };
 }
 
 export function newSourceId(): string {

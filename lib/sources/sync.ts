@@ -23,9 +23,9 @@
 import { NotFoundError } from "../errors.js";
 import { sha256Hex } from "../ingest/hashing.js";
 import { log } from "../log/logger.js";
-import { deleteDocument } from "../memory/documents.js";
 import type { MemoryContext } from "../memory/types.js";
 import { type GuardOptions, guardedFetch, type Lookup } from "../net/index.js";
+import { deleteDocumentById } from "../store/document-delete.js";
 import {
   addItems,
   claimDueSources,
@@ -35,13 +35,16 @@ import {
   type RunOutcome,
   readSource,
   recordItem,
+  releaseDue,
   removeItem,
   type SourceItem,
   type SourceRecord,
 } from "../store/source-store.js";
-import { ListingInvalid } from "./errors.js";
+import type { BucketBindings } from "./bucket.js";
+import { bucketReader, syncBucket } from "./bucket-sync.js";
+import { syncCrawl } from "./crawl.js";
 import { checkItem, type InlineContent, SourceGone } from "./item.js";
-import { parseFeed, parseSitemap } from "./listing.js";
+import { readFeed, readSitemap } from "./listing-read.js";
 import { documentIdFor } from "./naming.js";
 import type { SourceRunResult, SourceSyncReport } from "./types.js";
 
@@ -51,10 +54,11 @@ export type SyncOptions = {
   fetch?: typeof fetch;
   lookup?: Lookup;
   owner?: string;
+  /** This runtime's R2 bindings (the ingestion Worker's `env`); absent on Node. */
+  buckets?: BucketBindings;
+  /** For tests: objects per bucket listing request (default 1000). */
+  bucketPageSize?: number;
 };
-
-/** Child sitemaps read from one sitemap index (one level deep, never more). */
-const MAX_CHILD_SITEMAPS = 50;
 
 export async function syncDueSources(ctx: MemoryContext, opts: SyncOptions): Promise<SourceSyncReport> {
   const started = Date.now();
@@ -90,18 +94,25 @@ export async function syncDueSources(ctx: MemoryContext, opts: SyncOptions): Pro
 
 /**
  * Syncs one source now, due or not. `"taken"` when another run holds it (that
- * run is doing the work); throws `NotFoundError` for an unknown id.
+ * run is doing the work); `"deferred"` for an R2 source whose binding is not
+ * here (the API Worker): made due at once for the ingestion Worker's cron.
+ * Throws `NotFoundError` for an unknown id.
  */
 export async function syncSource(
   ctx: MemoryContext,
   id: string,
   opts: Partial<SyncOptions> = {},
-): Promise<SourceRunResult | "taken"> {
+): Promise<SourceRunResult | "taken" | "deferred"> {
   const owner = opts.owner ?? `sync-${crypto.randomUUID().slice(0, 8)}`;
   const source = await claimSource(ctx.db, id, owner, ctx.config.SOURCE_LEASE_SECONDS);
   if (!source) {
     if (!(await readSource(ctx.db, id))) throw new NotFoundError("source", id);
     return "taken";
+  }
+  const r2 = source.options.bucket?.provider === "r2" ? source.options.bucket.binding : undefined;
+  if (r2 !== undefined && !opts.buckets?.(r2)) {
+    await releaseDue(ctx.db, source.id, owner);
+    return "deferred";
   }
   const deadline = Date.now() + (opts.budgetMs ?? ctx.config.JOBS_BUDGET_MS);
   return runSource(ctx, source, owner, deadline, opts);
@@ -128,7 +139,13 @@ async function runSource(
   let outcome: RunOutcome;
   try {
     ({ result, outcome } =
-      source.kind === "page" ? await syncPage(ctx, source, guard) : await syncListing(ctx, source, guard, deadline));
+      source.kind === "page"
+        ? await syncPage(ctx, source, guard)
+        : source.kind === "bucket"
+          ? await syncBucket(ctx, source, await bucketReader(ctx, source, guard, opts), deadline)
+          : source.kind === "crawl"
+            ? await syncCrawl(ctx, source, guard, deadline)
+            : await syncListing(ctx, source, guard, deadline));
   } catch (error) {
     if (error instanceof SourceGone) {
       return { sourceId: source.id, status: "failed", error: error.message, ...zero(), partial: false };
@@ -209,7 +226,7 @@ async function syncListing(
       await Promise.all(fresh.map(async (url) => ({ url, documentId: await documentIdFor(source.id, url) }))),
     );
     for (const gone of stored.filter((i) => !listed.has(i.url))) {
-      await deleteDocument(ctx, source.index, gone.documentId);
+      await deleteDocumentById(ctx.db, source.index, gone.documentId);
       await removeItem(ctx.db, source.id, gone.url);
       tally.removed++;
     }
@@ -260,31 +277,6 @@ async function syncListing(
       resumeNow: partial,
     },
   };
-}
-
-/** A sitemap's page URLs; a sitemap index is read one level deep, and any child failing fails the run. */
-async function readSitemap(
-  got: { bytes: Uint8Array; url: string },
-  guard: Omit<GuardOptions, "accept" | "validators">,
-): Promise<Map<string, undefined>> {
-  const root = parseSitemap(new TextDecoder().decode(got.bytes), got.url);
-  if (root.kind === "unknown") throw new ListingInvalid(got.url, "is not a sitemap (no <urlset> or <sitemapindex>)");
-  if (root.kind === "urlset") return new Map(root.locs.map((u) => [u, undefined]));
-  const urls = new Map<string, undefined>();
-  for (const child of root.locs.slice(0, MAX_CHILD_SITEMAPS)) {
-    const sub = await guardedFetch(child, { ...guard, accept: "listing" });
-    if (sub.status !== 200) continue;
-    const parsed = parseSitemap(new TextDecoder().decode(sub.bytes), sub.url);
-    // One level only: a nested index is ignored rather than followed.
-    if (parsed.kind === "urlset") for (const u of parsed.locs) urls.set(u, undefined);
-  }
-  return urls;
-}
-
-function readFeed(xml: string, url: string): Map<string, InlineContent | undefined> {
-  const { entries, isFeed } = parseFeed(xml, url);
-  if (!isFeed) throw new ListingInvalid(url, "is not an RSS or Atom feed");
-  return new Map(entries.map((e) => [e.url, e.content]));
 }
 
 function zero() {

@@ -4,17 +4,35 @@
  * one document; a `sitemap` or `feed` lists URLs, each synced like a page, and
  * a URL that leaves the list has its document deleted.
  */
-import type { NewSourceRecord, SourceRecord, SourceStatus } from "../store/records.js";
+import type { BucketOptions, CrawlOptions, NewSourceRecord, SourceRecord, SourceStatus } from "../store/records.js";
+import type { BucketCredentials } from "./secrets.js";
 
-export { SOURCE_KINDS, type SourceKind, type SourceStatus } from "../store/records.js";
+export {
+  type BucketOptions,
+  type CrawlOptions,
+  SOURCE_KINDS,
+  type SourceKind,
+  type SourceStatus,
+} from "../store/records.js";
+export type { BucketCredentials } from "./secrets.js";
 
 export const MIN_INTERVAL_SECONDS = 60;
 export const DEFAULT_INTERVAL_SECONDS = 3600;
 
-/** A source as the API shows it: the stored record without its page validators. */
-export type Source = Omit<SourceRecord, "etag" | "lastModified" | "contentHash">;
+/**
+ * A source as the API shows it: the stored record without its validators, round and sealed credentials; a
+ * bucket says only whether credentials are stored.
+ */
+export type Source = Omit<
+  SourceRecord,
+  "etag" | "lastModified" | "contentHash" | "options" | "sealedCredentials" | "roundStartedAt"
+> & {
+  bucket?: BucketOptions & { credentials: "stored" | "none" };
+  crawl?: CrawlOptions;
+};
 
-export type NewSource = NewSourceRecord;
+/** What creating a source takes: credentials in the clear, sealed before they are stored. */
+export type NewSource = Omit<NewSourceRecord, "sealedCredentials"> & { credentials?: BucketCredentials };
 
 /** What one source's run did. */
 export type SourceRunResult = {

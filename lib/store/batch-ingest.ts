@@ -152,11 +152,7 @@ export async function saveBatch(
             where c.index_name = k.index_name and c.document_id = k.document_id`,
     params: keyParams,
   });
-  const rows = docs.flatMap((doc) => {
-    const tags: Tags = { ...doc.tags, __document_id: [doc.documentId] };
-    const json = JSON.stringify(tags);
-    return doc.chunks.map((chunk) => ({ doc, chunk, json }));
-  });
+  const rows = docs.flatMap((doc) => doc.chunks.map((chunk) => ({ doc, chunk })));
   for (let i = 0; i < rows.length; i += SLICE) {
     const slice = rows.slice(i, i + SLICE);
     const col = <T>(f: (r: (typeof slice)[number]) => T) => slice.map(f);
@@ -165,15 +161,17 @@ export async function saveBatch(
                (id, index_name, document_id, file_id, partition_number, section_number, text, context,
                 content_hash, embedding, tags, tag_list)
              select u.id, u.index_name, u.document_id, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, e.embedding,
-                    u.tags::jsonb || jsonb_build_object(
+                    -- The document row's tags as they are now, under its lock (PATCH /documents/{id} may have
+                    -- changed them since the run loaded it), plus __document_id.
+                    d.tags || jsonb_build_object('__document_id', jsonb_build_array(d.document_id),
                       '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
                       '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
-                    array(select t.key || ':' || v from jsonb_each(u.tags::jsonb) t, jsonb_array_elements_text(t.value) v)
-                      || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
-                               '__part_n:' || u.pn, '__sect_n:' || u.sn]
-               from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[],
-                           $8::int[], $9::int[], $10::text[], $11::text[], $12::text[])
-                    as u(index_name, document_id, generation, tags, id, file_id, file_type, pn, sn, body, hash, ctx)
+                    array(select t.key || ':' || v from jsonb_each(d.tags) t, jsonb_array_elements_text(t.value) v)
+                      || array['__document_id:' || d.document_id, '__file_id:' || u.file_id,
+                               '__file_type:' || u.file_type, '__part_n:' || u.pn, '__sect_n:' || u.sn]
+               from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[],
+                           $8::int[], $9::text[], $10::text[], $11::text[])
+                    as u(index_name, document_id, generation, id, file_id, file_type, pn, sn, body, hash, ctx)
                join memory_documents d on d.index_name = u.index_name and d.document_id = u.document_id
                 and d.generation = u.generation
                -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
@@ -182,7 +180,6 @@ export async function saveBatch(
         col((r) => r.doc.index),
         col((r) => r.doc.documentId),
         col((r) => r.doc.generation),
-        col((r) => r.json),
         col((r) => r.chunk.id),
         col((r) => r.chunk.fileId),
         col((r) => r.chunk.fileType),

@@ -56,6 +56,8 @@ export type ChunkQuery = {
   limit: number;
   /** HNSW `ef_search`; raised to the candidate count when that is larger. */
   efSearch: number;
+  /** Hybrid/text: the unbounded reference plan (hybrid-search.ts), for tests and benches only. */
+  exhaustive?: boolean;
 };
 
 /** How many nearest neighbours each leg of a hybrid search fetches for `limit` results. */
@@ -109,6 +111,7 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
             // Text mode is BM25 alone: the relevance is the scaled BM25 score, not a fused one.
             ranking: { ...(q.ranking ?? DEFAULT_RANKING), ...(q.mode === "text" ? { textWeight: 1 } : {}) },
             vectorLeg: q.mode === "text" ? undefined : { where: vectorWhere(), order: ranking },
+            exhaustive: q.exhaustive,
           },
           where,
           columns,

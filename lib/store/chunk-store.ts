@@ -36,6 +36,10 @@ export async function replaceChunks(
     index: string;
     documentId: string;
     generation: number;
+    /**
+     * The tags the run loaded. Not what is stored: tags may change while a document is ingested (PATCH
+     * /documents/{id}), so the chunks get the document row's tags as they are when the chunks are saved.
+     */
     tags: Tags;
     chunks: ChunkRecord[];
     /** Keep the uploaded bytes (GET /download) instead of dropping them once the chunks are saved. */
@@ -47,8 +51,6 @@ export async function replaceChunks(
   const { index, documentId, generation } = input;
   const current = `exists (select 1 from memory_documents d
                      where d.index_name = $1 and d.document_id = $2 and d.generation = $3)`;
-  const docTags: Tags = { ...input.tags, __document_id: [documentId] };
-  const docTagList = Object.entries(docTags).flatMap(([k, vs]) => vs.map((v) => `${k}:${v}`));
   const statements: Statement[] = [
     // Row lock first: a concurrent re-upload waits for this commit, so the checks below stay true.
     {
@@ -67,14 +69,22 @@ export async function replaceChunks(
                (id, index_name, document_id, file_id, partition_number, section_number, text, context,
                 content_hash, embedding, tags, tag_list)
              select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, e.embedding,
-                    $4::jsonb || jsonb_build_object(
+                    doc.tags || jsonb_build_object(
                       '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
                       '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
-                    $5::text[] || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
-                                        '__part_n:' || u.pn, '__sect_n:' || u.sn]
-               from unnest($6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::text[], $12::text[],
-                           $13::text[])
+                    doc.tag_list || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
+                                          '__part_n:' || u.pn, '__sect_n:' || u.sn]
+               from unnest($4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[],
+                           $11::text[])
                     as u(id, file_id, file_type, pn, sn, body, hash, ctx)
+               -- The document's tags as they are now, under its row lock (PATCH /documents/{id} may have changed
+               -- them since this run loaded the document), plus __document_id.
+               cross join (
+                 select d.tags || jsonb_build_object('__document_id', jsonb_build_array(d.document_id)) as tags,
+                        array(select t.key || ':' || v from jsonb_each(d.tags) t, jsonb_array_elements_text(t.value) v)
+                          || array['__document_id:' || d.document_id] as tag_list
+                   from memory_documents d where d.index_name = $1 and d.document_id = $2
+               ) doc
                -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
                left join memory_embeddings e on e.index_name = $1 and e.content_hash = u.hash
               where ${current}`,
@@ -82,8 +92,6 @@ export async function replaceChunks(
         index,
         documentId,
         generation,
-        JSON.stringify(docTags),
-        docTagList,
         slice.map((c) => c.id),
         slice.map((c) => c.fileId),
         slice.map((c) => c.fileType),

@@ -11,7 +11,11 @@
  * (a tsquery OR of ANDs, for up to 10 common terms; beyond, MaxScore's "essential" terms). Nothing that would rank
  * in the text leg's top candidates is lost, and a query of common terms still finds every chunk it should.
  * The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each candidate carries
- * both signals and no leg can push a chunk up merely because the other leg missed it.
+ * both signals and no leg can push a chunk up merely because the other leg missed it. BM25 is computed in the scan
+ * that finds the text candidates; a candidate's vector (stored out of line) is read only if its fused relevance,
+ * with a cosine of 1, could still reach the Kth best fused relevance already known exactly (the nearest chunks and
+ * the text leg's best K) — K being as deep as the ranking is used (rescored candidates, feedback chunks). The
+ * results are those of the unbounded reference plan (`exhaustive`, test/node/store/hybrid-exact.test.ts).
  *
  * The text score is divided by the query's BM25 ceiling over ALL its lexemes, those the index has never seen
  * included, so a query the index holds no words of scores by its (down-weighted) cosine alone.
@@ -81,6 +85,11 @@ export function hybridSql(
     ranking: Ranking;
     /** The nearest-neighbour leg: its restriction and the ORDER BY the HNSW index serves; absent in text mode. */
     vectorLeg?: { where: string; order: string };
+    /**
+     * The reference plan (tests): reads and scores every chunk holding any query term (and the nearest), with no
+     * bound and no pruning. Every search must return exactly what it returns.
+     */
+    exhaustive?: boolean;
   },
   where: string,
   columns: string,
@@ -96,10 +105,11 @@ export function hybridSql(
   const w = `${p(q.ranking.textWeight)}::float8`;
   const hw = `${p(q.ranking.headerWeight)}::float8`;
   const budget = `${p(Math.max(1, Math.round(q.ranking.postingsBudget)))}::int`;
+  // The nearest chunks, read once: both signals come from the row the index scan returns.
   const vec = q.vectorLeg
-    ? `select id from (select c.id from memory_chunks c where ${q.vectorLeg.where}
-                          order by ${q.vectorLeg.order} limit ${q.candidates}) v`
-    : "select null::text as id where false";
+    ? `select c.id, c.fts, c.fts_length, 1 - ${distance} as cos
+         from memory_chunks c where ${q.vectorLeg.where} order by ${q.vectorLeg.order} limit ${q.candidates}`
+    : "select null::text as id, null::tsvector as fts, 0 as fts_length, 0::float8 as cos where false";
   // BM25 with Lucene's non-negative idf, each term weighted by the query model (qw), over the chunk's matching
   // lexemes only: the setweight/ts_filter pair keeps those lexemes (a binary search each, in C), and their header
   // positions are appended once more as weight A, so one unnest gives tf = all positions + header positions
@@ -122,7 +132,8 @@ export function hybridSql(
   // query's own model (each term 1/|q|). Every candidate is scored again with it.
   const gate = feedback ? `${p(Math.max(0, q.ranking.expansionGate))}::float8` : "";
   const expanded = `, confident as materialized (
-      select coalesce((select max(s.bm) from scored s) / plan.best >= ${gate}, false) as yes from plan
+      select coalesce(${q.exhaustive ? "(select max(bm) from scored)" : "greatest((select max(bm) from texted), (select max(bm) from near))"} / plan.best >= ${gate},
+                      false) as yes from plan
     ), feedback as materialized (
       select f.id, f.relevance from fused f, confident where confident.yes
        order by f.relevance desc, f.id limit ${fbDocs}::int
@@ -163,6 +174,8 @@ export function hybridSql(
         from rescored r,
              (select coalesce(least(1, max(first) / nullif(max(relevance), 0)), 1) as c from rescored) k
     )`;
+  // How deep the fused ranking must be exact: the candidates rescored (and the feedback chunks, when more).
+  const exact = Math.max(q.candidates, feedback ? Math.min(50, Math.round(q.ranking.feedbackDocs)) : 0);
   return `with recursive cfg as materialized (
       select i.text_config as config, coalesce(s.chunks, 0)::float8 as n,
              greatest(coalesce(s.lexemes::float8 / nullif(s.chunks, 0), 1), 1) as avgdl
@@ -214,15 +227,44 @@ export function hybridSql(
                   else (select string_agg(operand, ' | ') from weighted, theta
                          where known and postings > ${budget} and tail * (${k1} + 1) > theta.v)
              end::tsquery as q
-    ), cand as (
-      select id from seed
+    ), nearest as materialized (${vec}
+    ), texted as materialized (
+      -- the text leg's candidates with their BM25, scored in the scan that finds them (no second read by id)
+      select c.id, ${bm25("plan")} as bm from seed join memory_chunks c on c.id = seed.id, cfg, plan
       union
-      select c.id from memory_chunks c, essential where ${where} and c.fts @@ essential.q
+      select c.id, ${bm25("plan")} as bm from memory_chunks c, essential, cfg, plan where ${where} and c.fts @@ essential.q
+    ), near as materialized (
+      select c.id, ${bm25("plan")} as bm, c.cos from nearest c, cfg, plan
+    ), known as materialized (
+      -- Candidates whose fused relevance is computed exactly: the nearest, and the text leg's best by BM25.
+      select id, bm, cos from near
       union
-      ${vec}
-    ), scored as materialized (
+      select t.id, t.bm, 1 - ${distance}
+        from (select t.id, t.bm from texted t where t.id not in (select id from near)
+               order by t.bm desc, t.id limit ${exact}) t
+        join memory_chunks c on c.id = t.id
+    ), floor as materialized (
+      -- The ${exact}th best fused relevance among them: no candidate whose relevance cannot reach it (its cosine
+      -- at most 1) can be among the ${exact} best, so only those that can are read for their cosine.
+      select coalesce((select ${fuse("s.bm", "plan.best")} as relevance from known s, plan
+                        order by 1 desc offset ${exact - 1} limit 1), '-infinity') as v
+    ), scored as materialized (${
+      q.exhaustive
+        ? `
       select c.id, ${bm25("plan")} as bm, 1 - ${distance} as cos
-        from cand join memory_chunks c on c.id = cand.id, cfg, plan
+        from memory_chunks c, cfg, plan
+       where ${where} and c.fts @@ (select string_agg(operand, ' | ') from weighted where known)::tsquery
+      union
+      select id, bm, cos from near`
+        : `
+      select id, bm, cos from known
+      union all
+      select t.id, t.bm, 1 - ${distance}
+        from texted t join memory_chunks c on c.id = t.id, plan, floor
+       where t.id not in (select id from known)
+         and case when plan.best > 0 then greatest(1 - ${w}, 0) + greatest(${w}, 0) * t.bm / plan.best else 1 end
+             >= floor.v`
+    }
     ), fused as (
       select s.id, ${fuse("s.bm", "plan.best")} as relevance from scored s, plan
     )${feedback ? expanded : ""}, ranked as materialized (

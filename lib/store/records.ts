@@ -47,7 +47,7 @@ export type DocumentRecord = {
   lastUpdate: string;
 };
 
-export const SOURCE_KINDS = ["page", "sitemap", "feed"] as const;
+export const SOURCE_KINDS = ["page", "sitemap", "feed", "bucket", "crawl"] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 /** What the last run found: `not_modified` = the server said 304; `unchanged` = same bytes as before. */
@@ -59,7 +59,20 @@ export type NewSourceRecord = {
   url: string;
   tags: Tags;
   intervalSeconds: number;
+  /** What a `bucket` or `crawl` needs beyond its URL; `{}` for the others. Never a credential. */
+  options?: SourceOptions;
+  /** A bucket's credentials, sealed (`sources/secrets.ts`); stored, never read back by the API. */
+  sealedCredentials?: string | null;
 };
+
+/** An S3-compatible bucket reached over HTTPS with SigV4, or an R2 bucket through a Workers binding. */
+export type BucketOptions =
+  | { provider: "s3"; endpoint: string; bucket: string; prefix: string; region: string }
+  | { provider: "r2"; binding: string; prefix: string };
+
+export type CrawlOptions = { maxDepth: number; maxPages: number };
+
+export type SourceOptions = { bucket?: BucketOptions; crawl?: CrawlOptions };
 
 /** A source as stored, with the validators of a page source's one item. */
 export type SourceRecord = NewSourceRecord & {
@@ -76,4 +89,8 @@ export type SourceRecord = NewSourceRecord & {
   etag: string | null;
   lastModified: string | null;
   contentHash: string | null;
+  options: SourceOptions;
+  sealedCredentials: string | null;
+  /** A crawl round in progress since then (`null` between rounds). */
+  roundStartedAt: string | null;
 };

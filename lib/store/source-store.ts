@@ -26,6 +26,9 @@ type SourceRow = Row & {
   etag: string | null;
   last_modified: string | null;
   content_hash: string | null;
+  options: SourceRecord["options"] | null;
+  sealed_credentials: string | null;
+  round_started_at: Date | string | null;
   item_count: number;
 };
 
@@ -48,22 +51,35 @@ const toRecord = (r: SourceRow): SourceRecord => ({
   etag: r.etag,
   lastModified: r.last_modified,
   contentHash: r.content_hash,
+  options: r.options ?? {},
+  sealedCredentials: r.sealed_credentials,
+  roundStartedAt: r.round_started_at === null ? null : iso(r.round_started_at),
 });
 
 const COLUMNS = `s.id, s.index_name, s.kind, s.url, s.tags, s.interval_seconds, s.created_at, s.next_due_at,
   s.last_run_at, s.last_status, s.last_error, s.failures, s.etag, s.last_modified, s.content_hash,
+  s.options, s.sealed_credentials, s.round_started_at,
   (select count(*)::int from memory_source_items i where i.source_id = s.id) as item_count`;
 
 /** Inserts a source, due at once; `undefined` when the index already has a source for this URL. */
 export async function insertSource(db: Db, id: string, input: NewSourceRecord): Promise<SourceRecord | undefined> {
   const rows = await db.query<SourceRow>(
     `with s as (
-       insert into memory_sources (id, index_name, kind, url, tags, interval_seconds)
-       values ($1, $2, $3, $4, $5::jsonb, $6)
+       insert into memory_sources (id, index_name, kind, url, tags, interval_seconds, options, sealed_credentials)
+       values ($1, $2, $3, $4, $5::jsonb, $6, $7::jsonb, $8)
        on conflict (index_name, url) do nothing
        returning *)
      select ${COLUMNS} from s`,
-    [id, input.index, input.kind, input.url, JSON.stringify(input.tags), input.intervalSeconds],
+    [
+      id,
+      input.index,
+      input.kind,
+      input.url,
+      JSON.stringify(input.tags),
+      input.intervalSeconds,
+      JSON.stringify(input.options ?? {}),
+      input.sealedCredentials ?? null,
+    ],
   );
   return rows[0] && toRecord(rows[0]);
 }
@@ -73,7 +89,6 @@ export async function readSource(db: Db, id: string): Promise<SourceRecord | und
   return rows[0] && toRecord(rows[0]);
 }
 
-/** One page of sources by id, optionally of one index. */
 /**
  * One page in id order. `indexPatterns` (a scoped key's globs, `*` = any run of characters) filters in the
  * query itself, so a page is never cut short by rows the caller may not see, nor ends on one of their ids.
@@ -208,85 +223,16 @@ export async function finishSourceRun(db: Db, id: string, owner: string, run: Ru
   return rows.length > 0;
 }
 
-// ---- items -----------------------------------------------------------------------------------
-
-export type SourceItem = {
-  url: string;
-  documentId: string;
-  etag: string | null;
-  lastModified: string | null;
-  contentHash: string | null;
-  lastError: string | null;
-};
-
-/** The source's items, least recently checked first. */
-export async function listItems(db: Db, sourceId: string): Promise<SourceItem[]> {
-  const rows = await db.query<{
-    url: string;
-    document_id: string;
-    etag: string | null;
-    last_modified: string | null;
-    content_hash: string | null;
-    last_error: string | null;
-  }>(
-    `select url, document_id, etag, last_modified, content_hash, last_error from memory_source_items
-      where source_id = $1 order by checked_at nulls first, url`,
-    [sourceId],
-  );
-  return rows.map((r) => ({
-    url: r.url,
-    documentId: r.document_id,
-    etag: r.etag,
-    lastModified: r.last_modified,
-    contentHash: r.content_hash,
-    lastError: r.last_error,
-  }));
-}
-
-/** Adds items not tracked yet; existing ones keep their validators. */
-export async function addItems(db: Db, sourceId: string, items: Array<{ url: string; documentId: string }>) {
-  if (items.length === 0) return;
+/** Lets go of a claimed source without a run, due at once (a runtime that cannot read it leaves it to another). */
+export async function releaseDue(db: Db, id: string, owner: string): Promise<void> {
   await db.query(
-    `insert into memory_source_items (source_id, url, document_id)
-     select $1, u, d from unnest($2::text[], $3::text[]) as x(u, d)
-     on conflict (source_id, url) do nothing`,
-    [sourceId, items.map((i) => i.url), items.map((i) => i.documentId)],
+    `update memory_sources set lease_owner = null, lease_until = null, next_due_at = now(), updated_at = now()
+      where id = $1 and lease_owner = $2`,
+    [id, owner],
   );
 }
 
-/**
- * Records what checking an item found. `false` means the row is gone: the
- * source was deleted while this run was fetching.
- */
-export async function recordItem(
-  db: Db,
-  sourceId: string,
-  url: string,
-  found: { etag?: string | null; lastModified?: string | null; contentHash?: string | null; error?: string | null },
-): Promise<boolean> {
-  const rows = await db.query(
-    `update memory_source_items set
-        etag = case when $6 then $3 else etag end,
-        last_modified = case when $6 then $4 else last_modified end,
-        content_hash = case when $6 then $5 else content_hash end,
-        last_error = $7, checked_at = now()
-      where source_id = $1 and url = $2 returning 1 as done`,
-    [
-      sourceId,
-      url,
-      found.etag ?? null,
-      found.lastModified ?? null,
-      found.contentHash ?? null,
-      found.contentHash !== undefined,
-      found.error ?? null,
-    ],
-  );
-  return rows.length > 0;
-}
-
-export async function removeItem(db: Db, sourceId: string, url: string): Promise<void> {
-  await db.query("delete from memory_source_items where source_id = $1 and url = $2", [sourceId, url]);
-}
+export * from "./source-items.js";
 
 // ---- health ----------------------------------------------------------------------------------
 

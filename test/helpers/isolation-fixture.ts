@@ -92,7 +92,7 @@ export async function seed(send: Send, admin: string, round: number): Promise<Se
   const key = await ok(send, "/keys", json("POST", { name: TB_KEY_NAME, scope: "write", indexes: ["tb-*"] }), admin);
   await waitUntilSearchable(send, admin);
   // `/indexes/{index}/…` operations aim at tb's index by name.
-  return { round, ids: { sources: source.id as string, keys: key.id as string, indexes: TB } };
+  return { round, ids: { sources: source.id as string, keys: key.id as string, indexes: TB, documents: TB_DOC } };
 }
 
 async function waitUntilSearchable(send: Send, admin: string): Promise<void> {

@@ -44,6 +44,8 @@ const FILL: Record<string, unknown> = {
 /** Inputs filled only when required (a text upload takes `text` or `url`, not both); new for each seed. */
 const fillRequired = (seeded: Seeded): Record<string, unknown> => ({
   url: `${UNREACHABLE}/tb-new-page-${seeded.round}`,
+  // A document's new tags (PATCH /documents/{documentId}).
+  tags: { overwritten: [`by-round-${seeded.round}`] },
 });
 
 /** Fills an object schema's inputs; throws naming an input it cannot fill. */

@@ -39,6 +39,8 @@ export function useSourcesStack(): SourcesStack {
       DB_APPLICATION_NAME: "smt-sources",
       SOURCE_ALLOW_PRIVATE: "true",
       SOURCE_FETCH_TIMEOUT_MS: "5000",
+      // A fixed test key: bucket sources seal their credentials with it.
+      SOURCE_SECRET_KEY: btoa("0123456789abcdef0123456789abcdef"),
       LOG_LEVEL: "error",
     };
     Object.assign(fx, await memoryContext(fx.env));

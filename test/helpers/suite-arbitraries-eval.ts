@@ -1,7 +1,7 @@
 /**
  * @module
- * Bad requests for `POST /indexes/{index}/evaluate` and `PATCH /indexes/{index}/settings` (the bad-input suite's
- * families "evaluate" and "settings"): invalid by construction, each must be a 4xx ProblemDetails that changes
+ * Bad requests for `POST /indexes/{index}/evaluate`, `PATCH /indexes/{index}/settings` and
+ * `GET|PATCH /documents/{documentId}` (the bad-input suite's families "evaluate", "settings" and "document"): invalid by construction, each must be a 4xx ProblemDetails that changes
  * nothing. The suite seeds the index `seeded`.
  */
 import fc from "fast-check";
@@ -83,5 +83,42 @@ export const settingsRequests: fc.Arbitrary<BadRequest> = fc.oneof(
     path: SETTINGS,
     headers: { "content-type": "text/plain" },
     body: enc.encode("text_weight=0.5"),
+  }),
+);
+
+const DOCUMENT = "/documents/doc-seed?index=seeded";
+
+/** `GET|PATCH /documents/{documentId}`: tags refused as an upload refuses them, bad pages, unknown documents. */
+export const documentRequests: fc.Arbitrary<BadRequest> = fc.oneof(
+  fc
+    .constantFrom("__document_id", "__x", "", "a:b", "k=v", "x".repeat(129), "a\u0000b")
+    .map((key) => jsonRequest("bad tag key", "PATCH", DOCUMENT, { tags: { [key]: ["v"] } })),
+  fc
+    .constantFrom<unknown>(1, [1], {}, [["v"]], [null], ["a\u0000"], ["v".repeat(1025)])
+    .map((value) => jsonRequest("bad tag value", "PATCH", DOCUMENT, { tags: { team: value } })),
+  fc
+    .constantFrom<unknown>(null, [], "team:x", 1, true)
+    .map((tags) => jsonRequest("tags not an object", "PATCH", DOCUMENT, { tags })),
+  fc
+    .integer({ min: 257, max: 400 })
+    .map((n) =>
+      jsonRequest("too many tags", "PATCH", DOCUMENT, { tags: { many: Array.from({ length: n }, (_, i) => `v${i}`) } }),
+    ),
+  fc.constantFrom<unknown>({}, null, 1, "x", [1]).map((body) => jsonRequest("no tags object", "PATCH", DOCUMENT, body)),
+  fc
+    .constantFrom("no-such-doc", "bad%2Fid", "d".repeat(300), "%00")
+    .map((id) => jsonRequest("bad or unknown document", "PATCH", `/documents/${id}?index=seeded`, { tags: {} })),
+  fc
+    .constantFrom("offset=-1", "offset=x", "limit=0", "limit=101", "limit=1.5", "offset=10000001")
+    .map((query) => ({ label: "bad page", method: "GET", path: `${DOCUMENT}&${query}` })),
+  fc
+    .constantFrom("no-such-doc", "bad%2Fid", "d".repeat(300))
+    .map((id) => ({ label: "bad or unknown document", method: "GET", path: `/documents/${id}?index=seeded` })),
+  fc.constant({
+    label: "not JSON",
+    method: "PATCH",
+    path: DOCUMENT,
+    headers: { "content-type": "text/plain" },
+    body: enc.encode("tags=team:x"),
   }),
 );

@@ -19,7 +19,7 @@ import {
   uploadMultipartRequests,
   uploadStatusRequests,
 } from "./suite-arbitraries.js";
-import { evaluateRequests, settingsRequests } from "./suite-arbitraries-eval.js";
+import { documentRequests, evaluateRequests, settingsRequests } from "./suite-arbitraries-eval.js";
 import { checkProblem, tally } from "./suite-checks.js";
 
 export type BadInputFamily = { name: string; title: string; requests: fc.Arbitrary<BadRequest>; seed: number };
@@ -37,6 +37,7 @@ export function badInputFamilies(seedBase: number): BadInputFamily[] {
     { name: "sources", title: "POST /sources", requests: sourcesRequests, seed: 8 },
     { name: "evaluate", title: "POST /indexes/{index}/evaluate", requests: evaluateRequests, seed: 9 },
     { name: "settings", title: "PATCH /indexes/{index}/settings", requests: settingsRequests, seed: 10 },
+    { name: "document", title: "GET and PATCH /documents/{documentId}", requests: documentRequests, seed: 11 },
   ].map((family) => ({ ...family, seed: seedBase + family.seed }));
 }
 

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
+import { startCrawlSite } from "../helpers/crawl-site.js";
 import { createTestDatabase, PG_PORT, uniqueAppName } from "../helpers/database.js";
 import { startPgBouncer } from "../helpers/pgbouncer.js";
 
@@ -28,6 +29,8 @@ declare module "vitest" {
     bouncerPoolSize: number;
     /** `MAX_UPLOAD_BYTES` as wrangler.toml deploys the API Worker (the projects override it for their own needs). */
     workerUploadLimit: number;
+    /** A small website on 127.0.0.1 that crawl sources read (test/helpers/crawl-site.ts). */
+    crawlSiteUrl: string;
   }
 }
 
@@ -63,6 +66,7 @@ export default async function setup(project: TestProject) {
   const database = await createTestDatabase("smworkerd");
   const proxy = await startNeonProxy();
   const bouncer = await startPgBouncer({ poolSize: BOUNCER_POOL_SIZE });
+  const crawlSite = await startCrawlSite();
   project.provide("databaseUrl", database.url);
   project.provide("databaseName", database.name);
   project.provide("proxyAddress", proxy.address);
@@ -76,8 +80,10 @@ export default async function setup(project: TestProject) {
   project.provide("bouncerPort", bouncer.port);
   project.provide("bouncerPoolSize", BOUNCER_POOL_SIZE);
   project.provide("workerUploadLimit", wranglerVar("wrangler.toml", "MAX_UPLOAD_BYTES"));
+  project.provide("crawlSiteUrl", crawlSite.url);
   return async () => {
     stopSurviving();
+    await crawlSite.close();
     await bouncer.close();
     await proxy.close();
     await database.drop();

@@ -10,6 +10,9 @@
  * then, once the inputs are parsed, the declared index input is resolved and `authorize`
  * decides; the handler receives the decision as `c.get("grant")` and touches `grant.index`.
  *
+ * `open()` operations are reached without a key: `isOpenOperation` is what auth asks, and their OpenAPI entry
+ * says `security: []`, both from the one declaration.
+ *
  * A route that takes a JSON body always gets the JSON body cap and the shape gate (`jsonBodyLimit`,
  * whose gate the MCP tools share, lib/contract/accept.ts): it cannot be registered without them.
  */
@@ -18,7 +21,15 @@ import type { Context, Handler, Hono, MiddlewareHandler } from "hono";
 import { validateSourceId } from "../../contract/source-input.js";
 import { normalizeIndexName } from "../../contract/validate.js";
 import { NotFoundError } from "../../errors.js";
-import { type Access, admit, authorize, checkAccess, type Grant, type Subject } from "../../keys/access.js";
+import {
+  type Access,
+  admit,
+  authorize,
+  checkAccess,
+  effectiveAccess,
+  type Grant,
+  type Subject,
+} from "../../keys/access.js";
 import { getSource } from "../../sources/index.js";
 import type { HonoEnv } from "../hono-env.js";
 import { memoryContext } from "./context.js";
@@ -29,6 +40,21 @@ type AnyHandler = Handler<HonoEnv>;
 /** Final handlers registered with a declaration; any other route fails `assertEveryRouteDeclared`. */
 const declared = new WeakSet<object>();
 
+/** `METHOD /path` of every operation declared `open()`: auth lets them through, the API description says so. */
+const openOperations = new Set<string>();
+
+/** Whether `method path` was registered as `open()` (HEAD is answered by the GET route). */
+export function isOpenOperation(method: string, path: string): boolean {
+  return openOperations.has(`${method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase()} ${path}`);
+}
+
+function declareOpen(access: Access, method: string, path: string): void {
+  if (!access.open) return;
+  // Auth matches the request's path itself: an open operation has no path parameters.
+  if (/[{:*]/.test(path)) throw new Error(`${method} ${path}: an open() operation needs a fixed path`);
+  openOperations.add(`${method.toUpperCase()} ${path}`);
+}
+
 export function register<R extends RouteConfig>(
   app: OpenAPIHono<HonoEnv>,
   route: R,
@@ -38,9 +64,11 @@ export function register<R extends RouteConfig>(
   const label = `${route.method.toUpperCase()} ${route.path}`;
   checkAccess(access, label);
   checkInputExists(route, access, label);
+  declareOpen(access, route.method, route.path);
   const middleware = route.middleware === undefined ? [] : [route.middleware].flat();
   const gate = takesJson(route) && !middleware.includes(jsonBodyLimit) ? [jsonBodyLimit] : [];
-  const withAdmission = { ...route, middleware: [admission(access), ...gate, ...middleware] } as R;
+  const security = access.open ? { security: [] } : {};
+  const withAdmission = { ...route, ...security, middleware: [admission(access), ...gate, ...middleware] } as R;
   app.openapi(withAdmission, authorized(access, handler as unknown as AnyHandler) as never);
 }
 
@@ -58,6 +86,7 @@ export function route(
   ...handlers: [...MiddlewareHandler<HonoEnv>[], AnyHandler]
 ): void {
   checkAccess(access, `${method} ${path}`);
+  declareOpen(access, method, path);
   const handler = handlers.pop() as AnyHandler;
   app.on(method, path, admission(access), ...(handlers as MiddlewareHandler<HonoEnv>[]), authorized(access, handler));
 }
@@ -75,7 +104,11 @@ export function grantedIndex(c: Context<HonoEnv>): string {
 }
 
 /** The request part `target` after its schema accepted it. */
-export function valid<S extends z.ZodType>(c: Context<HonoEnv>, target: "json" | "query", _schema: S): z.output<S> {
+export function valid<S extends z.ZodType>(
+  c: Context<HonoEnv>,
+  target: "json" | "query" | "param",
+  _schema: S,
+): z.output<S> {
   return (c.req.valid as (t: string) => unknown)(target) as z.output<S>;
 }
 
@@ -110,7 +143,8 @@ function admission(access: Access): MiddlewareHandler<HonoEnv> {
 function authorized(access: Access, handler: AnyHandler): AnyHandler {
   const run: AnyHandler = async (c, next) => {
     const { index, subject } = await resolveIndex(c, access);
-    c.set("grant", authorize(c.get("principal"), access, index, subject));
+    const raised = access.raisedBy ? inputValue(c, ...splitInput(access.raisedBy.input)) : undefined;
+    c.set("grant", authorize(c.get("principal"), effectiveAccess(access, raised), index, subject));
     return handler(c, next);
   };
   declared.add(run);
@@ -153,15 +187,20 @@ function inputValue(c: Context<HonoEnv>, where: Where, name: string): unknown {
 /** A declaration naming an input the route's schema does not have is a typo: refuse it at startup. */
 function checkInputExists(route: RouteConfig, access: Access, label: string): void {
   if (access.index === null) return;
-  const [where, name] = splitInput(access.index);
+  checkOneInput(route, access.index, label);
+  if (access.raisedBy) checkOneInput(route, access.raisedBy.input, label);
+}
+
+function checkOneInput(route: RouteConfig, input: string, label: string): void {
+  const [where, name] = splitInput(input);
   const schemaOf: Record<Where, unknown> = {
     query: route.request?.query,
     param: route.request?.params,
     json: (route.request?.body?.content?.["application/json"] as { schema?: unknown } | undefined)?.schema,
     input: undefined,
   };
-  if (!(where in schemaOf) || !name) throw new Error(`${label}: '${access.index}' is not an input of the route`);
+  if (!(where in schemaOf) || !name) throw new Error(`${label}: '${input}' is not an input of the route`);
   if (where === "input") return;
   const shape = (schemaOf[where] as { shape?: Record<string, unknown> } | undefined)?.shape;
-  if (!shape || !(name in shape)) throw new Error(`${label}: '${access.index}' is not an input of the route`);
+  if (!shape || !(name in shape)) throw new Error(`${label}: '${input}' is not an input of the route`);
 }

@@ -11,7 +11,7 @@
 import { Hono } from "hono";
 import { VERSION } from "../../contract/version.js";
 import { type Db, handlesCreated } from "../../db/index.js";
-import { indexFree } from "../../keys/access.js";
+import { indexFree, open } from "../../keys/access.js";
 import { countJobs, type JobCounts } from "../../store/job-store.js";
 import { countSources, type SourceCounts } from "../../store/source-store.js";
 import { holdsValidKey } from "../auth.js";
@@ -50,7 +50,8 @@ export function healthRoutes(): Hono<HonoEnv> {
   };
   // Tenant-free: the details (all tenants' job counts) are for API_KEYS holders only, decided above.
   route(app, "GET", "/", indexFree("read"), health);
-  route(app, "GET", "/health", indexFree("read"), health);
+  // Probes reach it without a key; `/` is an ordinary (protected) route.
+  route(app, "GET", "/health", open(), health);
   return app;
 }
 

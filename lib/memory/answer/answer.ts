@@ -1,6 +1,7 @@
 /**
  * @module
- * Answering a question from memory, Kernel Memory's `AskAsync` with the search step passed in:
+ * Answering a question from memory, Kernel Memory's `AskAsync` (the search step is `searchMemory` unless a test
+ * passes another, so the core is tested without a database):
  * retrieve partitions, pack the most relevant into the prompt budget, then either let the text
  * generator answer from them or, without one, quote the best-matching sentences (see
  * `extractive.ts`). A generator that fails before saying anything is not a failed request: the
@@ -14,14 +15,15 @@
  * answer takes its place.
  *
  * @example
- * const answer = await answerQuestion(ctx, { index: "default", question: "Why one pool?", filters: [], minRelevance: 0 }, searchMemory);
- * for await (const chunk of streamAnswerWith(ctx, input, searchMemory)) send(chunk);
+ * const answer = await answerQuestion(ctx, { index: "default", question: "Why one pool?", filters: [], minRelevance: 0 });
+ * for await (const chunk of streamAnswer(ctx, input)) send(chunk);
  */
 
 import { GenerationFailed } from "../../ai/errors.js";
 import type { TokenUsage as GeneratorUsage, TextGenerator } from "../../ai/types.js";
 import { ValidationError } from "../../errors.js";
 import { log } from "../../log/logger.js";
+import { searchMemory } from "../search.js";
 import type { AskInput, Citation, MemoryAnswer, SearchInput, SearchResult, TokenUsage } from "../types.js";
 import { type Answering, MAX_QUESTION_CHARS, type Searching, type TokenCounter } from "../types.js";
 import { type RagOptions, ragOptionsFromArgs } from "./args.js";
@@ -61,7 +63,11 @@ type Plan =
   | { kind: "generate"; facts: Fact[]; generation: Generation };
 
 /** Answers `input.question` from the memories `search` finds. Throws `ValidationError` on bad input only. */
-export async function answerQuestion(ctx: Answering, input: AskInput, search: SearchFn): Promise<MemoryAnswer> {
+export async function answerQuestion(
+  ctx: Answering,
+  input: AskInput,
+  search: SearchFn = searchMemory,
+): Promise<MemoryAnswer> {
   const prepared = prepare(input);
   const { question, rag } = prepared;
   const plan = await retrieve(ctx, prepared, search);
@@ -96,7 +102,11 @@ export async function answerQuestion(ctx: Answering, input: AskInput, search: Se
  * the HTTP edge can still answer 400; after that, failures arrive as an `error` record, never as a
  * rejection.
  */
-export function streamAnswerWith(ctx: Answering, input: AskInput, search: SearchFn): AsyncIterable<MemoryAnswer> {
+export function streamAnswer(
+  ctx: Answering,
+  input: AskInput,
+  search: SearchFn = searchMemory,
+): AsyncIterable<MemoryAnswer> {
   const prepared = prepare(input);
   return streamRecords(ctx, prepared, search);
 }

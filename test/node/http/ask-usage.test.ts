@@ -49,6 +49,8 @@ describe("tokenUsage with a model", () => {
   beforeAll(async () => {
     fake = await startFakeOpenAI({ reply: () => REPLY });
     api = await startApiServer({
+      // Every ask here is answered live (the answer cache has its own tests: ask-cache.test.ts).
+      ASK_CACHE_TTL_S: "0",
       GENERATION_PROVIDER: "openai",
       GENERATION_MODEL: "fake-chat",
       OPENAI_BASE_URL: fake.baseURL,
@@ -97,7 +99,8 @@ describe("tokenUsage with a model", () => {
 describe("tokenUsage offline (extractive answers)", () => {
   let api: ApiServer;
   beforeAll(async () => {
-    api = await startApiServer();
+    // Every ask here is answered live (the answer cache has its own tests: ask-cache.test.ts).
+    api = await startApiServer({ ASK_CACHE_TTL_S: "0" });
     expect((await api.postJson("/upload", DOC)).status).toBe(202);
     await waitForIngestion(api, DOC.index, DOC.documentId);
   });

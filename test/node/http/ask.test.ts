@@ -34,6 +34,8 @@ beforeAll(async () => {
     reply: () => "Connection pools are created once per instance, so they never fan out.",
   });
   api = await startApiServer({
+    // Every ask here is answered live (the answer cache has its own tests: ask-cache.test.ts).
+    ASK_CACHE_TTL_S: "0",
     GENERATION_PROVIDER: "openai",
     GENERATION_MODEL: "fake-chat",
     OPENAI_BASE_URL: openai.baseURL,

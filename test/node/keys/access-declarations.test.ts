@@ -8,7 +8,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../lib/http/app.js";
 import { register, route } from "../../../lib/http/route-helpers/register.js";
-import { indexed, indexFree } from "../../../lib/keys/access.js";
+import { indexed, indexFree, open } from "../../../lib/keys/access.js";
 import { ADMIN } from "../../../lib/keys/types.js";
 import { assertEveryCapabilityDeclared, defineTool, type McpDeps } from "../../../lib/mcp/define.js";
 import { createMcpServer } from "../../../lib/mcp/server.js";
@@ -60,6 +60,33 @@ describe("HTTP operations", () => {
       /'json.index' is not an input/,
     );
     register(app as never, listRoute, indexed("read", "query.index"), ok as never);
+    expect(() =>
+      register(
+        app as never,
+        listRoute,
+        indexed("read", "query.index", { raisedBy: { input: "query.apply", scope: "write" } }),
+        ok as never,
+      ),
+    ).toThrow(/'query.apply' is not an input/);
+  });
+
+  it("open() needs a fixed path, and is what the API description and the key check both follow", async () => {
+    expect(() => route(new OpenAPIHono() as never, "GET", "/open/:id", open(), ok)).toThrow(/fixed path/);
+    const app = createApp({ ...node, env: () => ({ API_KEYS: "declared-open-key-1" }) });
+    const doc = (await (await app.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const openOps = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => Array.isArray(op.security) && op.security.length === 0)
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(openOps.sort()).toEqual(["GET /health", "GET /openapi.json"]);
+    // Every other GET without a key is refused before it runs (or is not found for want of a parameter value).
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      if (!ops.get || openOps.includes(`GET ${path}`)) continue;
+      expect((await app.request(path.replace(/\{[^}]+\}/g, "x"))).status, path).toBe(401);
+    }
   });
 });
 

@@ -5,12 +5,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import type { TextGenerator } from "../../../lib/ai/index";
-import {
-  answerQuestion,
-  type SearchFn,
-  streamAnswerWith,
-  WEAK_EVIDENCE_REASON,
-} from "../../../lib/memory/answer/answer";
+import { answerQuestion, type SearchFn, streamAnswer, WEAK_EVIDENCE_REASON } from "../../../lib/memory/answer/answer";
 import type { Answering, Citation, MemoryAnswer } from "../../../lib/memory/types";
 import { countTokens } from "../../../lib/partition/index";
 
@@ -57,7 +52,7 @@ describe("offline answers need evidence", () => {
 
   it("streams the same refusal", async () => {
     const records: MemoryAnswer[] = [];
-    for await (const r of streamAnswerWith(context(), ask, search(0.05))) records.push(r);
+    for await (const r of streamAnswer(context(), ask, search(0.05))) records.push(r);
     expect(records.map((r) => [r.streamState, r.noResult, r.noResultReason])).toEqual([
       ["reset", true, WEAK_EVIDENCE_REASON],
       ["last", true, WEAK_EVIDENCE_REASON],

@@ -9,7 +9,7 @@ import {
   answerQuestion,
   MODEL_NO_ANSWER_REASON,
   NO_MEMORIES_REASON,
-  streamAnswerWith,
+  streamAnswer,
 } from "../../../lib/memory/answer/answer";
 import { MATCHED_HEADER } from "../../../lib/memory/answer/extractive";
 import type { MemoryAnswer } from "../../../lib/memory/types";
@@ -136,7 +136,7 @@ describe("ask with the OpenAI-compatible generator", () => {
   });
 
   it("streams reset with sources, the model's deltas, then last with usage", async () => {
-    const records = await collect(streamAnswerWith(context(generator), ask("Why one handle?"), fakeSearch(corpus())));
+    const records = await collect(streamAnswer(context(generator), ask("Why one handle?"), fakeSearch(corpus())));
     expectResetAppendsLast(records);
     expect(records[0]!.relevantSources.map((c) => c.documentId)).toEqual(["guide", "incident-7", "misc"]);
     expect(records.slice(1).every((r) => r.relevantSources.length === 0)).toBe(true);
@@ -155,7 +155,7 @@ describe("ask with the OpenAI-compatible generator", () => {
 
   it("holds back a streamed INFO NOT FOUND and ends with a no-result reset", async () => {
     reply = "INFO NOT FOUND";
-    const records = await collect(streamAnswerWith(context(generator), ask("CEO?"), fakeSearch(corpus())));
+    const records = await collect(streamAnswer(context(generator), ask("CEO?"), fakeSearch(corpus())));
     expect(states(records)).toEqual(["reset", "reset", "last"]);
     expect(records[1]).toMatchObject({
       noResult: true,
@@ -169,7 +169,7 @@ describe("ask with the OpenAI-compatible generator", () => {
   it("ends with an error record when the model fails mid-answer", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     fake.breakNextStream("The model crashed mid-answer");
-    const records = await collect(streamAnswerWith(context(generator), ask("Why one handle?"), fakeSearch(corpus())));
+    const records = await collect(streamAnswer(context(generator), ask("Why one handle?"), fakeSearch(corpus())));
     expect(states(records)).toEqual(["reset", "append", "error"]);
     expect(records[1]!.text).toBe("Each ");
     expect(records[2]).toMatchObject({ noResult: true, text: "", relevantSources: [] });
@@ -180,7 +180,7 @@ describe("ask with the OpenAI-compatible generator", () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     fake.failNext(1, { status: 500 });
     const search = fakeSearch(corpus());
-    const records = await collect(streamAnswerWith(context(generator), ask("Which SQLSTATE was it?"), search));
+    const records = await collect(streamAnswer(context(generator), ask("Which SQLSTATE was it?"), search));
     expect(states(records).slice(0, 2)).toEqual(["reset", "reset"]);
     expect(states(records).at(-1)).toBe("last");
     const extractive = await answerQuestion(context(), ask("Which SQLSTATE was it?"), search);
@@ -214,7 +214,7 @@ describe("ask with the Workers AI generator (binding)", () => {
     });
     expect(fake.runs[0]!.inputs).toMatchObject({ max_tokens: 300 });
 
-    const records = await collect(streamAnswerWith(context(generator), ask("Why one handle?"), fakeSearch(corpus())));
+    const records = await collect(streamAnswer(context(generator), ask("Why one handle?"), fakeSearch(corpus())));
     expect(states(records)[0]).toBe("reset");
     expect(states(records).at(-1)).toBe("last");
     expect(fold(records).text).toBe(reply);
@@ -223,10 +223,10 @@ describe("ask with the Workers AI generator (binding)", () => {
 
 // ---------- streaming, extractive and failures ----------
 
-describe("streamAnswerWith without a generator", () => {
+describe("streamAnswer without a generator", () => {
   it("streams reset, appends, last; the appends add up to the non-streamed answer", async () => {
     const question = "Does every handler reuse the database handle, and when are idle clients closed?";
-    const records = await collect(streamAnswerWith(context(), ask(question), fakeSearch(corpus())));
+    const records = await collect(streamAnswer(context(), ask(question), fakeSearch(corpus())));
     const whole = await answerQuestion(context(), ask(question), fakeSearch(corpus()));
     expectResetAppendsLast(records);
     expect(records[0]!.text).toBe("");
@@ -247,7 +247,7 @@ describe("streamAnswerWith without a generator", () => {
   });
 
   it("streams no result as a no-result reset and a last", async () => {
-    const records = await collect(streamAnswerWith(context(), ask("Who won?"), fakeSearch([])));
+    const records = await collect(streamAnswer(context(), ask("Who won?"), fakeSearch([])));
     expect(states(records)).toEqual(["reset", "last"]);
     expect(records[0]).toMatchObject({ noResult: true, noResultReason: NO_MEMORIES_REASON, text: "INFO NOT FOUND" });
     expect(records[1]).toMatchObject({ noResult: true, noResultReason: NO_MEMORIES_REASON, text: "" });
@@ -259,7 +259,7 @@ describe("streamAnswerWith without a generator", () => {
     const search = fakeSearch(async () => {
       throw new DatabaseUnavailable("53300", 2);
     });
-    const records = await collect(streamAnswerWith(context(), ask("Why?"), search));
+    const records = await collect(streamAnswer(context(), ask("Why?"), search));
     expect(records).toEqual([
       {
         streamState: "error",
@@ -275,7 +275,7 @@ describe("streamAnswerWith without a generator", () => {
     const bug = fakeSearch(async () => {
       throw new Error("relation chunks_secret_internal does not exist");
     });
-    const [error] = await collect(streamAnswerWith(context(), ask("Why?"), bug));
+    const [error] = await collect(streamAnswer(context(), ask("Why?"), bug));
     expect(error!.noResultReason).toBe("An unexpected error occurred while answering.");
   });
 });

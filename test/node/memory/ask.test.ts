@@ -6,12 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createOpenAICompatibleGenerator } from "../../../lib/ai/index";
 import { DatabaseUnavailable } from "../../../lib/db/errors";
 import { ValidationError } from "../../../lib/errors";
-import {
-  answerQuestion,
-  NO_MEMORIES_REASON,
-  NO_ROOM_REASON,
-  streamAnswerWith,
-} from "../../../lib/memory/answer/answer";
+import { answerQuestion, NO_MEMORIES_REASON, NO_ROOM_REASON, streamAnswer } from "../../../lib/memory/answer/answer";
 import { DEFAULT_FACT_TEMPLATE } from "../../../lib/memory/answer/args";
 import { MATCHED_HEADER, splitSentences, UNMATCHED_HEADER } from "../../../lib/memory/answer/extractive";
 import { packFacts, renderFact } from "../../../lib/memory/answer/facts";
@@ -52,7 +47,7 @@ describe("ask: retrieval and input", () => {
       answerQuestion(context(), ask("Why?", { custom_rag_max_matches_count_int: "many" }), search),
     ).rejects.toThrow(/custom_rag_max_matches_count_int must be an integer/);
     // The stream validates on the call, so the HTTP edge can still answer 400.
-    expect(() => streamAnswerWith(context(), ask(""), search)).toThrow(ValidationError);
+    expect(() => streamAnswer(context(), ask(""), search)).toThrow(ValidationError);
     expect(search).not.toHaveBeenCalled();
   });
 

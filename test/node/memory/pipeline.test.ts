@@ -5,11 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles } from "../../../lib/db/index.js";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
-import { deleteDocument, listDocuments } from "../../../lib/memory/documents.js";
-import { deleteIndex, listIndexes } from "../../../lib/memory/indexes.js";
+import { listDocuments } from "../../../lib/memory/documents.js";
 import { searchMemory } from "../../../lib/memory/search.js";
 import { getUploadStatus } from "../../../lib/memory/status.js";
 import { DEFAULT_STEPS, type MemoryContext } from "../../../lib/memory/types.js";
+import { deleteDocumentById } from "../../../lib/store/document-delete.js";
+import { deleteIndexNamed, listIndexNames } from "../../../lib/store/memory-store.js";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
 import { type CountingEmbedder, memoryContext, text } from "../../helpers/memory.js";
@@ -81,7 +82,7 @@ describe("ingestion", () => {
     });
     expect(citation!.partitions[0]!.text).toContain("Farallon");
     expect(citation!.partitions[0]!.tags).toMatchObject({ user: ["alice"], __document_id: ["doc-1"] });
-    expect(await listIndexes(ctx)).toContainEqual({ name: "docs" });
+    expect(await listIndexNames(ctx.db)).toContain("docs");
   });
 
   it("re-uploading an unchanged document makes zero embedding calls; an edit embeds only changed chunks", async () => {
@@ -157,14 +158,14 @@ describe("ingestion", () => {
       { fileId: "notes.txt", name: "notes.txt", contentType: "text/plain", size: 16 },
     ]);
 
-    await deleteDocument(ctx, "listing", "b");
-    await deleteDocument(ctx, "listing", "never-existed");
+    await deleteDocumentById(ctx.db, "listing", "b");
+    await deleteDocumentById(ctx.db, "listing", "never-existed");
     await expect(getUploadStatus(ctx, "listing", "b")).rejects.toMatchObject({ name: "NotFoundError" });
     expect((await search("listing", "Document b text")).results.map((c) => c.documentId)).not.toContain("b");
 
-    await deleteIndex(ctx, "listing");
-    await deleteIndex(ctx, "no-such-index");
-    expect(await listIndexes(ctx)).not.toContainEqual({ name: "listing" });
+    await deleteIndexNamed(ctx.db, "listing");
+    await deleteIndexNamed(ctx.db, "no-such-index");
+    expect(await listIndexNames(ctx.db)).not.toContain("listing");
     expect((await search("listing", "Document")).results).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles } from "../../../lib/db/index.js";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
-import { askMemory } from "../../../lib/memory/ask.js";
+import { answerQuestion } from "../../../lib/memory/answer/answer.js";
 import { searchMemory } from "../../../lib/memory/search.js";
 import type { MemoryContext } from "../../../lib/memory/types.js";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
@@ -97,12 +97,12 @@ describe("relevance on the Debian Reference", () => {
   it("answers INFO NOT FOUND offline to out-of-domain questions and still answers in-domain ones", async () => {
     let refused = 0;
     for (const question of fixture.outOfDomain) {
-      const a = await askMemory(ctx, { index: INDEX, question, filters: [], minRelevance: 0 });
+      const a = await answerQuestion(ctx, { index: INDEX, question, filters: [], minRelevance: 0 });
       if (a.noResult) refused++;
     }
     let cited = 0;
     for (const q of fixture.inDomain) {
-      const a = await askMemory(ctx, { index: INDEX, question: q.question, filters: [], minRelevance: 0 });
+      const a = await answerQuestion(ctx, { index: INDEX, question: q.question, filters: [], minRelevance: 0 });
       if (!a.noResult && a.relevantSources.length > 0) cited++;
     }
     console.log(

@@ -166,9 +166,32 @@ describe("errors", () => {
     [{ url: "http://x.test/", kind: "page", intervalSeconds: 90.5 }, /intervalSeconds/],
     [{ url: "http://x.test/", kind: "page", tags: { __source: ["x"] } }, /reserved/],
     [{ url: "http://x.test/", kind: "page", index: "bad*name" }, /index/],
+    [{ url: "http://x.test/", kind: "sitemap", bucket: { region: "eu-west-1" } }, /bucket: only for kind/],
+    [{ url: "http://x.test/", kind: "page", crawl: { maxDepth: 1 } }, /crawl: only for kind crawl/],
+    [{ url: "http://x.test/", kind: "crawl", crawl: { maxDepth: 11 } }, /crawl.maxDepth/],
+    [{ url: "http://x.test/", kind: "crawl", crawl: { maxPages: 0 } }, /crawl.maxPages/],
+    [{ url: "http://x.test/", kind: "crawl", crawl: { follow: "all" } }, /crawl.follow: unknown/],
+    [{ kind: "bucket" }, /url/],
+    [{ url: "r2://no-dashes/docs/", kind: "bucket" }, /BINDING/],
+    [{ url: "r2://B/docs/", kind: "bucket", bucket: { region: "auto" } }, /bucket.region: unknown/],
+    [{ url: "gs://docs/x", kind: "bucket" }, /only http and https/],
+    [{ url: "http://x.test/", kind: "bucket" }, /bucket name/],
+    [{ url: "http://x.test/Bad_Name/", kind: "bucket" }, /bucket name/],
+    [{ url: "http://x.test/docs/?list-type=2", kind: "bucket" }, /no query/],
+    [{ url: "http://x.test/docs/", kind: "bucket", bucket: { provider: "s3" } }, /bucket.provider: unknown/],
+    [{ url: "http://x.test/docs/", kind: "bucket", bucket: { accessKeyId: "AK" } }, /come together/],
+    [{ url: "http://x.test/docs/", kind: "bucket", bucket: { region: "EU WEST" } }, /bucket.region/],
   ])("POST /sources %j → 400", async (body, detail) => {
     const problem = await expectProblem(await api.postJson("/sources", body), 400);
     expect(problem.detail).toMatch(detail);
+  });
+
+  it("credentials on a deployment without SOURCE_SECRET_KEY → 422, and nothing is stored", async () => {
+    const bucket = { accessKeyId: "AK", secretAccessKey: "SK-x" };
+    const body = { url: `${site.url}/docs/`, kind: "bucket", index: "no-key", bucket };
+    const problem = await expectProblem(await api.postJson("/sources", body), 422);
+    expect(problem.detail).toMatch(/SOURCE_SECRET_KEY/);
+    expect(((await (await api.call("/sources?index=no-key")).json()) as { sources: unknown[] }).sources).toEqual([]);
   });
 
   it("a second source for the same URL in the same index → 409", async () => {

@@ -29,6 +29,7 @@ const HTTP_ONLY: Record<string, string> = {
   "indexes delete": "no tool deletes an index",
   sources: "no tool manages sources",
   settings: "no tool changes an index's settings",
+  document: "no tool reads a document's chunks or changes its tags (the document resource reads its text)",
 };
 
 let stack: Stack;

@@ -5,7 +5,9 @@
  * reset → append… → last), then `data: [DONE]`. The first event is awaited
  * before the response starts, so a failure that happens before any text
  * (database down, bad filter) is still an ordinary ProblemDetails status; a
- * failure after that becomes a `streamState: "error"` event, then `[DONE]`.
+ * failure after that becomes a `streamState: "error"` event, then `[DONE]`. An identical question on an
+ * unchanged index is answered from the answer cache (`memory/answer/cache.ts`), streamed as one reset and one
+ * last; `args.cache: false` bypasses it.
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -13,7 +15,7 @@ import { streamSSE } from "hono/streaming";
 import { askInput } from "../../../contract/inputs.js";
 import { indexed } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
-import { askMemory, streamAnswer } from "../../../memory/index.js";
+import { askCached, streamCached } from "../../../memory/answer/cache.js";
 import type { MemoryAnswer } from "../../../memory/types.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
@@ -50,8 +52,8 @@ export function askRoutes(app: OpenAPIHono<HonoEnv>): void {
     const wide = c.get("wide");
     Object.assign(wide, { index: input.index, stream: body.stream === true });
     const ctx = await memoryContext(c);
-    if (body.stream !== true) return c.json(await askMemory(ctx, input));
-    return streamAnswerAsSse(c, streamAnswer(ctx, input), input.question);
+    if (body.stream !== true) return c.json(await askCached(ctx, input));
+    return streamAnswerAsSse(c, streamCached(ctx, input), input.question);
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { EvaluateRequest, evaluateInput, IndexPath } from "../../../contract/evaluate.js";
-import { authorize, indexed } from "../../../keys/access.js";
+import { indexed } from "../../../keys/access.js";
 import { evaluateIndex } from "../../../memory/evaluate/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
@@ -14,7 +14,6 @@ import { jsonBodyLimit } from "../../route-helpers/limits.js";
 import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { problems } from "../../schemas.js";
 import { EvaluationReportSchema } from "./evaluate-schemas.js";
-import { settingsWrite } from "./settings.js";
 
 const evaluateRoute = createRoute({
   method: "post",
@@ -35,11 +34,11 @@ const evaluateRoute = createRoute({
 });
 
 export function evaluateRoutes(app: OpenAPIHono<HonoEnv>): void {
-  register(app, evaluateRoute, indexed("read", "param.index"), async (c) => {
+  // Evaluating reads; `apply: true` stores the tuned settings, so it needs write, like PATCH /indexes/{index}/settings.
+  const access = indexed("read", "param.index", { raisedBy: { input: "json.apply", scope: "write" } });
+  register(app, evaluateRoute, access, async (c) => {
     const input = { ...evaluateInput(grantedIndex(c), valid(c, "json", EvaluateRequest)), index: grantedIndex(c) };
     c.get("wide").index = input.index;
-    // Applying writes the index's settings: the same decision, with PATCH /indexes/{index}/settings' declaration.
-    if (input.apply) authorize(c.get("principal"), settingsWrite, input.index);
     return c.json(await evaluateIndex(await memoryContext(c), input));
   });
 }

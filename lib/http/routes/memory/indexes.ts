@@ -5,7 +5,7 @@
  */
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { indexed, indexFree } from "../../../keys/access.js";
-import { deleteIndex, listIndexes } from "../../../memory/index.js";
+import { deleteIndexNamed, listIndexNames } from "../../../store/memory-store.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { grantedIndex, grantOf, register } from "../../route-helpers/register.js";
@@ -34,13 +34,13 @@ const deleteRoute = createRoute({
 
 export function indexRoutes(app: OpenAPIHono<HonoEnv>): void {
   register(app, listRoute, indexFree("read"), async (c) => {
-    const all = await listIndexes(await memoryContext(c));
+    const { db, reader } = await memoryContext(c);
     const { sees } = grantOf(c);
-    return c.json({ results: all.filter(({ name }) => sees(name)) });
+    return c.json({ results: (await listIndexNames(reader ?? db)).filter(sees).map((name) => ({ name })) });
   });
   register(app, deleteRoute, indexed("write", "query.index"), async (c) => {
     const index = grantedIndex(c);
-    await deleteIndex(await memoryContext(c), index);
+    await deleteIndexNamed((await memoryContext(c)).db, index);
     return c.json({ index, documentId: "", message: "Index deleted" }, 202);
   });
 }

@@ -7,7 +7,7 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { searchInput } from "../../../contract/inputs.js";
 import { indexed } from "../../../keys/access.js";
-import { searchMemory } from "../../../memory/index.js";
+import { searchMemory } from "../../../memory/search.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { memoryContext } from "../../route-helpers/context.js";
 import { jsonBodyLimit } from "../../route-helpers/limits.js";

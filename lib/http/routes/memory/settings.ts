@@ -14,9 +14,6 @@ import { jsonBodyLimit } from "../../route-helpers/limits.js";
 import { grantedIndex, register, valid } from "../../route-helpers/register.js";
 import { problems } from "../../schemas.js";
 
-/** Changing an index's settings (also what `evaluate` with `apply` does). */
-export const settingsWrite = indexed("write", "param.index");
-
 const ok = {
   200: { description: "The index's settings", content: { "application/json": { schema: IndexSettingsSchema } } },
 };
@@ -45,7 +42,7 @@ export function settingsRoutes(app: OpenAPIHono<HonoEnv>): void {
   register(app, getRoute, indexed("read", "param.index"), async (c) => {
     return c.json(await getIndexSettings(await memoryContext(c), grantedIndex(c)));
   });
-  register(app, patchRoute, settingsWrite, async (c) => {
+  register(app, patchRoute, indexed("write", "param.index"), async (c) => {
     const patch = valid(c, "json", SettingsPatch);
     return c.json(await updateIndexSettings(await memoryContext(c), grantedIndex(c), patch));
   });

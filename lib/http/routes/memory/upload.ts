@@ -15,7 +15,7 @@ import { normalizeIndexName, parseSteps, tagsFromPairs, validateDocumentId } fro
 import { ValidationError } from "../../../errors.js";
 import { uploadDocument } from "../../../ingest/upload.js";
 import { indexed } from "../../../keys/access.js";
-import { getUploadStatus } from "../../../memory/index.js";
+import { getUploadStatus } from "../../../memory/status.js";
 import type { UploadFile, UploadInput } from "../../../memory/types.js";
 import { readBody } from "../../body.js";
 import type { HonoEnv } from "../../hono-env.js";

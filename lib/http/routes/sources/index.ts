@@ -15,7 +15,14 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { validateNewSource, validateSourceId } from "../../../contract/source-input.js";
 import { indexed } from "../../../keys/access.js";
 import { log } from "../../../log/logger.js";
-import { createSource, deleteSource, getSource, listSources, syncSource } from "../../../sources/index.js";
+import {
+  bucketBindingsOf,
+  createSource,
+  deleteSource,
+  getSource,
+  listSources,
+  syncSource,
+} from "../../../sources/index.js";
 import type { HonoEnv } from "../../hono-env.js";
 import { validationHook } from "../../openapi.js";
 import { memoryContext } from "../../route-helpers/context.js";
@@ -30,7 +37,7 @@ const createSourceRoute = createRoute({
   method: "post",
   path: "/sources",
   tags,
-  summary: "Add a source the service keeps in sync (a page, a sitemap or a feed)",
+  summary: "Add a source the service keeps in sync (a page, a sitemap, a feed, a bucket or a website crawl)",
   middleware: [jsonBodyLimit] as const,
   request: { body: { required: true, content: { "application/json": { schema: SourceCreate } } } },
   responses: {
@@ -38,7 +45,7 @@ const createSourceRoute = createRoute({
       description: "Created; the first sync has started in the background",
       content: { "application/json": { schema: SourceSchema } },
     },
-    ...problems(400, 409, 413),
+    ...problems(400, 409, 413, 422),
   },
 });
 
@@ -90,6 +97,9 @@ const syncRoute = createRoute({
   },
 });
 
+/** The runtime's bindings (a Worker's `env`; empty on Node), where R2 buckets are looked up. */
+const envOf = (c: { env: unknown }) => (c.env ?? {}) as Record<string, unknown>;
+
 export function sourceRoutes(): OpenAPIHono<HonoEnv> {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: validationHook as never });
 
@@ -97,7 +107,7 @@ export function sourceRoutes(): OpenAPIHono<HonoEnv> {
     const body = valid(c, "json", SourceCreate);
     const input = { ...validateNewSource(body, c.get("services").config.SOURCE_ALLOW_PRIVATE), index: grantedIndex(c) };
     Object.assign(c.get("wide"), { index: input.index, kind: input.kind });
-    const source = await createSource(await memoryContext(c), input);
+    const source = await createSource(await memoryContext(c), input, { buckets: bucketBindingsOf(envOf(c)) });
     c.get("wide").sourceId = source.id;
     return c.json(source, 201);
   });
@@ -133,7 +143,11 @@ export function sourceRoutes(): OpenAPIHono<HonoEnv> {
   register(app, syncRoute, indexed("write", "param.id", bySource), async (c) => {
     const id = c.req.param("id");
     const ctx = await memoryContext(c);
-    ctx.waitUntil(syncSource(ctx, id).catch((error: unknown) => log.error("source.sync_failed", { id, error })));
+    ctx.waitUntil(
+      syncSource(ctx, id, { buckets: bucketBindingsOf(envOf(c)) }).catch((error: unknown) =>
+        log.error("source.sync_failed", { id, error }),
+      ),
+    );
     c.get("wide").sourceId = id;
     return c.json({ id, message: "Sync started" }, 202);
   });

@@ -1,0 +1,97 @@
+/**
+ * The hybrid and text legs return exactly what the unbounded reference plan returns (every chunk holding a query
+ * term read and scored; `exhaustive` in hybrid-search.ts): the same chunks, the same order, the same relevance,
+ * on a real collection (Cranfield, read in place from ../shared/data) — the bounds and the pruning only save work.
+ */
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCranfield, sharedDataDir } from "../../../bench/lib/collections.js";
+import { closeAllHandles } from "../../../lib/db/index.js";
+import { uploadDocument } from "../../../lib/ingest/upload.js";
+import type { MemoryContext } from "../../../lib/memory/types.js";
+import { DEFAULT_RANKING, type SearchMode, searchChunks } from "../../../lib/store/chunk-search.js";
+import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
+import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { memoryContext, text } from "../../helpers/memory.js";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+/** Abstracts per uploaded document (a few jobs, not 1,400), each abstract a paragraph of its own. */
+const PER_DOCUMENT = 100;
+const QUERIES = 25;
+
+let database: TestDatabase;
+let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
+let ctx: MemoryContext;
+let queries: string[] = [];
+
+beforeAll(async () => {
+  const data = sharedDataDir(ROOT);
+  if (!data.present) throw new Error(`the shared test collections are missing: expected them in ${data.dir}`);
+  const cranfield = await loadCranfield(`${data.dir}/cranfield`);
+  queries = cranfield.queries.slice(0, QUERIES).map((q) => q.text);
+  database = await createTestDatabase("smexact");
+  proxy = await startNeonProxy();
+  let settle: () => Promise<void>;
+  ({ ctx, settle } = await memoryContext({
+    DATABASE_URL: database.url,
+    DB_TRANSPORT: "pool",
+    NEON_LOCAL_PROXY: proxy.address,
+    DB_APPLICATION_NAME: "smt-hybrid-exact",
+  }));
+  for (let i = 0; i < cranfield.docs.length; i += PER_DOCUMENT) {
+    const body = cranfield.docs
+      .slice(i, i + PER_DOCUMENT)
+      .map((d) => `${d.title}. ${d.body}`)
+      .join("\n\n");
+    await uploadDocument(ctx, {
+      index: "cranfield",
+      documentId: `part${i}`,
+      files: [text("abstracts.txt", body)],
+      tags: {},
+      steps: [],
+      args: { custom_partitioning_max_tokens_per_paragraph_int: 120, custom_partitioning_overlapping_tokens_int: 0 },
+    });
+  }
+  await settle();
+});
+
+afterAll(async () => {
+  await closeAllHandles();
+  await proxy?.close();
+  await database?.drop();
+});
+
+async function compare(mode: SearchMode, ranking = DEFAULT_RANKING, limit = 10) {
+  const vectors = await ctx.embedder.embed(queries);
+  let compared = 0;
+  for (const [i, query] of queries.entries()) {
+    const run = (exhaustive: boolean) =>
+      searchChunks(ctx.db, {
+        index: "cranfield",
+        vector: vectors[i]!,
+        dimensions: ctx.embedder.dimensions,
+        text: query,
+        mode,
+        ranking,
+        filters: [],
+        minRelevance: 0,
+        limit,
+        efSearch: 100,
+        exhaustive,
+      });
+    const shape = (hits: Awaited<ReturnType<typeof run>>) =>
+      hits.map((h) => `${h.document_id}#${h.partition_number} ${h.relevance.toFixed(12)}`);
+    const [fast, reference] = [await run(false), await run(true)];
+    expect(shape(fast), query).toEqual(shape(reference));
+    compared += fast.length;
+  }
+  // Not vacuous: most queries found a full page.
+  expect(compared).toBeGreaterThan(queries.length * limit * 0.9);
+}
+
+describe("exact against the unbounded reference plan, on Cranfield", () => {
+  it("hybrid (the default ranking, expansion on)", () => compare("hybrid"));
+  it("hybrid without expansion, a small postings budget (most terms common)", () =>
+    compare("hybrid", { ...DEFAULT_RANKING, feedbackDocs: 0, postingsBudget: 20 }));
+  it("text mode", () => compare("text", { ...DEFAULT_RANKING, postingsBudget: 20 }, 20));
+});

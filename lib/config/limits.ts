@@ -12,7 +12,8 @@ export const INGESTION_LIMIT_VARS = {
     default: "`26214400` (Workers: `6291456`, wrangler.toml)",
   }),
   MAX_PDF_PAGES: variable(int(1, 1_000_000, 2_000), {
-    description: "a PDF with more pages, a PPTX with more slides or an XLSX with more worksheets fails its ingestion (the error names the variable)",
+    description:
+      "a PDF with more pages, a PPTX with more slides or an XLSX with more worksheets fails its ingestion (the error names the variable)",
     default: "`2000` (ingestion Worker: `1000`)",
   }),
   MAX_EXTRACTED_CHARS: variable(int(1_000, 500_000_000, 5_000_000), {

@@ -110,6 +110,7 @@ async function runSteps(
           fileType: mimeType,
           partitionNumber: chunk.partitionNumber,
           sectionNumber: chunk.sectionNumber,
+          ...(chunk.sectionName ? { sectionName: chunk.sectionName } : {}),
           text: chunk.text,
           context,
           contentHash,

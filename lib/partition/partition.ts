@@ -13,8 +13,17 @@ import { headerPrefix, MIN_BODY_TOKENS, type PartitionOptions, resolvePartitionO
 import { countByPieces, countTokens, pieceCounter } from "./tokenizer.js";
 import { buildUnits, splitUnit, type Units } from "./units.js";
 
-/** `text` includes the chunk header; `tokenCount` is the real cl100k_base count of `text`. */
-export type Chunk = { text: string; partitionNumber: number; sectionNumber: number; tokenCount: number };
+/**
+ * `text` includes the chunk header; `tokenCount` is the real cl100k_base count of `text`; `sectionName` is the
+ * section's name where it has one (an XLSX worksheet's).
+ */
+export type Chunk = {
+  text: string;
+  partitionNumber: number;
+  sectionNumber: number;
+  tokenCount: number;
+  sectionName?: string;
+};
 
 // A paragraph or sentence cut is only preferred when it keeps the chunk at least this full; otherwise a small
 // leading paragraph would become its own tiny chunk.
@@ -56,6 +65,7 @@ export function partition(
         partitionNumber: chunks.length,
         sectionNumber: section.sectionNumber,
         tokenCount: body.tokenCount,
+        ...(section.name ? { sectionName: section.name } : {}),
       });
     }
   }

@@ -61,7 +61,7 @@ export async function attackDocuments(): Promise<Attack[]> {
       bytes: await docxWithText("lorem ipsum dolor sit amet ".repeat(20), 12_000),
       expect: /MAX_EXTRACTED_CHARS/,
     },
-    // Office (issue #23): a worksheet that inflates to 400 MB, a deck of 50,000 slides (21 MB, counted from the zip's
+    // Office (issue #23): a worksheet that inflates to 400 MB, a deck of 50,000 slides (7 MB, counted from the zip's
     // directory before any slide inflates), two million shared strings (~10 KB deflated), malformed slide XML.
     {
       documentId: "xlsx-bomb",

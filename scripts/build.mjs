@@ -30,7 +30,13 @@ export const ENTRIES = {
 /** What the bundle is made from: any of these newer than the bundle makes it stale. */
 const SOURCES = ["functions", "lib", "package.json", "package-lock.json", "scripts/build.mjs"];
 
-export const EXTERNAL = ["@electric-sql/pglite", "@electric-sql/pglite-pgvector"];
+// tesseract.js starts its engine thread from a script path inside its own package: it must stay in node_modules.
+export const EXTERNAL = [
+  "@electric-sql/pglite",
+  "@electric-sql/pglite-pgvector",
+  "tesseract.js",
+  "@tesseract.js-data/eng",
+];
 
 /** esbuild options shared with the cold-start benchmark's floor bundle. */
 export function bundleOptions(entryPoints, outdir) {

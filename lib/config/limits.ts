@@ -4,7 +4,7 @@
  * extraction threads' limits, overload shedding. Kept together so the limits read as one list.
  */
 import { z } from "zod";
-import { int, variable } from "./vars.js";
+import { flag, int, variable } from "./vars.js";
 
 export const INGESTION_LIMIT_VARS = {
   MAX_UPLOAD_BYTES: variable(int(1, 1024 * 1024 * 1024, 25 * 1024 * 1024), {
@@ -45,6 +45,22 @@ export const INGESTION_LIMIT_VARS = {
   }),
   EXTRACT_TIMEOUT_MS: variable(int(1_000, 3_600_000, 60_000), {
     description: "Node: deadline for extracting and chunking one file",
+  }),
+  OCR_ENABLED: variable(flag(true), {
+    description:
+      "Node: read the text of images (PNG, JPEG, TIFF) and of PDF pages without a text layer through OCR (tesseract.js, English model from npm); `false` (or Workers, which has no OCR engine) stores such files with `empty: true` and says why in their status",
+  }),
+  MAX_IMAGE_PIXELS: variable(int(1, 1_000_000_000, 40_000_000), {
+    description:
+      "most pixels (width × height, read from the header before decoding) of one image to OCR, an uploaded image or one in a PDF page; a larger one fails its document",
+  }),
+  MAX_OCR_PAGES: variable(int(1, 100_000, 20), {
+    description:
+      "most pages of one PDF OCR'd (its pages without a text layer that hold an image); a PDF that needs more fails and the error names the variable (an image file is one page; a multi-page TIFF is read from its first page)",
+  }),
+  OCR_TIMEOUT_MS: variable(int(1_000, 3_600_000, 45_000), {
+    description:
+      "Node: deadline for the OCR of one document (all its pages); keep it below `EXTRACT_TIMEOUT_MS` so the failure names OCR",
   }),
   INGEST_CONCURRENCY: variable(int(1, 64, 2), {
     description: "ingestion jobs one instance runs at once (each holds its document's files in memory)",

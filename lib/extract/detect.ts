@@ -20,6 +20,12 @@ const BY_EXTENSION: Readonly<Record<string, SupportedMimeType>> = {
   docx: MIME.docx,
   xlsx: MIME.xlsx,
   pptx: MIME.pptx,
+  png: MIME.png,
+  jpg: MIME.jpeg,
+  jpeg: MIME.jpeg,
+  jpe: MIME.jpeg,
+  tif: MIME.tiff,
+  tiff: MIME.tiff,
 };
 
 // Declared types that mean one of ours; anything else declared falls through to sniffing.
@@ -38,6 +44,12 @@ const BY_DECLARED: Readonly<Record<string, SupportedMimeType>> = {
   [MIME.docx]: MIME.docx,
   [MIME.xlsx]: MIME.xlsx,
   [MIME.pptx]: MIME.pptx,
+  "image/png": MIME.png,
+  "image/jpeg": MIME.jpeg,
+  "image/jpg": MIME.jpeg,
+  "image/pjpeg": MIME.jpeg,
+  "image/tiff": MIME.tiff,
+  "image/tiff-fx": MIME.tiff,
 };
 
 // Enough to judge "is this text?" without decoding a whole large upload.
@@ -72,6 +84,8 @@ function byDeclaredType(contentType: string | undefined): SupportedMimeType | un
 }
 
 function sniff(bytes: Uint8Array): SupportedMimeType | undefined {
+  const image = sniffImage(bytes);
+  if (image) return image;
   if (startsWithAscii(bytes, "%PDF-") || indexOfAscii(bytes.subarray(0, 1024), "%PDF-") >= 0) return MIME.pdf;
   if (startsWithAscii(bytes, "PK\x03\x04")) return sniffOoxml(bytes);
   const head = decodeStrictPrefix(bytes.subarray(0, SNIFF_BYTES));
@@ -136,6 +150,20 @@ function parsesAsJson(bytes: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/** The image types by their magic bytes (PNG signature, JPEG SOI marker, TIFF byte order + 42). */
+export function sniffImage(bytes: Uint8Array): SupportedMimeType | undefined {
+  if (startsWithBytes(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return MIME.png;
+  if (startsWithBytes(bytes, [0xff, 0xd8, 0xff])) return MIME.jpeg;
+  if (startsWithBytes(bytes, [0x49, 0x49, 0x2a, 0x00]) || startsWithBytes(bytes, [0x4d, 0x4d, 0x00, 0x2a])) {
+    return MIME.tiff;
+  }
+  return undefined;
+}
+
+function startsWithBytes(bytes: Uint8Array, marker: readonly number[]): boolean {
+  return bytes.length >= marker.length && marker.every((b, i) => bytes[i] === b);
 }
 
 function startsWithAscii(bytes: Uint8Array, marker: string): boolean {

@@ -10,9 +10,11 @@ import { extractDocx } from "./docx.js";
 import { UnsupportedContentType } from "./errors.js";
 import { stripFurnitureLines } from "./furniture.js";
 import { htmlToText } from "./html.js";
+import { extractImage } from "./image.js";
 import { jsonToText } from "./json.js";
 import { checkLimit, DEFAULT_LIMITS, type ExtractLimits } from "./limits.js";
 import { markdownTitle } from "./markdown.js";
+import type { ExtractServices } from "./ocr.js";
 import { extractPdf } from "./pdf.js";
 import { extractPptx } from "./pptx.js";
 import { cleanText, decodeUtf8, singleSection } from "./text.js";
@@ -25,6 +27,7 @@ const WHOLE: ReadonlySet<string> = new Set([MIME.json, MIME.csv, MIME.xlsx, MIME
  * @example
  * const { mimeType, sections } = await extract({ bytes, fileName: "content.txt" });
  * // → { mimeType: "text/plain", sections: [{ text: "…", sectionNumber: 1 }] }
+ * `services.ocr` reads images and PDF pages without a text layer; without it they yield no text and a note.
  * @throws UnsupportedContentType when the file is not a supported type
  * @throws ExtractionFailed when a supported file is corrupt
  * @throws LimitExceeded when the file is past one of the caps
@@ -32,8 +35,9 @@ const WHOLE: ReadonlySet<string> = new Set([MIME.json, MIME.csv, MIME.xlsx, MIME
 export async function extract(
   input: { bytes: Uint8Array; fileName?: string; contentType?: string },
   limits: ExtractLimits = DEFAULT_LIMITS,
+  services: ExtractServices = {},
 ): Promise<Extracted> {
-  const extracted = await extractByType(input, limits);
+  const extracted = await extractByType(input, limits, services);
   // Furniture out before chunking: link bars, dot-leader contents pages, contents link lists (furniture.ts).
   // Rows and slide bullets are short lines by nature: the furniture heuristics would take them for link bars.
   if (WHOLE.has(extracted.mimeType)) return extracted;
@@ -46,6 +50,7 @@ export async function extract(
 async function extractByType(
   input: { bytes: Uint8Array; fileName?: string; contentType?: string },
   limits: ExtractLimits,
+  services: ExtractServices,
 ): Promise<Extracted> {
   const mimeType = detectContentType(input);
   const text = () => {
@@ -59,7 +64,11 @@ async function extractByType(
   };
   switch (mimeType) {
     case MIME.pdf:
-      return extractPdf(input.bytes, input.fileName, limits);
+      return extractPdf(input.bytes, input.fileName, limits, services);
+    case MIME.png:
+    case MIME.jpeg:
+    case MIME.tiff:
+      return extractImage({ bytes: input.bytes, fileName: input.fileName, mimeType }, limits, services);
     case MIME.docx:
       return extractDocx(input.bytes, input.fileName, limits);
     case MIME.xlsx:

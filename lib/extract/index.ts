@@ -15,4 +15,5 @@ export {
   limitError,
   limitsFromConfig,
 } from "./limits.js";
+export type { ExtractServices, OcrEngine } from "./ocr.js";
 export { type Extracted, type ExtractedSection, MIME, SUPPORTED_TYPES, type SupportedMimeType } from "./types.js";

@@ -24,6 +24,14 @@ export type ExtractLimits = {
   maxDepth: number;
   /** Most chunks one document may become (`MAX_CHUNKS_PER_DOCUMENT`). */
   maxChunks: number;
+  /** Whether images and text-less PDF pages go through OCR where an engine is present (`OCR_ENABLED`). */
+  ocr: boolean;
+  /** Most pixels of one image to decode for OCR, read from its header first (`MAX_IMAGE_PIXELS`). */
+  maxImagePixels: number;
+  /** Most pages (PDF pages without text, TIFF pages) one document may have OCR'd (`MAX_OCR_PAGES`). */
+  maxOcrPages: number;
+  /** Deadline for the OCR of one document (`OCR_TIMEOUT_MS`). */
+  ocrTimeoutMs: number;
 };
 
 export const DEFAULT_LIMITS: ExtractLimits = Object.freeze({
@@ -33,6 +41,10 @@ export const DEFAULT_LIMITS: ExtractLimits = Object.freeze({
   maxXmlElements: 1_000_000,
   maxDepth: 512,
   maxChunks: 10_000,
+  ocr: true,
+  maxImagePixels: 40_000_000,
+  maxOcrPages: 20,
+  ocrTimeoutMs: 45_000,
 });
 
 /** A document is larger or deeper than the service accepts; retrying cannot help. */
@@ -43,21 +55,26 @@ export class LimitExceeded extends AppError {
   }
 }
 
-const VARIABLE: Record<keyof ExtractLimits, string> = {
+const VARIABLE: Record<Exclude<keyof ExtractLimits, "ocr">, string> = {
   maxPages: "MAX_PDF_PAGES",
   maxChars: "MAX_EXTRACTED_CHARS",
   maxDecompressedBytes: "MAX_DECOMPRESSED_BYTES",
   maxXmlElements: "MAX_XML_ELEMENTS",
   maxDepth: "MAX_NESTING_DEPTH",
   maxChunks: "MAX_CHUNKS_PER_DOCUMENT",
+  maxImagePixels: "MAX_IMAGE_PIXELS",
+  maxOcrPages: "MAX_OCR_PAGES",
+  ocrTimeoutMs: "OCR_TIMEOUT_MS",
 };
 
+type Cap = keyof typeof VARIABLE;
+
 /** Throws when `value` is over the cap; `what` reads like "the PDF has 30000 pages". */
-export function checkLimit(limits: ExtractLimits, cap: keyof ExtractLimits, value: number, what: string): void {
+export function checkLimit(limits: ExtractLimits, cap: Cap, value: number, what: string): void {
   if (value > limits[cap]) throw limitError(limits, cap, what);
 }
 
-export function limitError(limits: ExtractLimits, cap: keyof ExtractLimits, what: string): LimitExceeded {
+export function limitError(limits: ExtractLimits, cap: Cap, what: string): LimitExceeded {
   return new LimitExceeded(`${what}; the limit is ${limits[cap]} (${VARIABLE[cap]})`);
 }
 
@@ -69,6 +86,10 @@ export function limitsFromConfig(config: {
   MAX_XML_ELEMENTS?: number;
   MAX_NESTING_DEPTH?: number;
   MAX_CHUNKS_PER_DOCUMENT?: number;
+  OCR_ENABLED?: boolean;
+  MAX_IMAGE_PIXELS?: number;
+  MAX_OCR_PAGES?: number;
+  OCR_TIMEOUT_MS?: number;
 }): ExtractLimits {
   return {
     maxPages: config.MAX_PDF_PAGES ?? DEFAULT_LIMITS.maxPages,
@@ -77,5 +98,9 @@ export function limitsFromConfig(config: {
     maxXmlElements: config.MAX_XML_ELEMENTS ?? DEFAULT_LIMITS.maxXmlElements,
     maxDepth: config.MAX_NESTING_DEPTH ?? DEFAULT_LIMITS.maxDepth,
     maxChunks: config.MAX_CHUNKS_PER_DOCUMENT ?? DEFAULT_LIMITS.maxChunks,
+    ocr: config.OCR_ENABLED ?? DEFAULT_LIMITS.ocr,
+    maxImagePixels: config.MAX_IMAGE_PIXELS ?? DEFAULT_LIMITS.maxImagePixels,
+    maxOcrPages: config.MAX_OCR_PAGES ?? DEFAULT_LIMITS.maxOcrPages,
+    ocrTimeoutMs: config.OCR_TIMEOUT_MS ?? DEFAULT_LIMITS.ocrTimeoutMs,
   };
 }

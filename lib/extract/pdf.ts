@@ -9,6 +9,8 @@
 import type { getDocumentProxy } from "unpdf";
 import { ExtractionFailed } from "./errors.js";
 import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./limits.js";
+import type { ExtractServices } from "./ocr.js";
+import { ocrPages } from "./pdf-ocr.js";
 import { checkPdfStreams } from "./pdf-streams.js";
 import { cleanText } from "./text.js";
 import { type Extracted, type ExtractedSection, MIME } from "./types.js";
@@ -20,6 +22,7 @@ export async function extractPdf(
   bytes: Uint8Array,
   fileName: string | undefined,
   limits: ExtractLimits,
+  services: ExtractServices = {},
 ): Promise<Extracted> {
   await checkPdfStreams(bytes, limits);
   let doc: PdfDocument;
@@ -27,21 +30,32 @@ export async function extractPdf(
     // pdf.js transfers (detaches) the buffer it is given; a copy keeps the caller's bytes usable.
     // Loaded on first use: pdf.js is most of the extraction thread's start-up cost.
     const { getDocumentProxy } = await import("unpdf");
-    doc = await getDocumentProxy(bytes.slice(), { verbosity: 0 });
+    // maxImageSize: pdf.js skips an image past MAX_IMAGE_PIXELS before decoding it (only OCR decodes images).
+    doc = await getDocumentProxy(bytes.slice(), { verbosity: 0, maxImageSize: limits.maxImagePixels });
   } catch (error) {
     throw new ExtractionFailed({ mimeType: MIME.pdf, fileName, reason: describePdfError(error), cause: error });
   }
   try {
     checkLimit(limits, "maxPages", doc.numPages, `the PDF has ${doc.numPages} pages`);
-    const sections: ExtractedSection[] = [];
+    let sections: ExtractedSection[] = [];
+    const textless: number[] = [];
     let chars = 0;
     for (let number = 1; number <= doc.numPages; number++) {
       const text = cleanText(await pageText(doc, number, limits.maxChars - chars, limits)).trim();
       chars += text.length;
       if (text !== "") sections.push({ text, sectionNumber: number });
+      else textless.push(number);
+    }
+    // Pages without a text layer (scans) are read through OCR where this runtime has it; sectionNumber stays the page.
+    const scanned = await ocrPages(doc, textless, limits, services);
+    if (scanned.sections.length > 0) {
+      chars += scanned.sections.reduce((n, s) => n + s.text.length, 0);
+      checkLimit(limits, "maxChars", chars, `the PDF yields ${chars} characters of text`);
+      sections = [...sections, ...scanned.sections].sort((a, b) => a.sectionNumber - b.sectionNumber);
     }
     const title = await readTitle(doc);
-    return title ? { mimeType: MIME.pdf, sections, title } : { mimeType: MIME.pdf, sections };
+    const notes = scanned.notes.length ? { notes: scanned.notes } : {};
+    return title ? { mimeType: MIME.pdf, sections, title, ...notes } : { mimeType: MIME.pdf, sections, ...notes };
   } catch (error) {
     if (error instanceof LimitExceeded) throw error;
     throw new ExtractionFailed({ mimeType: MIME.pdf, fileName, reason: describePdfError(error), cause: error });

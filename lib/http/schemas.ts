@@ -46,7 +46,10 @@ export const DataPipelineStatusSchema = z
   .object({
     completed: z.boolean(),
     failed: z.boolean(),
-    empty: z.boolean(),
+    empty: z.boolean().openapi({
+      description:
+        "true when the document completed but holds no text (an empty file, a scan or image with OCR off or unavailable, an image OCR found no text in): it is not searchable, and `explanation` says why. Kernel Memory's client treats a document as ready only when `completed` and not `empty`.",
+    }),
     index: z.string(),
     document_id: z.string(),
     tags: TagsSchema,

@@ -142,6 +142,8 @@ async function runSteps(
       tags: doc.tags,
       chunks: drafts,
       keepFiles: ctx.config.KEEP_ORIGINAL_FILES,
+      // A document without text is completed but never reported ready: its status says `empty` and why.
+      emptyReason: drafts.length === 0 ? whyEmpty(prepared) : null,
     });
     if (!saved) return { status: "superseded" };
     return {
@@ -153,6 +155,14 @@ async function runSteps(
   } catch (error) {
     return { status: "failed", step, error };
   }
+}
+
+/** Why a document that makes no chunk holds no text: its files' notes (OCR off, a scan), else that they hold none. */
+function whyEmpty(prepared: Array<{ file: { name: string } } & Prepared>): string {
+  const notes = prepared.flatMap((p) => p.notes ?? []);
+  if (notes.length > 0) return readable(notes.join("; "));
+  const names = prepared.map((p) => `"${p.file.name}"`).join(", ");
+  return names ? `${names} ${prepared.length === 1 ? "contains" : "contain"} no text` : "it has no file";
 }
 
 function readable(err: unknown): string {

@@ -5,7 +5,7 @@
  * run it in a worker thread and Workers inline, with the same results.
  */
 import { ValidationError } from "../errors.js";
-import { checkLimit, type ExtractLimits, extract } from "../extract/index.js";
+import { checkLimit, type ExtractLimits, type ExtractServices, extract } from "../extract/index.js";
 import { type Chunk, countTokens, partition, partitionOptionsFromArgs } from "../partition/index.js";
 import { chunkContext, embeddingText } from "./chunk-context.js";
 import { atStage } from "./stage.js";
@@ -27,10 +27,14 @@ export type PrepareInput = {
   chunksBefore: number;
 };
 
-/** `context`: the header every chunk of the file is embedded and indexed with (see chunk-context.ts). */
-export type Prepared = { mimeType: string; chunks: Chunk[]; context: string };
+/**
+ * `context`: the header every chunk of the file is embedded and indexed with (see chunk-context.ts).
+ * `notes`: why text is missing (see `Extracted`); the pipeline reports a document with no chunks as empty.
+ */
+export type Prepared = { mimeType: string; chunks: Chunk[]; context: string; notes?: string[] };
 
-export async function prepareFile(input: PrepareInput): Promise<Prepared> {
+/** `services`: what this runtime gives extraction (Node's OCR engine); Workers give none. */
+export async function prepareFile(input: PrepareInput, services: ExtractServices = {}): Promise<Prepared> {
   const extracted = await extract(
     {
       bytes: input.bytes,
@@ -38,6 +42,7 @@ export async function prepareFile(input: PrepareInput): Promise<Prepared> {
       ...(input.contentType !== undefined ? { contentType: input.contentType } : {}),
     },
     input.limits,
+    services,
   );
   try {
     const parsed = partitionOptionsFromArgs(input.args ?? undefined);
@@ -49,7 +54,8 @@ export async function prepareFile(input: PrepareInput): Promise<Prepared> {
     const chunks = partition(extracted.sections, parsed.options, { maxTokens });
     const total = input.chunksBefore + chunks.length;
     checkLimit(input.limits, "maxChunks", total, `the document makes ${total} chunks`);
-    return { mimeType: extracted.mimeType, chunks, context };
+    const notes = extracted.notes?.length ? { notes: extracted.notes } : {};
+    return { mimeType: extracted.mimeType, chunks, context, ...notes };
   } catch (error) {
     throw atStage(error, "partition");
   }

@@ -1,11 +1,13 @@
 /**
  * @module
- * The worker-thread side of `node-threads.ts`: runs `prepareFile` for each task it is sent and answers with the
+ * The worker-thread side of `node-threads.ts`: runs `prepareFile` (with Node's OCR engine, whose own thread is
+ * stopped with this one) for each task it is sent and answers with the
  * chunks or a plain description of the error (name, message, stage), which the host turns back into an error.
  */
 import { constants, setPriority } from "node:os";
 import { parentPort } from "node:worker_threads";
 import { AppError } from "../errors.js";
+import { tesseractOcr } from "../extract/ocr-tesseract.js";
 import { type PrepareInput, prepareFile, stageOf } from "./prepare.js";
 
 type Task = { id: number; input: PrepareInput };
@@ -19,7 +21,7 @@ try {
 
 parentPort?.on("message", async ({ id, input }: Task) => {
   try {
-    const result = await prepareFile(input);
+    const result = await prepareFile(input, { ocr: tesseractOcr });
     parentPort?.postMessage({ id, ok: true, result });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));

@@ -11,6 +11,7 @@ import type { DataPipelineStatus, PipelineProgress } from "./types.js";
 export function explainStatus(
   status: DataPipelineStatus,
   job: JobProgress | undefined,
+  emptyReason: string | null = null,
 ): { processing: PipelineProgress | null; explanation: string } {
   const step = status.remaining_steps[0] ?? null;
   const processing: PipelineProgress | null = job
@@ -25,15 +26,24 @@ export function explainStatus(
         lease_expires_at: job.state === "running" && job.leaseUntil ? job.leaseUntil.toISOString() : null,
       }
     : null;
-  return { processing, explanation: explanation(status, job, step) };
+  return { processing, explanation: explanation(status, job, step, emptyReason) };
 }
 
-function explanation(status: DataPipelineStatus, job: JobProgress | undefined, step: string | null): string {
+function explanation(
+  status: DataPipelineStatus,
+  job: JobProgress | undefined,
+  step: string | null,
+  emptyReason: string | null,
+): string {
   if (status.failed) {
     const tries = job ? ` after ${plural(job.attempts, "attempt")}` : "";
     return status.error ? `Failed at step ${status.error.step}${tries}: ${status.error.message}` : `Failed${tries}.`;
   }
-  if (status.completed) return status.empty ? "Completed, but no text was found." : "Completed: ready to search.";
+  if (status.completed && status.empty) {
+    const why = emptyReason ? `: ${emptyReason.replace(/\.$/, "")}` : "";
+    return `Completed, but no text was found${why}. Nothing in it can be found by search.`;
+  }
+  if (status.completed) return "Completed: ready to search.";
   const doing = step ? `step ${step}` : "the next step";
   if (!job) return `Waiting for its ingestion job to start ${doing}.`;
   const attempt = `attempt ${job.attempts} of ${job.maxAttempts}`;

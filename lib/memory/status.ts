@@ -11,10 +11,12 @@ import type { DataPipelineStatus, Reading } from "./types.js";
 export async function getUploadStatus(ctx: Reading, index: string, documentId: string): Promise<DataPipelineStatus> {
   const status = await readStatus(ctx.db, index, documentId);
   if (!status) throw new NotFoundError("document", `${index}/${documentId}`);
+  const completed = !status.failed && status.remainingSteps.length === 0;
   const shaped: DataPipelineStatus = {
-    completed: !status.failed && status.remainingSteps.length === 0,
+    completed,
     failed: status.failed,
-    empty: false,
+    // KM's flag: done, but nothing to search (its client's "ready" is completed && !empty).
+    empty: completed && status.emptyReason !== null,
     index: status.index,
     document_id: status.documentId,
     tags: status.tags,
@@ -28,5 +30,5 @@ export async function getUploadStatus(ctx: Reading, index: string, documentId: s
   // Clients poll until `completed`: a ready document costs one statement, as before; only one that is not done
   // (or failed) reads its job, one statement after the other so a status call never holds two connections.
   const job = shaped.completed ? undefined : await latestJobOf(ctx.db, index, documentId);
-  return { ...shaped, ...explainStatus(shaped, job) };
+  return { ...shaped, ...explainStatus(shaped, job, status.emptyReason) };
 }

@@ -89,5 +89,12 @@ export const MIGRATIONS: readonly Migration[] = [
     "statements": [
       "-- Per-index ranking settings (lib/memory/ranking-args.ts: the ranking options of search `args`), set through\n-- PATCH /indexes/{index}/settings or `eval --tune --apply`; every search and ask on the index starts from them and\n-- a request's own `args` override them key by key. A column of the index row, so deleting the index deletes them.\nalter table memory_indexes add column ranking_settings jsonb not null default '{}'::jsonb"
     ]
+  },
+  {
+    "id": "0013_empty_documents",
+    "checksum": "eb20641a15206cbb",
+    "statements": [
+      "-- Why a completed document holds no text (a scan with OCR off, an image OCR found nothing in, an empty file):\n-- set by the same statement that marks it saved, null when it has chunks. GET /upload-status reports such a\n-- document as Kernel Memory's `empty: true` with this reason as its explanation, never as ready to search.\nalter table memory_documents add column empty_reason text"
+    ]
   }
 ];

@@ -12,7 +12,7 @@
 import type { Config } from "../config/env.js";
 import { nodeTransports } from "../db/node.js";
 import type { PoolHook } from "../db/pool.js";
-import { type PrepareRunner, prepareInThread } from "../ingest/isolation.js";
+import type { PrepareRunner } from "../ingest/isolation.js";
 import { createThreadRunner } from "../ingest/node-threads.js";
 import { runUploadedJob } from "../ingest/runner.js";
 import type { TokenCounter } from "../memory/types.js";
@@ -27,11 +27,23 @@ export type NodeRuntimeOptions = {
   wrapPrepare?: (runner: PrepareRunner) => PrepareRunner;
 };
 
+/**
+ * Files parsed in the calling thread (Lambda, Vercel), loaded on first use, with Node's OCR engine (tesseract.js
+ * runs its engine in a thread of its own, so even then OCR does not hold this thread).
+ */
+const prepareInNodeThread: PrepareRunner = async (input) => {
+  const [{ prepareFile }, { tesseractOcr }] = await Promise.all([
+    import("../ingest/prepare.js"),
+    import("../extract/ocr-tesseract.js"),
+  ]);
+  return prepareFile(input, { ocr: tesseractOcr });
+};
+
 export function nodeRuntime(options: NodeRuntimeOptions = {}): RuntimeParts {
   let threads: PrepareRunner | undefined;
   let counter: Promise<TokenCounter> | undefined;
   const runnerFor = (config: Config): PrepareRunner => {
-    if (!options.extractionThreads) return prepareInThread;
+    if (!options.extractionThreads) return prepareInNodeThread;
     threads ??= createThreadRunner({
       threads: config.EXTRACT_THREADS,
       memoryMb: config.EXTRACT_MEMORY_MB,

@@ -42,6 +42,8 @@ export async function replaceChunks(
     chunks: ChunkRecord[];
     /** Keep the uploaded bytes (GET /download) instead of dropping them once the chunks are saved. */
     keepFiles?: boolean;
+    /** Why the document has no chunks (stored as `empty_reason`; null clears an earlier generation's). */
+    emptyReason?: string | null;
   },
 ): Promise<boolean> {
   const { index, documentId, generation } = input;
@@ -109,9 +111,9 @@ export async function replaceChunks(
   statements.push({
     text: `${clearFiles}update memory_documents
               set completed_steps = ${completedWith("array['gen_embeddings', 'save_records']::text[]")},
-                  remaining_steps = '{}', last_update = now()
+                  remaining_steps = '{}', last_update = now(), empty_reason = $4
             where ${whereGeneration} returning 1 as done`,
-    params: [index, documentId, generation],
+    params: [index, documentId, generation, input.emptyReason ?? null],
   });
   const results = await db.batch(statements);
   return (results[results.length - 1]?.length ?? 0) > 0;

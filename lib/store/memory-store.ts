@@ -92,13 +92,15 @@ type StatusRow = {
   remaining_steps: string[];
   failed: boolean;
   error: { step: string; message: string } | null;
+  empty_reason: string | null;
   creation: Date;
   last_update: Date;
 };
 
 export async function readStatus(db: Db, index: string, documentId: string): Promise<StatusRecord | undefined> {
   const [row] = await db.query<StatusRow>(
-    `select index_name, document_id, tags, steps, completed_steps, remaining_steps, failed, error, creation, last_update
+    `select index_name, document_id, tags, steps, completed_steps, remaining_steps, failed, error, empty_reason,
+            creation, last_update
        from memory_documents where index_name = $1 and document_id = $2`,
     [index, documentId],
   );
@@ -112,6 +114,7 @@ export async function readStatus(db: Db, index: string, documentId: string): Pro
     remainingSteps: row.remaining_steps,
     failed: row.failed,
     error: row.error,
+    emptyReason: row.empty_reason,
     creation: new Date(row.creation),
     lastUpdate: new Date(row.last_update),
   };

@@ -30,6 +30,8 @@ export type StatusRecord = {
   failed: boolean;
   /** Set when `failed`: which step failed and why, readable. */
   error: { step: string; message: string } | null;
+  /** Set when the document completed without any text: why (KM's `empty`). */
+  emptyReason: string | null;
   creation: Date;
   lastUpdate: Date;
 };

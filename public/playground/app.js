@@ -86,6 +86,14 @@
   }
 
   // ---- API calls --------------------------------------------------------------------------------------------------
+  // The package's typed client (serverless-memory/client, built into this folder): search and ask go through it,
+  // with the key typed at the top. Loaded as a module from this origin, which the page's CSP allows.
+  const sdk = import("/playground/client.mjs");
+  async function memory() {
+    const key = keyInput.value.trim();
+    return (await sdk).createMemoryClient(key ? { url: location.origin, apiKey: key } : { url: location.origin });
+  }
+
   function ApiError(status, message) {
     this.status = status;
     this.message = message;
@@ -118,22 +126,12 @@
 
   function errorText(error) {
     if (error instanceof ApiError) return error.message;
+    if (error && error.name === "ProblemError") {
+      if (error.status === 401) notice(`${error.detail || error.title} Enter a key in the API key field at the top.`);
+      return `${error.status}: ${error.detail || error.title}`;
+    }
     if (error && error.name === "AbortError") return "Stopped.";
     return `Network error: ${error?.message ? error.message : String(error)}`;
-  }
-
-  function postJson(path, body, extra) {
-    return api(
-      path,
-      Object.assign(
-        {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(body),
-        },
-        extra || {},
-      ),
-    );
   }
 
   // ---- indexes and documents --------------------------------------------------------------------------------------
@@ -589,15 +587,13 @@
     summary.textContent = "Searching\u2026";
     clear(list);
     try {
-      const result = await (
-        await postJson("/search", {
-          index: currentIndex(),
-          query: $("search-query").value,
-          filters: readFilters(),
-          minRelevance: Number($("search-min-relevance").value) || 0,
-          limit: Number($("search-limit").value) || -1,
-        })
-      ).json();
+      const result = await (await memory()).search({
+        index: currentIndex(),
+        query: $("search-query").value,
+        filters: readFilters(),
+        minRelevance: Number($("search-min-relevance").value) || 0,
+        limit: Number($("search-limit").value) || -1,
+      });
       const results = result.results || [];
       summary.textContent =
         results.length === 0
@@ -618,34 +614,6 @@
 
   // ---- ask: POST with stream: true, read the SSE body as it arrives ------------------------------------------------
   let askController = null;
-
-  // EventSource cannot POST, so the event stream is read from fetch's body: events end with a blank line and
-  // each "data:" line is part of the payload.
-  async function readEvents(body, onData) {
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
-    for (;;) {
-      const chunk = await reader.read();
-      buffer += chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
-      buffer = buffer.replace(/\r\n/g, "\n");
-      for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = block
-          .split("\n")
-          .filter((line) => line.slice(0, 5) === "data:")
-          .map((line) => line.slice(5).replace(/^ /, ""))
-          .join("\n");
-        if (data === "[DONE]") {
-          reader.cancel().catch(() => {});
-          return;
-        }
-        if (data !== "") onData(data);
-      }
-      if (chunk.done) return;
-    }
-  }
 
   function setAnswerState(state) {
     const answer = $("answer");
@@ -770,23 +738,16 @@
     }
 
     try {
-      const response = await postJson(
-        "/ask",
-        {
-          index: currentIndex(),
-          question: $("ask-question").value,
-          filters: $("ask-use-filters").checked ? readFilters() : [{}],
-          minRelevance: 0,
-          stream: true,
-        },
-        { signal: askController.signal, headers: { "Content-Type": "application/json", Accept: "text/event-stream" } },
-      );
-      if ((response.headers.get("content-type") || "").indexOf("text/event-stream") === 0) {
-        await readEvents(response.body, (data) => {
-          apply(JSON.parse(data));
-        });
-      } else {
-        apply(await response.json());
+      const client = await memory();
+      const query = {
+        index: currentIndex(),
+        question: $("ask-question").value,
+        filters: $("ask-use-filters").checked ? readFilters() : [{}],
+        minRelevance: 0,
+      };
+      // The client reads the event stream from fetch's body (EventSource cannot POST); Stop aborts it.
+      for await (const answer of client.askStream(query, { signal: askController.signal, timeoutMs: 300000 })) {
+        apply(answer);
       }
       setAnswerState(failed ? "error" : "done");
       if (!failed && meta.textContent === "Streaming\u2026") meta.textContent = "";

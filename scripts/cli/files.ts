@@ -29,6 +29,12 @@ export const SUPPORTED_EXTENSIONS = new Set([
   "csv",
   "pdf",
   "docx",
+  "png",
+  "jpg",
+  "jpeg",
+  "jpe",
+  "tif",
+  "tiff",
 ]);
 
 export type FoundFile = { absolutePath: string; relativePath: string; name: string };

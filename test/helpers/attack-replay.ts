@@ -14,6 +14,7 @@ import {
   pdfWithContentStream,
   quadraticMarkdown,
 } from "./attack-files.js";
+import { hugeJpegHeader, hugePngHeader, hugeTiffHeader, imageOnlyPdf, pngBomb, truncatedPng } from "./attack-images.js";
 import { bombPart, malformedSlide, pptxOf, sharedStringsXml, sheetXml, xlsxOf } from "./attack-office.js";
 
 /** `expect`: the cap its failure must name, or "completed". */
@@ -79,6 +80,15 @@ export async function attackDocuments(): Promise<Attack[]> {
     { documentId: "pptx-malformed", fileName: "broken.pptx", bytes: pptxOf(1, malformedSlide), expect: /malformed/ },
     { documentId: "quadratic-md", fileName: "title.md", bytes: quadraticMarkdown(1_000_000), expect: "completed" },
     { documentId: "nested-html", fileName: "nested.html", bytes: nestedHtml(250_000), expect: /MAX_NESTING_DEPTH/ },
+    // Images (issue #23): refused from their headers before a pixel is decoded, or failed as corrupt by OCR.
+    { documentId: "huge-png", fileName: "huge.png", bytes: hugePngHeader(), expect: /MAX_IMAGE_PIXELS/ },
+    { documentId: "huge-jpeg", fileName: "huge.jpg", bytes: hugeJpegHeader(), expect: /MAX_IMAGE_PIXELS/ },
+    { documentId: "huge-tiff", fileName: "huge.tif", bytes: hugeTiffHeader(), expect: /MAX_IMAGE_PIXELS/ },
+    { documentId: "png-bomb", fileName: "bomb.png", bytes: pngBomb(), expect: /MAX_IMAGE_PIXELS/ },
+    { documentId: "truncated-png", fileName: "cut.png", bytes: truncatedPng(), expect: /corrupt or truncated/ },
+    { documentId: "scan-bomb", fileName: "scan.pdf", bytes: imageOnlyPdf(10_000), expect: /MAX_PDF_PAGES/ },
+    // More image-only pages than MAX_OCR_PAGES (20): OCR stops at the cap.
+    { documentId: "long-scan", fileName: "long-scan.pdf", bytes: imageOnlyPdf(25), expect: /MAX_OCR_PAGES/ },
     {
       documentId: "normal",
       fileName: "normal.txt",

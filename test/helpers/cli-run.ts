@@ -60,7 +60,7 @@ export function useCliStack(): CliStack {
     await writeFile(path.join(notes, "fruit.txt"), "Bananas are a yellow fruit that grows in tropical climates.");
     await writeFile(path.join(notes, "guides", "deploy.md"), "# Deploy\n\nDeploy the worker with wrangler deploy.");
     await writeFile(path.join(notes, ".secret.md"), "a hidden file that must never be uploaded");
-    await writeFile(path.join(notes, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    await writeFile(path.join(notes, "logo.gif"), new TextEncoder().encode("GIF89a\x01\x00\x01\x00"));
   });
 
   afterAll(async () => {

@@ -8,7 +8,6 @@ import { flag, numberOption, type OptionValues, pairs, stringOption, tagMap, Usa
 import { type Citation, type MemoryAnswer, type MemoryClient, OperationError } from "../client.js";
 import { filtersFrom, formatCitations } from "../format.js";
 import type { Io } from "../io.js";
-import { sseData } from "../sse.js";
 
 export async function ask(client: MemoryClient, args: string[], options: OptionValues, io: Io): Promise<number> {
   const question = args.join(" ").trim();
@@ -21,7 +20,7 @@ export async function ask(client: MemoryClient, args: string[], options: OptionV
     ...(minRelevance !== undefined ? { minRelevance } : {}),
   };
   const json = flag(options, "json");
-  if (flag(options, "stream")) return streamed(await client.askStream(query), json, io);
+  if (flag(options, "stream")) return streamed(client.askStream(query), json, io);
 
   const answer = await client.ask(query);
   if (json) io.print(JSON.stringify(answer, null, 2));
@@ -29,14 +28,12 @@ export async function ask(client: MemoryClient, args: string[], options: OptionV
   return 0;
 }
 
-async function streamed(res: Response, json: boolean, io: Io): Promise<number> {
-  if (!res.body) throw new OperationError("the server sent an empty answer stream");
+async function streamed(events: AsyncIterable<MemoryAnswer>, json: boolean, io: Io): Promise<number> {
   let text = "";
   let sources: Citation[] = [];
   let final: MemoryAnswer | undefined;
-  for await (const data of sseData(res.body)) {
-    if (json) io.print(data);
-    const event = JSON.parse(data) as MemoryAnswer;
+  for await (const event of events) {
+    if (json) io.print(JSON.stringify(event));
     if (event.relevantSources.length > 0) sources = event.relevantSources;
     if (event.streamState === "reset") {
       // The server started the text over; what was printed cannot be taken back, so start a new line.

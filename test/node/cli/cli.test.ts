@@ -28,7 +28,7 @@ describe("ingest", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("skipped   notes/.secret.md: hidden file");
-    expect(run.stdout).toContain("skipped   notes/logo.png: unsupported type .png");
+    expect(run.stdout).toContain("skipped   notes/logo.gif: unsupported type .gif");
     expect(run.stdout).toMatch(/^\[\d\/3\] new {7}notes\/pools\.md → notes_pools\.md$/m);
     expect(run.stdout).toMatch(/^\[\d\/3\] new {7}notes\/guides\/deploy\.md → notes_guides_deploy\.md$/m);
     expect(run.stdout).toMatch(/^\[\d\/3\] new {7}notes\/fruit\.txt → notes_fruit\.txt$/m);

@@ -11,7 +11,8 @@ import { buildDocx, buildPlainZip } from "../../fixtures/docx.js";
 import { buildPdf } from "../../fixtures/pdf.js";
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+// A GIF header: an image type the service does not read (PNG, JPEG and TIFF go through OCR: images.test.ts).
+const GIF = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 1, 0, 1, 0, 0x80, 0, 0, 0, 0, 0]);
 const twoPagePdf = () =>
   buildPdf([["Invoice 42 for Contoso", "Total due (EUR): 1,250"], ["Second page: payment terms"]]);
 
@@ -56,8 +57,8 @@ describe("detectContentType", () => {
   });
 
   it("returns undefined for binary and non-Word zips", async () => {
-    expect(detectContentType({ bytes: PNG })).toBeUndefined();
-    expect(detectContentType({ fileName: "logo.png", contentType: "image/png", bytes: PNG })).toBeUndefined();
+    expect(detectContentType({ bytes: GIF })).toBeUndefined();
+    expect(detectContentType({ fileName: "logo.gif", contentType: "image/gif", bytes: GIF })).toBeUndefined();
     expect(detectContentType({ bytes: await buildPlainZip() })).toBeUndefined();
     expect(detectContentType({ bytes: new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x42, 0x00]) })).toBeUndefined();
   });
@@ -247,11 +248,11 @@ describe("extract: DOCX", () => {
 });
 
 describe("extract: unsupported input", () => {
-  it("throws UnsupportedContentType for images, non-Word zips and unknown binary", async () => {
+  it("throws UnsupportedContentType for a GIF, non-Word zips and unknown binary", async () => {
     for (const input of [
-      { bytes: PNG, fileName: "logo.png" },
-      { bytes: PNG, contentType: "image/png" },
-      { bytes: PNG, fileName: "file0", contentType: "application/octet-stream" },
+      { bytes: GIF, fileName: "logo.gif" },
+      { bytes: GIF, contentType: "image/gif" },
+      { bytes: GIF, fileName: "file0", contentType: "application/octet-stream" },
       { bytes: await buildPlainZip(), fileName: "archive.zip" },
     ]) {
       const error = await extract(input).catch((e: unknown) => e);

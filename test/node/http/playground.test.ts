@@ -22,12 +22,12 @@ import {
   uploadThroughPage,
   waitForText,
 } from "../../helpers/playground-page.js";
+import { ensureSdkBuilt } from "../../helpers/sdk-build.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = "test-artifacts";
 const API_KEY = "playground-key-5d1e8a3c";
 const REPLY = "The service creates one database pool per instance and reuses it, so connections never fan out.";
-
 let openai: FakeOpenAI;
 let relay: SlowRelay;
 let api: ApiServer;
@@ -40,6 +40,7 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: run scripts/setup-chromium.sh (as root) to install Debian's Chromium.`);
   }
+  await ensureSdkBuilt(); // the page imports public/playground/client.mjs
   openai = await startFakeOpenAI({ reply: () => REPLY });
   relay = await startSlowRelay(openai.baseURL, 120);
   api = await startApiServer({

@@ -2,7 +2,9 @@
  * Reliability proof (issue #9): every attack that once stalled or killed the Node server is replayed against the
  * real server process, on PostgreSQL (pool transport) and on the embedded default (PGlite, no DATABASE_URL):
  * a 30,000-page PDF, a PDF stream that expands to 60 MB, a 400 MB DOCX bomb, a DOCX with 6 M characters of text,
- * the quadratic Markdown title, 250k nested <b>, a sitemap of 200k nested elements, nested args (JSON and
+ * the quadratic Markdown title, 250k nested <b>, images whose headers promise 30,000 × 30,000 pixels (PNG, JPEG,
+ * TIFF), a 256 M pixel PNG bomb, a truncated PNG, scans of 10,000 and of 25 image-only pages (MAX_PDF_PAGES,
+ * MAX_OCR_PAGES), a sitemap of 200k nested elements, nested args (JSON and
  * multipart), `__proto__` tags and filters, and ten concurrent maximum-size uploads. The server must not die,
  * its event loop must never stall for more than 1 s (its own monitorEventLoopDelay), its peak RSS must stay
  * under 1 GiB, every attack document must end failed with a readable error naming the cap it crossed (or

@@ -84,6 +84,7 @@ describe("the API reference", () => {
         "/download",
         "/ask",
         "/documents",
+        "/documents/{documentId}",
         "/indexes",
         "/indexes/{index}/evaluate",
         "/indexes/{index}/settings",
@@ -94,6 +95,7 @@ describe("the API reference", () => {
         "/sources/{id}",
         "/sources/{id}/sync",
         "/upload",
+        "/upload/bulk",
         "/upload-status",
       ].sort(),
     );

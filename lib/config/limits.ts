@@ -12,7 +12,8 @@ export const INGESTION_LIMIT_VARS = {
     default: "`26214400` (Workers: `6291456`, wrangler.toml)",
   }),
   MAX_PDF_PAGES: variable(int(1, 1_000_000, 2_000), {
-    description: "a PDF with more pages fails its ingestion (the error names the variable)",
+    description:
+      "a PDF with more pages, a PPTX with more slides or an XLSX with more worksheets fails its ingestion (the error names the variable)",
     default: "`2000` (ingestion Worker: `1000`)",
   }),
   MAX_EXTRACTED_CHARS: variable(int(1_000, 500_000_000, 5_000_000), {
@@ -21,12 +22,12 @@ export const INGESTION_LIMIT_VARS = {
   }),
   MAX_DECOMPRESSED_BYTES: variable(int(1_024, 4 * 1024 * 1024 * 1024, 64 * 1024 * 1024), {
     description:
-      "most bytes the compressed parts of one file may decode to (a PDF's streams through every filter pdf.js decodes — Flate, LZW, RunLength, ASCIIHex, ASCII85 and their chains; a DOCX's XML), measured before the parser decodes them",
+      "most bytes the compressed parts of one file may decode to (a PDF's streams through every filter pdf.js decodes — Flate, LZW, RunLength, ASCIIHex, ASCII85 and their chains; the XML of a DOCX, XLSX or PPTX), measured before the parser decodes them",
     default: "64 MiB (ingestion Worker: 8 MiB)",
   }),
   MAX_XML_ELEMENTS: variable(int(100, 100_000_000, 1_000_000), {
     description:
-      "most elements a DOCX's XML may hold, counted as `<` while inflating (a closing tag counts too; mammoth keeps a tree of objects per element)",
+      "most elements the XML of a DOCX, XLSX or PPTX may hold, counted as `<` while inflating (a closing tag counts too; mammoth keeps a tree of objects per element; a spreadsheet cell is 4–6), so it also bounds cells and shared strings",
     default: "`1000000` (ingestion Worker: `100000`)",
   }),
   MAX_NESTING_DEPTH: variable(int(8, 100_000, 512), {

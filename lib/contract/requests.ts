@@ -33,7 +33,7 @@ const Filters = z
     type: "array",
     items: { type: "object", additionalProperties: { type: "array", items: { type: "string" } } },
     description:
-      'Kernel Memory filters: `[{ "key": ["value"] }]`; tags inside a filter are AND-ed, filters are OR-ed; `[{}]` matches all. Keys may be KM\'s system tags every partition carries (`__document_id`, `__file_id`, `__file_part`, `__part_n`, `__sect_n`, `__file_type`, `__synth`), e.g. `[{ "__document_id": ["doc-1"] }]`. Extensions: `$not`, `$range`.',
+      'Kernel Memory filters: `[{ "key": ["value"] }]`; tags inside a filter are AND-ed, filters are OR-ed; `[{}]` matches all. Keys may be KM\'s system tags every partition carries (`__document_id`, `__file_id`, `__file_part`, `__part_n`, `__sect_n`, `__file_type`, `__synth`; ours: `__sect_name`, the name of an XLSX worksheet), e.g. `[{ "__document_id": ["doc-1"] }]`. Extensions: `$not`, `$range`.',
     example: [{ user: ["ann"] }],
   });
 

@@ -28,6 +28,8 @@ export const SYSTEM_TAGS: ReadonlySet<string> = new Set([
   "__sect_n",
   "__file_type",
   "__synth",
+  // Ours, added beside KM's: the worksheet name of an XLSX chunk (its `__sect_n` is the sheet's number).
+  "__sect_name",
 ]);
 
 type RangeBound = string | number;

@@ -1,7 +1,7 @@
 /**
  * @module
- * Finds the compressed XML parts of a DOCX zip, so their inflated size can be bounded before mammoth inflates
- * them whole, in one linear pass over the central directory. (A PDF's streams: `pdf-streams.ts`.)
+ * Finds the compressed XML parts of an OOXML zip (DOCX, XLSX, PPTX), so their inflated size can be bounded before
+ * a parser inflates them, in one linear pass over the central directory. (A PDF's streams: `pdf-streams.ts`.)
  */
 import { inflatedSize, occurrences } from "./inflate.js";
 import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./limits.js";
@@ -12,7 +12,7 @@ import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./lim
  * The sizes are measured, not read from the headers, which an attacker writes. A file that is not a readable zip
  * passes: mammoth then reports it as corrupt.
  */
-export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits): Promise<void> {
+export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits, label = "DOCX"): Promise<void> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const eocd = findEndOfCentralDirectory(view);
   if (eocd < 0) return;
@@ -31,7 +31,7 @@ export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits): P
     const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
     at += 46 + skip;
     if (!/\.(xml|rels)$/i.test(name)) continue;
-    if (compressed === 0xffffffff) throw new LimitExceeded("the DOCX uses zip64 parts, which are not accepted");
+    if (compressed === 0xffffffff) throw new LimitExceeded(`the ${label} uses zip64 parts, which are not accepted`);
     if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) return;
     const data = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     const part = bytes.subarray(data, Math.min(bytes.length, data + compressed));
@@ -41,13 +41,13 @@ export async function checkZipParts(bytes: Uint8Array, limits: ExtractLimits): P
       total += n;
       elements += counted;
       if (over)
-        throw limitError(limits, "maxDecompressedBytes", "the DOCX's XML parts expand to more bytes than allowed");
+        throw limitError(limits, "maxDecompressedBytes", `the ${label}'s XML parts expand to more bytes than allowed`);
     } else {
       total += part.byteLength;
       elements += occurrences(part, LT);
-      checkLimit(limits, "maxDecompressedBytes", total, "the DOCX's XML parts hold more bytes than allowed");
+      checkLimit(limits, "maxDecompressedBytes", total, `the ${label}'s XML parts hold more bytes than allowed`);
     }
-    checkLimit(limits, "maxXmlElements", elements, `the DOCX's XML holds ${elements}+ elements`);
+    checkLimit(limits, "maxXmlElements", elements, `the ${label}'s XML holds ${elements}+ elements`);
   }
 }
 

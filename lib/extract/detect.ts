@@ -5,6 +5,7 @@
  */
 
 import { MIME, type SupportedMimeType } from "./types.js";
+import { zipEntries } from "./zip.js";
 
 const BY_EXTENSION: Readonly<Record<string, SupportedMimeType>> = {
   txt: MIME.text,
@@ -17,6 +18,8 @@ const BY_EXTENSION: Readonly<Record<string, SupportedMimeType>> = {
   csv: MIME.csv,
   pdf: MIME.pdf,
   docx: MIME.docx,
+  xlsx: MIME.xlsx,
+  pptx: MIME.pptx,
   png: MIME.png,
   jpg: MIME.jpeg,
   jpeg: MIME.jpeg,
@@ -39,6 +42,8 @@ const BY_DECLARED: Readonly<Record<string, SupportedMimeType>> = {
   "application/pdf": MIME.pdf,
   "application/x-pdf": MIME.pdf,
   [MIME.docx]: MIME.docx,
+  [MIME.xlsx]: MIME.xlsx,
+  [MIME.pptx]: MIME.pptx,
   "image/png": MIME.png,
   "image/jpeg": MIME.jpeg,
   "image/jpg": MIME.jpeg,
@@ -82,10 +87,7 @@ function sniff(bytes: Uint8Array): SupportedMimeType | undefined {
   const image = sniffImage(bytes);
   if (image) return image;
   if (startsWithAscii(bytes, "%PDF-") || indexOfAscii(bytes.subarray(0, 1024), "%PDF-") >= 0) return MIME.pdf;
-  if (startsWithAscii(bytes, "PK\x03\x04")) {
-    // Every DOCX carries word/document.xml; the name appears in a local header and the central directory.
-    return indexOfAscii(bytes, "word/") >= 0 ? MIME.docx : undefined;
-  }
+  if (startsWithAscii(bytes, "PK\x03\x04")) return sniffOoxml(bytes);
   const head = decodeStrictPrefix(bytes.subarray(0, SNIFF_BYTES));
   if (head === undefined || looksBinary(head)) return undefined;
 
@@ -93,6 +95,23 @@ function sniff(bytes: Uint8Array): SupportedMimeType | undefined {
   if (/^<!doctype\s+html[\s>]/i.test(start) || /^<html[\s>]/i.test(start)) return MIME.html;
   if ((start.startsWith("{") || start.startsWith("[")) && parsesAsJson(bytes)) return MIME.json;
   return MIME.text;
+}
+
+/**
+ * An OOXML package names its main part's folder in the zip: `word/` (DOCX), `xl/` (XLSX), `ppt/` (PPTX), each
+ * beside a `[Content_Types].xml`. A zip whose central directory cannot be read is judged by the names in its
+ * local headers, as before.
+ */
+function sniffOoxml(bytes: Uint8Array): SupportedMimeType | undefined {
+  const entries = zipEntries(bytes);
+  if (!entries) return indexOfAscii(bytes, "word/") >= 0 ? MIME.docx : undefined;
+  if (!entries.has("[Content_Types].xml")) return undefined;
+  for (const name of entries.keys()) {
+    if (name.startsWith("word/")) return MIME.docx;
+    if (name.startsWith("xl/")) return MIME.xlsx;
+    if (name.startsWith("ppt/")) return MIME.pptx;
+  }
+  return undefined;
 }
 
 /** Undefined when the bytes are not valid UTF-8; a sequence cut off at the end of the prefix is tolerated. */

@@ -1,11 +1,15 @@
 /**
  * @module
- * DOCX → plain text through mammoth. Paragraphs come out separated by blank lines, which the partitioner uses.
+ * DOCX → plain text through mammoth's HTML and the HTML extractor, so the document's structure survives:
+ * paragraphs separated by blank lines, list items as lines, and tables as Markdown pipe tables, which the
+ * partitioner keeps whole (mammoth's raw text loses tables: every cell became a paragraph of its own).
  */
 
-import type { extractRawText } from "mammoth";
+import type { convertToHtml } from "mammoth";
+import { AppError } from "../errors.js";
 import { checkZipParts } from "./compressed-parts.js";
 import { ExtractionFailed } from "./errors.js";
+import { htmlToText } from "./html.js";
 import { checkLimit, type ExtractLimits } from "./limits.js";
 import { cleanText, singleSection } from "./text.js";
 import { type Extracted, MIME } from "./types.js";
@@ -19,18 +23,22 @@ export async function extractDocx(
   await checkZipParts(bytes, limits);
   // mammoth's Node build reads `buffer`, its browser build (the one wrangler bundles for Workers) reads
   // `arrayBuffer`; JSZip underneath accepts a plain Uint8Array for both, so no Buffer is needed.
-  const input = { buffer: bytes, arrayBuffer: bytes } as unknown as Parameters<typeof extractRawText>[0];
+  const input = { buffer: bytes, arrayBuffer: bytes } as unknown as Parameters<typeof convertToHtml>[0];
   let raw: string;
   try {
     const mammoth = await import("mammoth");
-    raw = (await (mammoth.extractRawText ?? mammoth.default.extractRawText)(input)).value;
+    // The ESM and CommonJS builds put the API on the namespace or on its default export.
+    const api = (mammoth.default ?? mammoth) as typeof mammoth.default;
+    // Images would be inlined as base64 data URIs: megabytes of markup that carry no text.
+    const convertImage = api.images.imgElement(async () => ({ src: "" }));
+    const html = (await api.convertToHtml(input, { convertImage })).value;
+    raw = htmlToText(html, limits).text;
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new ExtractionFailed({ mimeType: MIME.docx, fileName, reason: describeDocxError(error), cause: error });
   }
   checkLimit(limits, "maxChars", raw.length, `the DOCX holds ${raw.length} characters of text`);
-  const text = cleanText(raw)
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  const text = cleanText(raw).trim();
   return { mimeType: MIME.docx, sections: singleSection(text) };
 }
 

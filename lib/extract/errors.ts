@@ -40,5 +40,5 @@ export class ExtractionFailed extends AppError {
 function describeUnsupported(input: { fileName?: string; contentType?: string }): string {
   const what = input.fileName ? `"${input.fileName}"` : "The file";
   const declared = input.contentType ? ` (declared as ${input.contentType})` : "";
-  return `${what}${declared} is not a supported document type; supported: text, markdown, HTML, JSON, CSV, PDF, DOCX, PNG, JPEG, TIFF`;
+  return `${what}${declared} is not a supported document type; supported: text, markdown, HTML, JSON, CSV, PDF, DOCX, XLSX, PPTX, PNG, JPEG, TIFF`;
 }

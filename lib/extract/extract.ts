@@ -16,8 +16,12 @@ import { checkLimit, DEFAULT_LIMITS, type ExtractLimits } from "./limits.js";
 import { markdownTitle } from "./markdown.js";
 import type { ExtractServices } from "./ocr.js";
 import { extractPdf } from "./pdf.js";
+import { extractPptx } from "./pptx.js";
 import { cleanText, decodeUtf8, singleSection } from "./text.js";
 import { type Extracted, MIME } from "./types.js";
+import { extractXlsx } from "./xlsx.js";
+
+const WHOLE: ReadonlySet<string> = new Set([MIME.json, MIME.csv, MIME.xlsx, MIME.pptx]);
 
 /**
  * @example
@@ -35,7 +39,8 @@ export async function extract(
 ): Promise<Extracted> {
   const extracted = await extractByType(input, limits, services);
   // Furniture out before chunking: link bars, dot-leader contents pages, contents link lists (furniture.ts).
-  if (extracted.mimeType === MIME.json || extracted.mimeType === MIME.csv) return extracted;
+  // Rows and slide bullets are short lines by nature: the furniture heuristics would take them for link bars.
+  if (WHOLE.has(extracted.mimeType)) return extracted;
   return {
     ...extracted,
     sections: extracted.sections.map((s) => ({ ...s, text: stripFurnitureLines(s.text) })),
@@ -66,6 +71,10 @@ async function extractByType(
       return extractImage({ bytes: input.bytes, fileName: input.fileName, mimeType }, limits, services);
     case MIME.docx:
       return extractDocx(input.bytes, input.fileName, limits);
+    case MIME.xlsx:
+      return extractXlsx(input.bytes, input.fileName, limits);
+    case MIME.pptx:
+      return extractPptx(input.bytes, input.fileName, limits);
     case MIME.html: {
       const { text: body, title } = htmlToText(text(), limits);
       const sections = singleSection(bounded(body));

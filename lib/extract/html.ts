@@ -73,6 +73,10 @@ const CELLS = new Set(["td", "th"]);
 // Breaks are recorded as markers and resolved at the end, so </li><li> gives one line break, not a blank line.
 const LINE_BREAK = "\uE000";
 const PARAGRAPH_BREAK = "\uE001";
+// Tables come out as Markdown pipe tables (the partitioner keeps those whole): a cell starts with CELL, and the
+// first row of each table is followed by a line holding only DELIMITER, which becomes `| --- | --- |`.
+const CELL = "\uE002";
+const DELIMITER = "\uE003";
 
 /**
  * @throws LimitExceeded when elements nest deeper than `maxDepth`: htmlparser2 keeps its open-element stack in an
@@ -86,6 +90,8 @@ export function htmlToText(html: string, limits: ExtractLimits = DEFAULT_LIMITS)
   let title: string | undefined;
   let titleParts: string[] | undefined;
   const furniture = createFurnitureFilter();
+  const tableRows: number[] = []; // rows closed so far in each open table
+  let cells = 0; // open table cells (more than one: a table inside a cell)
 
   const parser = new Parser(
     {
@@ -99,9 +105,11 @@ export function htmlToText(html: string, limits: ExtractLimits = DEFAULT_LIMITS)
         if (skipStack.length > 0) return;
         if (furniture.open(name, attributes)) return;
         if (name === "pre") preDepth++;
-        if (PARAGRAPH_BLOCKS.has(name)) out.push(PARAGRAPH_BREAK);
-        else if (LINE_BLOCKS.has(name)) out.push(LINE_BREAK);
-        else if (CELLS.has(name)) out.push("\t");
+        // Inside a cell, blocks (mammoth wraps every cell in <p>, pages nest tables) are spaces: a row stays one line.
+        if (PARAGRAPH_BLOCKS.has(name)) out.push(cells > 0 ? " " : PARAGRAPH_BREAK);
+        else if (LINE_BLOCKS.has(name)) out.push(cells > 0 ? " " : LINE_BREAK);
+        else if (CELLS.has(name)) out.push(cells++ > 0 ? " " : CELL);
+        if (name === "table") tableRows.push(0);
       },
       ontext(data) {
         if (titleParts) titleParts.push(data);
@@ -123,8 +131,13 @@ export function htmlToText(html: string, limits: ExtractLimits = DEFAULT_LIMITS)
         if (skipStack.length > 0) return;
         if (furniture.close(name)) return;
         if (name === "pre") preDepth = Math.max(0, preDepth - 1);
-        if (PARAGRAPH_BLOCKS.has(name)) out.push(PARAGRAPH_BREAK);
-        else if (LINE_BLOCKS.has(name) && name !== "br") out.push(LINE_BREAK);
+        if (CELLS.has(name)) cells = Math.max(0, cells - 1);
+        if (PARAGRAPH_BLOCKS.has(name)) out.push(cells > 0 ? " " : PARAGRAPH_BREAK);
+        else if (LINE_BLOCKS.has(name) && name !== "br") out.push(cells > 0 ? " " : LINE_BREAK);
+        if (name === "tr" && cells === 0 && tableRows.length > 0 && tableRows[tableRows.length - 1]!++ === 0) {
+          out.push(DELIMITER, LINE_BREAK);
+        }
+        if (name === "table") tableRows.pop();
       },
     },
     { decodeEntities: true, lowerCaseTags: true },
@@ -140,9 +153,24 @@ export function htmlToText(html: string, limits: ExtractLimits = DEFAULT_LIMITS)
  * structure produced, and restores <pre> line breaks, which were parked as U+2028 so collapsing cannot eat them.
  */
 function layout(raw: string): string {
+  let columns = 1;
   return resolveBreaks(cleanText(raw))
     .split("\n")
-    .map((line) => collapse(line).replace(/\u2028/g, "\n"))
+    .map((line) => {
+      const text = collapse(line);
+      if (text === DELIMITER) return `|${" --- |".repeat(columns)}`;
+      if (!text.includes(CELL)) return text.replace(/\u2028/g, "\n").replaceAll(DELIMITER, "");
+      const cells = text.split(CELL).slice(1);
+      columns = Math.max(1, cells.length);
+      return `| ${cells
+        .map((c) =>
+          c
+            .replace(/\u2028/g, " ")
+            .replaceAll("|", "\\|")
+            .trim(),
+        )
+        .join(" | ")} |`;
+    })
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();

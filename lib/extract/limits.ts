@@ -9,14 +9,14 @@
 import { AppError } from "../errors.js";
 
 export type ExtractLimits = {
-  /** Most pages a PDF may have (`MAX_PDF_PAGES`). */
+  /** Most pages a PDF, slides a PPTX or worksheets an XLSX may have (`MAX_PDF_PAGES`). */
   maxPages: number;
   /** Most characters of text one document may yield (`MAX_EXTRACTED_CHARS`). */
   maxChars: number;
-  /** Most bytes the compressed parts of one file (PDF streams, DOCX XML) may inflate to (`MAX_DECOMPRESSED_BYTES`). */
+  /** Most bytes the compressed parts of one file (PDF streams, DOCX/XLSX/PPTX XML) may inflate to (`MAX_DECOMPRESSED_BYTES`). */
   maxDecompressedBytes: number;
   /**
-   * Most elements (each `<`, so a closing tag counts too) a DOCX's XML parts may hold (`MAX_XML_ELEMENTS`): mammoth keeps a tree of objects
+   * Most elements (each `<`, so a closing tag counts too) a DOCX's, XLSX's or PPTX's XML parts may hold (`MAX_XML_ELEMENTS`): mammoth keeps a tree of objects
    * per element, several hundred bytes each, so dense markup costs ~100× its bytes; bytes alone cannot bound it.
    */
   maxXmlElements: number;

@@ -3,8 +3,11 @@
  * The shape every extractor returns, and the MIME types the service accepts.
  */
 
-/** PDF: one section per page (1-based); every other type (an image too): a single section numbered 1. */
-export type ExtractedSection = { text: string; sectionNumber: number };
+/**
+ * PDF: one section per page, PPTX: per slide, XLSX: per worksheet (1-based, as Kernel Memory numbers them; `name`
+ * is the worksheet's name); every other type (an image too): a single section numbered 1.
+ */
+export type ExtractedSection = { text: string; sectionNumber: number; name?: string };
 
 /**
  * `notes`: why text is missing where a reader would expect some (pages without a text layer, OCR off or not
@@ -20,6 +23,8 @@ export const MIME = {
   csv: "text/csv",
   pdf: "application/pdf",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
   png: "image/png",
   jpeg: "image/jpeg",
   tiff: "image/tiff",

@@ -169,6 +169,7 @@ export async function chunkDrafts(
         fileType: mimeType,
         partitionNumber: chunk.partitionNumber,
         sectionNumber: chunk.sectionNumber,
+        ...(chunk.sectionName ? { sectionName: chunk.sectionName } : {}),
         text: chunk.text,
         context,
         contentHash,

@@ -33,6 +33,8 @@ const DOCUMENT_TYPES = new Set([
   "application/csv",
   "application/pdf",
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 ]);
 
 /** What a sitemap or feed may be. */

@@ -10,11 +10,21 @@ import type { ExtractedSection } from "../extract/types.js";
 import { CUT } from "./boundaries.js";
 import { InvalidPartitionOptions } from "./errors.js";
 import { headerPrefix, MIN_BODY_TOKENS, type PartitionOptions, resolvePartitionOptions } from "./options.js";
+import { findTables, keepRowsWhole, type Table, tableOfRow, tableSplitAt, unitAt } from "./tables.js";
 import { countByPieces, countTokens, pieceCounter } from "./tokenizer.js";
 import { buildUnits, splitUnit, type Units } from "./units.js";
 
-/** `text` includes the chunk header; `tokenCount` is the real cl100k_base count of `text`. */
-export type Chunk = { text: string; partitionNumber: number; sectionNumber: number; tokenCount: number };
+/**
+ * `text` includes the chunk header; `tokenCount` is the real cl100k_base count of `text`; `sectionName` is the
+ * section's name where it has one (an XLSX worksheet's).
+ */
+export type Chunk = {
+  text: string;
+  partitionNumber: number;
+  sectionNumber: number;
+  tokenCount: number;
+  sectionName?: string;
+};
 
 // A paragraph or sentence cut is only preferred when it keeps the chunk at least this full; otherwise a small
 // leading paragraph would become its own tiny chunk.
@@ -56,6 +66,7 @@ export function partition(
         partitionNumber: chunks.length,
         sectionNumber: section.sectionNumber,
         tokenCount: body.tokenCount,
+        ...(section.name ? { sectionName: section.name } : {}),
       });
     }
   }
@@ -66,30 +77,40 @@ type Plan = { budget: number; overlap: number; limit: number; header: string; co
 
 function* sectionBodies(text: string, plan: Plan): Generator<{ text: string; tokenCount: number }> {
   const units = buildUnits(text, plan.budget, plan.count);
+  const tables = findTables(text);
+  if (tables.length > 0) keepRowsWhole(text, units, tables);
+  const cut = tableAwareCut(units, tables, plan.budget);
   const total = () => units.start.length;
   let start = 0;
   let done = 0; // units before this index are already in an emitted chunk
 
   while (done < total()) {
-    let budget = plan.budget;
-    let end = chooseEnd(units, start, done, budget);
-    let body = slice(text, units, start, end).trim();
+    // A chunk that starts among a table's rows repeats the table's header, out of its own budget.
+    let head = repeatedHeader(tables, units, start, plan);
+    let budget = plan.budget - head.tokens;
+    let end = cut(start, done, budget);
+    let body = head.text + slice(text, units, start, end).trim();
     let tokenCount = body === "" ? 0 : countByPieces(plan.header + body, plan.count);
 
     // Piece counts add up exactly, but trimming and the header join can shift a token or two; re-cut until the
     // real count fits, dropping the overlap or splitting a unit if that is what it takes.
     while (tokenCount > plan.limit) {
       budget -= tokenCount - plan.limit;
-      if (budget >= 1 && windowEnd(units, start, budget) > done) end = chooseEnd(units, start, done, budget);
+      if (budget >= 1 && windowEnd(units, start, budget) > done) end = cut(start, done, budget);
       else if (start < done) {
         start = done;
-        budget = plan.budget;
-        end = chooseEnd(units, start, done, budget);
+        head = repeatedHeader(tables, units, start, plan);
+        budget = plan.budget - head.tokens;
+        end = cut(start, done, budget);
       } else if (splitUnit(units, text, done, plan.count)) {
+        budget = plan.budget - head.tokens;
+        end = cut(start, done, budget);
+      } else if (head.tokens > 0) {
+        head = NO_HEADER;
         budget = plan.budget;
-        end = chooseEnd(units, start, done, budget);
+        end = cut(start, done, budget);
       } else break;
-      body = slice(text, units, start, end).trim();
+      body = head.text + slice(text, units, start, end).trim();
       tokenCount = body === "" ? 0 : countByPieces(plan.header + body, plan.count);
     }
 
@@ -97,6 +118,46 @@ function* sectionBodies(text: string, plan: Plan): Generator<{ text: string; tok
     done = end;
     if (end < total()) start = overlapStart(units, start, end, plan);
   }
+}
+
+const NO_HEADER = { text: "", tokens: 0 };
+
+/** The header lines a chunk starting at unit `start` repeats: its table's, when it starts among the rows. */
+function repeatedHeader(tables: Table[], units: Units, start: number, plan: Plan): { text: string; tokens: number } {
+  const offset = units.start[start];
+  const table = offset === undefined ? undefined : tableOfRow(tables, offset);
+  if (!table) return NO_HEADER;
+  const text = `${table.header}\n`;
+  const tokens = countByPieces(text, plan.count);
+  // A header that would take most of the chunk is not worth repeating.
+  return tokens * 2 <= plan.budget ? { text, tokens } : NO_HEADER;
+}
+
+/**
+ * `chooseEnd`, except that a cut which would split a table that fits a whole chunk moves back to the table's start
+ * (when that still makes progress), so the table goes whole into the next chunk.
+ */
+function tableAwareCut(units: Units, tables: Table[], fullBudget: number) {
+  const sizes = new Map<Table, number>();
+  const size = (table: Table) => {
+    let tokens = sizes.get(table);
+    if (tokens === undefined) {
+      tokens = 0;
+      for (let k = unitAt(units, table.start); k < units.start.length && units.start[k]! < table.end; k++) {
+        tokens += units.tokens[k]!;
+      }
+      sizes.set(table, tokens);
+    }
+    return tokens;
+  };
+  return (start: number, done: number, budget: number): number => {
+    const end = chooseEnd(units, start, done, budget);
+    const offset = units.start[end];
+    const table = tables.length > 0 && offset !== undefined ? tableSplitAt(tables, offset) : undefined;
+    if (!table) return end;
+    const first = unitAt(units, table.start);
+    return first > done && first > start && size(table) <= fullBudget ? first : end;
+  };
 }
 
 /** First index past the longest run of units from `start` that fits `budget`. */

@@ -165,13 +165,16 @@ export async function saveBatch(
                     -- changed them since the run loaded it), plus __document_id.
                     d.tags || jsonb_build_object('__document_id', jsonb_build_array(d.document_id),
                       '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
-                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
+                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text))
+                      || case when u.sname is null then '{}'::jsonb
+                              else jsonb_build_object('__sect_name', jsonb_build_array(u.sname)) end,
                     array(select t.key || ':' || v from jsonb_each(d.tags) t, jsonb_array_elements_text(t.value) v)
                       || array['__document_id:' || d.document_id, '__file_id:' || u.file_id,
                                '__file_type:' || u.file_type, '__part_n:' || u.pn, '__sect_n:' || u.sn]
+                      || case when u.sname is null then '{}'::text[] else array['__sect_name:' || u.sname] end
                from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[],
-                           $8::int[], $9::text[], $10::text[], $11::text[])
-                    as u(index_name, document_id, generation, id, file_id, file_type, pn, sn, body, hash, ctx)
+                           $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])
+                    as u(index_name, document_id, generation, id, file_id, file_type, pn, sn, body, hash, ctx, sname)
                join memory_documents d on d.index_name = u.index_name and d.document_id = u.document_id
                 and d.generation = u.generation
                -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
@@ -188,6 +191,7 @@ export async function saveBatch(
         col((r) => r.chunk.text),
         col((r) => r.chunk.contentHash),
         col((r) => r.chunk.context),
+        col((r) => r.chunk.sectionName ?? null),
       ],
     });
   }

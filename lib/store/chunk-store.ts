@@ -21,6 +21,8 @@ export type ChunkRecord = {
   context: string;
   /** The chunk's embedding is read from memory_embeddings by this hash (cacheEmbeddings wrote it). */
   contentHash: string;
+  /** The section's name where it has one (an XLSX worksheet): stored as the system tag `__sect_name`. */
+  sectionName?: string;
 };
 
 const INSERT_SLICE = 200;
@@ -71,12 +73,15 @@ export async function replaceChunks(
              select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, e.embedding,
                     doc.tags || jsonb_build_object(
                       '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
-                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text)),
+                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text))
+                      || case when u.sname is null then '{}'::jsonb
+                              else jsonb_build_object('__sect_name', jsonb_build_array(u.sname)) end,
                     doc.tag_list || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
                                           '__part_n:' || u.pn, '__sect_n:' || u.sn]
+                      || case when u.sname is null then '{}'::text[] else array['__sect_name:' || u.sname] end
                from unnest($4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[],
-                           $11::text[])
-                    as u(id, file_id, file_type, pn, sn, body, hash, ctx)
+                           $11::text[], $12::text[])
+                    as u(id, file_id, file_type, pn, sn, body, hash, ctx, sname)
                -- The document's tags as they are now, under its row lock (PATCH /documents/{id} may have changed
                -- them since this run loaded the document), plus __document_id.
                cross join (
@@ -100,6 +105,7 @@ export async function replaceChunks(
         slice.map((c) => c.text),
         slice.map((c) => c.contentHash),
         slice.map((c) => c.context),
+        slice.map((c) => c.sectionName ?? null),
       ],
     });
   }

@@ -443,6 +443,20 @@
   addFilter();
 
   // ---- citations --------------------------------------------------------------------------------------------------
+  // Where a passage is in its file, as the CLI says it (scripts/cli/format.ts): "p. 12", "slide 3", "sheet Budget".
+  function locate(contentType, partition) {
+    const n = partition.sectionNumber;
+    if (!(n > 0)) return "";
+    if (contentType === "application/pdf") return `p. ${n}`;
+    if (contentType === "application/vnd.openxmlformats-officedocument.presentationml.presentation")
+      return `slide ${n}`;
+    if (contentType === "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") {
+      const name = partition.tags?.__sect_name?.[0];
+      return `sheet ${name ?? n}`;
+    }
+    return "";
+  }
+
   function formatRelevance(value) {
     return typeof value === "number" ? value.toFixed(3) : "?";
   }
@@ -518,7 +532,11 @@
           el(
             "div",
             { class: "partition-head" },
-            el("span", {}, `Partition ${partition.partitionNumber} \u00b7 section ${partition.sectionNumber}`),
+            el(
+              "span",
+              {},
+              `Partition ${partition.partitionNumber} \u00b7 ${locate(citation.sourceContentType, partition) || `section ${partition.sectionNumber}`}`,
+            ),
             el("meter", {
               min: 0,
               max: 1,

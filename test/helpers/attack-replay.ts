@@ -15,6 +15,7 @@ import {
   quadraticMarkdown,
 } from "./attack-files.js";
 import { hugeJpegHeader, hugePngHeader, hugeTiffHeader, imageOnlyPdf, pngBomb, truncatedPng } from "./attack-images.js";
+import { bombPart, malformedSlide, pptxOf, sharedStringsXml, sheetXml, xlsxOf } from "./attack-office.js";
 
 /** `expect`: the cap its failure must name, or "completed". */
 export type Attack = {
@@ -61,6 +62,22 @@ export async function attackDocuments(): Promise<Attack[]> {
       bytes: await docxWithText("lorem ipsum dolor sit amet ".repeat(20), 12_000),
       expect: /MAX_EXTRACTED_CHARS/,
     },
+    // Office (issue #23): a worksheet that inflates to 400 MB, a deck of 50,000 slides (7 MB, counted from the zip's
+    // directory before any slide inflates), two million shared strings (~10 KB deflated), malformed slide XML.
+    {
+      documentId: "xlsx-bomb",
+      fileName: "bomb.xlsx",
+      bytes: xlsxOf(bombPart(400 * 1024 * 1024)),
+      expect: /MAX_DECOMPRESSED_BYTES/,
+    },
+    { documentId: "pptx-slides", fileName: "slides.pptx", bytes: pptxOf(50_000), expect: /MAX_PDF_PAGES/ },
+    {
+      documentId: "xlsx-strings",
+      fileName: "strings.xlsx",
+      bytes: xlsxOf(sheetXml('<c r="A1" t="s"><v>0</v></c>'), sharedStringsXml(2_000_000)),
+      expect: /MAX_XML_ELEMENTS/,
+    },
+    { documentId: "pptx-malformed", fileName: "broken.pptx", bytes: pptxOf(1, malformedSlide), expect: /malformed/ },
     { documentId: "quadratic-md", fileName: "title.md", bytes: quadraticMarkdown(1_000_000), expect: "completed" },
     { documentId: "nested-html", fileName: "nested.html", bytes: nestedHtml(250_000), expect: /MAX_NESTING_DEPTH/ },
     // Images (issue #23): refused from their headers before a pixel is decoded, or failed as corrupt by OCR.

@@ -21,13 +21,13 @@ Simmer tomatoes with onion and garlic for twenty minutes, then blend until smoot
 export async function uploadThroughPage(
   page: Page,
   name: string,
-  content: string,
+  content: string | Uint8Array,
   tags: string,
   documentId: string,
 ): Promise<void> {
-  await page
-    .getByLabel("File", { exact: true })
-    .setInputFiles({ name, mimeType: "text/markdown", buffer: Buffer.from(content) });
+  // The browser's guess at a type: the server decides by the file name's extension first.
+  const mimeType = typeof content === "string" ? "text/markdown" : "application/octet-stream";
+  await page.getByLabel("File", { exact: true }).setInputFiles({ name, mimeType, buffer: Buffer.from(content) });
   await page.getByLabel("Tags", { exact: true }).fill(tags);
   await page.getByLabel("Document id", { exact: true }).fill(documentId);
   await page.getByRole("button", { name: "Upload", exact: true }).click();

@@ -8,6 +8,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { docxBomb, nestedHtml, nestedJson } from "../../helpers/attack-files.js";
+import { bombPart, pptxOf, sheetXml, xlsxOf } from "../../helpers/attack-office.js";
 import { apiModule } from "../worker-api.js";
 
 const INDEX = "workers-caps";
@@ -63,6 +64,36 @@ describe("workerd: the ingestion caps", () => {
     expect(nestedStatus.failed).toBe(true);
     expect(nestedStatus.error?.message).toMatch(/MAX_NESTING_DEPTH/);
     expect((await settled("wk-normal")).completed).toBe(true);
+  });
+
+  it("reads an XLSX and a PPTX by sheet and slide, and fails an XLSX bomb and a 5,000-slide deck on their caps", async () => {
+    const cells = '<c r="A1" t="inlineStr"><is><t>Keeper</t></is></c>';
+    const sheet = sheetXml(cells).replace(
+      "</row>",
+      '</row><row r="2"><c r="A2" t="inlineStr"><is><t>Ada Lantern</t></is></c></row>',
+    );
+    const uploads: Array<[string, string, Uint8Array]> = [
+      ["wk-xlsx", "rota.xlsx", xlsxOf(sheet)],
+      ["wk-pptx", "deck.pptx", pptxOf(3)],
+      ["wk-xlsx-bomb", "bomb.xlsx", xlsxOf(bombPart(2 * decompressedCap))],
+      ["wk-pptx-many", "many.pptx", pptxOf(5_000)],
+    ];
+    for (const [id, name, bytes] of uploads) {
+      const res = await upload(id, name, bytes);
+      expect(res.status, await res.clone().text()).toBe(202);
+    }
+    expect((await settled("wk-xlsx")).completed).toBe(true);
+    expect((await settled("wk-pptx")).completed).toBe(true);
+    expect((await settled("wk-xlsx-bomb")).error?.message).toMatch(/MAX_DECOMPRESSED_BYTES/);
+    expect((await settled("wk-pptx-many")).error?.message).toMatch(/5000 slides; the limit is \d+ \(MAX_PDF_PAGES\)/);
+    const res = await apiModule("/search", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ index: INDEX, query: "Ada Lantern keeper", filters: [{ __document_id: ["wk-xlsx"] }] }),
+    });
+    const [top] = ((await res.json()) as { results: Array<{ partitions: Array<Record<string, unknown>> }> }).results;
+    expect(top?.partitions[0]).toMatchObject({ text: "Keeper: Ada Lantern", sectionNumber: 1 });
+    expect(top?.partitions[0]?.tags).toMatchObject({ __sect_name: ["Data"] });
   });
 
   it("refuses nested and reserved-key arguments with 400 ProblemDetails, storing nothing", async () => {

@@ -4,9 +4,9 @@
  * their messages are scrubbed of credentials, because upstream error bodies are
  * known to echo the API key they rejected.
  */
-import { APICallError, RetryError } from "ai";
 import { ConfigError } from "../config/errors.js";
 import { AppError } from "../errors.js";
+import { isApiCallError, isRetryError } from "./sdk-errors.js";
 
 /** An embedder could not produce vectors (provider error, retries spent, or a malformed answer). */
 export class EmbeddingFailed extends AppError {
@@ -82,20 +82,20 @@ export function redact(text: string, secrets: ReadonlyArray<string | undefined> 
 
 /** A one-line account of a provider failure and how many attempts it took. */
 export function describeFailure(error: unknown): { detail: string; attempts: number } {
-  if (RetryError.isInstance(error)) {
+  if (isRetryError(error)) {
     return { detail: describeCall(error.lastError), attempts: error.errors.length };
   }
   if (error instanceof RetriesExhausted) {
     return { detail: describeCall(error.lastError), attempts: error.attempts };
   }
-  if (APICallError.isInstance(error) && error.cause instanceof RetriesExhausted) {
+  if (isApiCallError(error) && error.cause instanceof RetriesExhausted) {
     return describeFailure(error.cause);
   }
   return { detail: describeCall(error), attempts: 1 };
 }
 
 function describeCall(error: unknown): string {
-  if (APICallError.isInstance(error) && error.statusCode !== undefined) {
+  if (isApiCallError(error) && error.statusCode !== undefined) {
     return `provider answered ${error.statusCode}: ${error.message}`;
   }
   return messageOf(error);

@@ -7,11 +7,13 @@
  * `ai` 6.0.x, waits what `retry-after-ms` or `Retry-After` (seconds or HTTP date)
  * asks when that is under 60 s, else 2 s, 4 s, 8 s… So one batch costs at most
  * `maxRetries + 1` requests.
+ *
+ * The SDK is imported on the first batch, not with this module: a service configured for another provider never
+ * loads it. Everything the configuration can get wrong is still checked here, when the embedder is made.
  */
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
-import { embedMany } from "ai";
 import { embedInBatches } from "./batched-embedding.js";
 import { AiConfigError } from "./errors.js";
+import { once } from "./lazy.js";
 import type { Embedder } from "./types.js";
 
 export type OpenAICompatibleEmbedderOptions = {
@@ -50,8 +52,11 @@ export function createOpenAICompatibleEmbedder(opts: OpenAICompatibleEmbedderOpt
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 2048) {
     throw new AiConfigError(`embedding batch size must be an integer from 1 to 2048, got ${batchSize}`);
   }
-  const provider = createOpenAICompatible({ name: "openai", baseURL, apiKey, fetch: opts.fetch });
-  const embeddingModel = provider.embeddingModel(model);
+  const load = once(async () => {
+    const sdk = await import("./sdk-openai.js");
+    const provider = sdk.createOpenAICompatible({ name: "openai", baseURL, apiKey, fetch: opts.fetch });
+    return { embedMany: sdk.embedMany, model: provider.embeddingModel(model) };
+  });
   const providerOptions = opts.requestDimensions ? { openaiCompatible: { dimensions } } : undefined;
   const id = `openai:${model}`;
 
@@ -66,6 +71,7 @@ export function createOpenAICompatibleEmbedder(opts: OpenAICompatibleEmbedderOpt
         batchSize,
         secrets: [apiKey],
         embedBatch: async (values, abortSignal) => {
+          const { embedMany, model: embeddingModel } = await load();
           const { embeddings } = await embedMany({
             model: embeddingModel,
             values,

@@ -4,9 +4,8 @@
  * through the AI SDK. Streams ask for usage (`stream_options.include_usage`),
  * so `TextStream.usage` carries token counts when the server sends them.
  * Retries are the AI SDK's (see `openai-embedder.ts`); a stream is retried only
- * until its response starts.
+ * until its response starts. The SDK is imported on the first generation (see `sdk-text-generator.ts`).
  */
-import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { AiConfigError } from "./errors.js";
 import { createSdkTextGenerator } from "./sdk-text-generator.js";
 import type { TextGenerator } from "./types.js";
@@ -28,16 +27,19 @@ export type OpenAICompatibleGeneratorOptions = {
 export function createOpenAICompatibleGenerator(opts: OpenAICompatibleGeneratorOptions): TextGenerator {
   const { baseURL, apiKey, model, maxInputTokens = 8000, maxRetries = 2 } = opts;
   if (!baseURL || !model) throw new AiConfigError("an OpenAI-compatible generator needs a base URL and a model");
-  const provider = createOpenAICompatible({
-    name: "openai",
-    baseURL,
-    apiKey,
-    fetch: opts.fetch,
-    includeUsage: true,
-  });
   return createSdkTextGenerator({
     id: `openai:${model}`,
-    model: provider.chatModel(model),
+    load: async () => {
+      const sdk = await import("./sdk-openai.js");
+      const provider = sdk.createOpenAICompatible({
+        name: "openai",
+        baseURL,
+        apiKey,
+        fetch: opts.fetch,
+        includeUsage: true,
+      });
+      return { generateText: sdk.generateText, streamText: sdk.streamText, model: provider.chatModel(model) };
+    },
     maxInputTokens,
     maxRetries,
     secrets: [apiKey],

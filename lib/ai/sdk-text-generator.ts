@@ -2,19 +2,29 @@
  * @module
  * A {@link TextGenerator} over any AI SDK language model: `generateText` for a
  * whole answer, `streamText` for deltas. Both provider-specific generators are
- * this plus a model and a retry setting.
+ * this plus a model and a retry setting. The SDK and the model's provider package are imported on the first
+ * call, not with this module, so a service that never generates never loads them.
  */
-import { generateText, type LanguageModel, type LanguageModelUsage, streamText } from "ai";
+import type { generateText, LanguageModel, LanguageModelUsage, streamText } from "ai";
 import { describeFailure, GenerationFailed, isAbortError, redact } from "./errors.js";
+import { once } from "./lazy.js";
 import type { GenerateRequest, TextGenerator, TextStream, TokenUsage } from "./types.js";
 
 export type SdkTextGeneratorOptions = {
   id: string;
-  model: LanguageModel;
+  /** Imports the SDK and makes the model; called once, on the first generation. */
+  load: () => Promise<SdkGeneration>;
   maxInputTokens: number;
   /** Handed to the AI SDK; 0 when the transport retries by itself. */
   maxRetries: number;
   secrets?: ReadonlyArray<string | undefined>;
+};
+
+/** The SDK's two generation calls and the model they run, as a provider's SDK module hands them over. */
+export type SdkGeneration = {
+  generateText: typeof generateText;
+  streamText: typeof streamText;
+  model: LanguageModel;
 };
 
 export function createSdkTextGenerator(opts: SdkTextGeneratorOptions): TextGenerator {
@@ -31,8 +41,9 @@ export function createSdkTextGenerator(opts: SdkTextGeneratorOptions): TextGener
     );
   };
 
-  const callSettings = (req: GenerateRequest) => ({
-    model: opts.model,
+  const load = once(opts.load);
+  const callSettings = (model: LanguageModel, req: GenerateRequest) => ({
+    model,
     system: req.system,
     prompt: req.prompt,
     maxOutputTokens: req.maxOutputTokens,
@@ -46,7 +57,8 @@ export function createSdkTextGenerator(opts: SdkTextGeneratorOptions): TextGener
 
     async generate(req) {
       try {
-        const result = await generateText(callSettings(req));
+        const { generateText, model } = await load();
+        const result = await generateText(callSettings(model, req));
         return { text: result.text, usage: toTokenUsage(result.usage) };
       } catch (error) {
         throw fail(error, req);
@@ -64,8 +76,9 @@ export function createSdkTextGenerator(opts: SdkTextGeneratorOptions): TextGener
       async function* deltas(): AsyncGenerator<string> {
         let finalUsage: TokenUsage = {};
         try {
+          const { streamText, model } = await load();
           const result = streamText({
-            ...callSettings(req),
+            ...callSettings(model, req),
             // Errors arrive as stream parts and are thrown below; the default handler would also log them.
             onError: () => {},
           });

@@ -10,9 +10,9 @@
  * failures, and there is no `Retry-After` to honour. So the provider runs with
  * the AI SDK's retries off and this wrapper retries `run()` itself.
  */
-import { APICallError } from "ai";
 import { isAbortError, messageOf } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryWithBackoff } from "./retry.js";
+import { isApiCallError } from "./sdk-errors.js";
 
 /** Structural type of `env.AI` as far as `run` goes, so Node tests and the real binding both fit. */
 export interface WorkersAIBinding {
@@ -33,7 +33,7 @@ const TRANSIENT_TEXT =
 
 export function isRetryableWorkersAIError(error: unknown): boolean {
   if (isAbortError(error)) return false;
-  if (APICallError.isInstance(error)) {
+  if (isApiCallError(error)) {
     if (error.statusCode !== undefined) return error.isRetryable;
     return isRetryableWorkersAIError(error.cause);
   }

@@ -5,12 +5,12 @@
  * `binding.run(model, { text: string[] }, { gateway, signal })` and reads
  * `data` from the answer `{ shape: [n, d], data: number[][] }`.
  *
- * Note for chunking: the bge models read at most 512 tokens per input.
+ * Note for chunking: the bge models read at most 512 tokens per input. Both packages are imported on the first
+ * batch (see `openai-embedder.ts`); the options are checked when the embedder is made.
  */
-import { embedMany } from "ai";
-import { createWorkersAI } from "workers-ai-provider";
 import { embedInBatches } from "./batched-embedding.js";
 import { AiConfigError } from "./errors.js";
+import { once } from "./lazy.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import type { Embedder } from "./types.js";
 import { isWorkersAIBinding, type WorkersAIBinding, withRetries } from "./workers-ai-binding.js";
@@ -39,9 +39,12 @@ export function createWorkersAIEmbedder(opts: WorkersAIEmbedderOptions): Embedde
     throw new AiConfigError(`embedding batch size must be a positive integer, got ${batchSize}`);
   }
   const binding = withRetries(opts.binding, { ...DEFAULT_RETRY_POLICY, ...opts.retry });
-  // The provider types the binding as the full `Ai` class; it only ever calls `run` for these models.
-  const workersAI = createWorkersAI({ binding: binding as unknown as Ai });
-  const embeddingModel = workersAI.textEmbedding(model);
+  const load = once(async () => {
+    const sdk = await import("./sdk-workers-ai.js");
+    // The provider types the binding as the full `Ai` class; it only ever calls `run` for these models.
+    const workersAI = sdk.createWorkersAI({ binding: binding as unknown as Ai });
+    return { embedMany: sdk.embedMany, model: workersAI.textEmbedding(model) };
+  });
   const id = `workers-ai:${model}`;
 
   return {
@@ -54,6 +57,7 @@ export function createWorkersAIEmbedder(opts: WorkersAIEmbedderOptions): Embedde
         dimensions,
         batchSize,
         embedBatch: async (values, abortSignal) => {
+          const { embedMany, model: embeddingModel } = await load();
           const { embeddings } = await embedMany({
             model: embeddingModel,
             values,

@@ -5,9 +5,8 @@
  * `binding.run(model, { messages, max_tokens, temperature, top_p, tools, stream? }, { gateway, signal })`;
  * without `stream` the binding answers `{ response, usage }`, with `stream: true`
  * a `ReadableStream` of SSE `data: {"response":"…"}` … `data: [DONE]` events
- * (usage, when present, rides on a late event).
+ * (usage, when present, rides on a late event). The provider package is imported on the first generation.
  */
-import { createWorkersAI } from "workers-ai-provider";
 import { AiConfigError } from "./errors.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import { createSdkTextGenerator } from "./sdk-text-generator.js";
@@ -30,11 +29,14 @@ export function createWorkersAIGenerator(opts: WorkersAIGeneratorOptions): TextG
   const { model = "@cf/meta/llama-3.1-8b-instruct", maxInputTokens = 6000 } = opts;
   if (!isWorkersAIBinding(opts.binding)) throw new AiConfigError("the Workers AI generator needs the AI binding");
   const binding = withRetries(opts.binding, { ...DEFAULT_RETRY_POLICY, ...opts.retry });
-  // The provider types the binding as the full `Ai` class; for `@cf/…` chat models it only calls `run`.
-  const workersAI = createWorkersAI({ binding: binding as unknown as Ai });
   return createSdkTextGenerator({
     id: `workers-ai:${model}`,
-    model: workersAI.chat(model),
+    load: async () => {
+      const sdk = await import("./sdk-workers-ai.js");
+      // The provider types the binding as the full `Ai` class; for `@cf/…` chat models it only calls `run`.
+      const workersAI = sdk.createWorkersAI({ binding: binding as unknown as Ai });
+      return { generateText: sdk.generateText, streamText: sdk.streamText, model: workersAI.chat(model) };
+    },
     maxInputTokens,
     maxRetries: 0,
   });

@@ -10,7 +10,7 @@ import type { Db, Statement } from "../db/index.js";
 import type { ChunkRecord } from "./chunk-store.js";
 import { readFileContent } from "./file-content.js";
 import { completedWith } from "./ingest-steps.js";
-import type { DocumentToProcess } from "./memory-store.js";
+import type { DocumentToProcess, ProcessingRow } from "./memory-store.js";
 import type { Tags } from "./records.js";
 
 export type DocumentKey = { index: string; documentId: string };
@@ -28,21 +28,7 @@ export async function loadBatchForProcessing(
   db: Db,
   keys: readonly DocumentKey[],
 ): Promise<Map<string, DocumentToProcess>> {
-  const rows = await db.query<{
-    index_name: string;
-    document_id: string;
-    generation: string | number;
-    tags: Tags;
-    args: Record<string, unknown> | null;
-    completed_steps: string[];
-    file_id: string | null;
-    name: string | null;
-    content_type: string | null;
-    source_url: string | null;
-    sha256: string | null;
-    content_size: number | null;
-    content: Uint8Array | null;
-  }>(
+  const rows = await db.query<ProcessingRow & { index_name: string; document_id: string; content: Uint8Array | null }>(
     `select d.index_name, d.document_id, d.generation, d.tags, d.args, d.completed_steps, f.file_id, f.name,
             f.content_type, f.source_url, f.sha256, length(f.content) as content_size,
             case when length(f.content) <= ${INLINE_BYTES} then f.content end as content

@@ -7,6 +7,7 @@
  * document's. Part of the memory store's SQL, beside `memory-store.ts`.
  */
 import type { Db } from "../db/index.js";
+import { type StatusRow, statusFromRow } from "./memory-store.js";
 import type { DocumentRecord, StatusRecord, Tags } from "./records.js";
 
 export type ChunkRecordOut = {
@@ -24,16 +25,7 @@ export type DocumentDetailRecord = {
   chunks: ChunkRecordOut[];
 };
 
-type Row = {
-  tags: Tags;
-  steps: string[];
-  completed_steps: string[];
-  remaining_steps: string[];
-  failed: boolean;
-  error: StatusRecord["error"];
-  empty_reason: string | null;
-  creation: Date;
-  last_update: Date;
+type Row = StatusRow & {
   files: DocumentDetailRecord["files"];
   total: number;
   chunks: ChunkRecordOut[];
@@ -47,7 +39,7 @@ export async function readDocumentDetail(
   page: { offset: number; limit: number },
 ): Promise<DocumentDetailRecord | undefined> {
   const [row] = await db.query<Row>(
-    `select d.tags, d.steps, d.completed_steps, d.remaining_steps, d.failed, d.error, d.empty_reason, d.creation,
+    `select d.index_name, d.document_id, d.tags, d.steps, d.completed_steps, d.remaining_steps, d.failed, d.error, d.empty_reason, d.creation,
             d.last_update,
             (select coalesce(jsonb_agg(jsonb_build_object('fileId', f.file_id, 'name', f.name,
                       'contentType', f.content_type, 'size', f.size, 'sourceUrl', f.source_url)
@@ -67,19 +59,7 @@ export async function readDocumentDetail(
   );
   if (!row) return undefined;
   return {
-    status: {
-      index,
-      documentId,
-      tags: row.tags,
-      steps: row.steps,
-      completedSteps: row.completed_steps,
-      remainingSteps: row.remaining_steps,
-      failed: row.failed,
-      error: row.error,
-      emptyReason: row.empty_reason,
-      creation: new Date(row.creation),
-      lastUpdate: new Date(row.last_update),
-    },
+    status: statusFromRow(row),
     files: row.files,
     totalChunks: row.total,
     chunks: row.chunks,

@@ -83,7 +83,8 @@ export async function saveUpload(
   return { generation: Number(job.generation), jobId: job.id };
 }
 
-type StatusRow = {
+/** A memory_documents row as status reads select it. */
+export type StatusRow = {
   index_name: string;
   document_id: string;
   tags: Tags;
@@ -104,7 +105,10 @@ export async function readStatus(db: Db, index: string, documentId: string): Pro
        from memory_documents where index_name = $1 and document_id = $2`,
     [index, documentId],
   );
-  if (!row) return undefined;
+  return row && statusFromRow(row);
+}
+
+export function statusFromRow(row: StatusRow): StatusRecord {
   return {
     index: row.index_name,
     documentId: row.document_id,
@@ -135,23 +139,26 @@ export type DocumentToProcess = {
   }>;
 };
 
+/** A document joined with one of its files, as the pipeline loads it (one row per file; file columns null when none). */
+export type ProcessingRow = {
+  generation: string | number;
+  tags: Tags;
+  args: Record<string, unknown> | null;
+  completed_steps: string[];
+  file_id: string | null;
+  name: string | null;
+  content_type: string | null;
+  source_url: string | null;
+  sha256: string | null;
+  content_size: number | null;
+};
+
 export async function loadForProcessing(
   db: Db,
   index: string,
   documentId: string,
 ): Promise<DocumentToProcess | undefined> {
-  const rows = await db.query<{
-    generation: string | number;
-    tags: Tags;
-    args: Record<string, unknown> | null;
-    completed_steps: string[];
-    file_id: string | null;
-    name: string | null;
-    content_type: string | null;
-    source_url: string | null;
-    sha256: string | null;
-    content_size: number | null;
-  }>(
+  const rows = await db.query<ProcessingRow>(
     `select d.generation, d.tags, d.args, d.completed_steps, f.file_id, f.name, f.content_type, f.source_url,
             f.sha256, length(f.content) as content_size
        from memory_documents d

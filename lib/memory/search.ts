@@ -6,7 +6,7 @@
  * skips pseudo-relevance feedback; `args.text_weight` sets the fusion) and groups them into Kernel
  * Memory Citations, one per document file, in the order of their best
  * partition's relevance. A missing index simply has no results. The index's stored ranking settings
- * (`settings.ts`, kept per instance for `SEARCH_SETTINGS_TTL_MS`) apply first; the request's `args` override them key by key.
+ * (`settings.ts`; the store keeps them per instance for `SEARCH_SETTINGS_TTL_MS`) apply first; the request's `args` override them key by key.
  */
 import type { Embedder } from "../ai/types.js";
 import { type ChunkHit, DEFAULT_RANKING, searchChunks } from "../store/chunk-search.js";
@@ -18,7 +18,7 @@ import type { Citation, SearchInput, Searching, SearchResult, SearchSettings } f
 
 /**
  * `settings` replaces the index's stored settings for this call (evaluation compares modes against defaults);
- * absent, they are the instance's copy (`settings.ts`), read when it has none in the same round of waiting as the
+ * absent, they are the instance's copy (`store/index-settings.ts`), read when it has none in the same round of waiting as the
  * query's embedding.
  */
 export async function searchMemory(
@@ -27,6 +27,7 @@ export async function searchMemory(
   settings?: IndexSettings,
 ): Promise<SearchResult> {
   const reader = ctx.reader ?? ctx.db;
+  const base = rankingOf(ctx.config, ctx.embedder);
   const [[vector], stored] = await Promise.all([
     ctx.embedder.embed([request.query]),
     settings ?? settingsForSearch(ctx, request.index),
@@ -34,7 +35,6 @@ export async function searchMemory(
   const args = { ...stored, ...request.args };
   const input: SearchInput = { ...request, ...(Object.keys(args).length > 0 ? { args } : {}) };
   const options = rankingOptions(input.args);
-  const base = rankingOf(ctx.config, ctx.embedder);
   const hits = await searchChunks(reader, {
     index: input.index,
     vector: vector!,

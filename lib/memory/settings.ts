@@ -3,24 +3,22 @@
  * An index's ranking settings: what every search and ask on the index starts from before the request's own
  * `args` (key by key). The keys are {@link IndexSettings}, derived from the ranking options of search args.
  *
- * A search reads them through {@link settingsForSearch}: kept per instance (per database handle) for
- * `SEARCH_SETTINGS_TTL_MS`, so a warm search is one statement, not two. A change made through this instance
- * replaces its entry at once; another instance sees it once its entry expires.
+ * A search reads them through {@link settingsForSearch}: the store keeps them per instance (per database handle,
+ * `store/index-settings.ts`) for `SEARCH_SETTINGS_TTL_MS`, so a warm search is one statement, not two. A change made
+ * through this instance replaces its entry at once; another instance sees it once its entry expires.
  *
  * @example
  * await updateIndexSettings(ctx, "handbook", { text_weight: 0.7, query_expansion: null }); // null = back to default
  */
-import type { Db } from "../db/index.js";
 import { NotFoundError, ValidationError } from "../errors.js";
-import { patchIndexSettings, readIndexSettings } from "../store/index-settings.js";
+import {
+  cachedIndexSettings,
+  patchIndexSettings,
+  readIndexSettings,
+  rememberIndexSettings,
+} from "../store/index-settings.js";
 import { describeIssue, IndexSettings, SETTING_KEYS, storedSettings } from "./ranking-args.js";
 import type { Reading, SearchSettings } from "./types.js";
-
-type Entry = { until: number; settings: Promise<IndexSettings> };
-
-/** Per database handle (one per instance and database), per index. Bounded: the oldest entry goes first. */
-const cached = new WeakMap<Db, Map<string, Entry>>();
-const MAX_CACHED_INDEXES = 1000;
 
 export async function getIndexSettings(ctx: Reading, index: string): Promise<IndexSettings> {
   const raw = await readIndexSettings(ctx.db, index);
@@ -33,19 +31,8 @@ export function settingsForSearch(
   ctx: Reading & { config: Pick<SearchSettings, "SEARCH_SETTINGS_TTL_MS"> },
   index: string,
 ): Promise<IndexSettings> {
-  const read = () => readIndexSettings(ctx.reader ?? ctx.db, index).then(storedSettings);
   const ttl = ctx.config.SEARCH_SETTINGS_TTL_MS;
-  if (ttl <= 0) return read();
-  const entries = cached.get(ctx.db) ?? new Map<string, Entry>();
-  cached.set(ctx.db, entries);
-  const now = Date.now();
-  const hit = entries.get(index);
-  if (hit && hit.until > now) return hit.settings;
-  const settings = read();
-  remember(entries, index, { until: now + ttl, settings });
-  // A failed read is not remembered: the next search reads again.
-  settings.catch(() => entries.get(index)?.settings === settings && entries.delete(index));
-  return settings;
+  return cachedIndexSettings(ctx.db, ctx.reader ?? ctx.db, index, ttl).then(storedSettings);
 }
 
 /** Sets the given keys, removes those given as null; unknown keys and bad values are a ValidationError. */
@@ -65,19 +52,7 @@ export async function updateIndexSettings(
   if (!parsed.success) throw new ValidationError(describeIssue("settings", parsed.error));
   const stored = await patchIndexSettings(ctx.db, index, parsed.data, remove);
   if (stored === undefined) throw new NotFoundError("index", index);
-  const settings = storedSettings(stored);
   // This instance's later searches use the new settings at once (the write's own result, not a replica's read).
-  const entries = cached.get(ctx.db);
-  if (entries)
-    remember(entries, index, {
-      until: Date.now() + ctx.config.SEARCH_SETTINGS_TTL_MS,
-      settings: Promise.resolve(settings),
-    });
-  return settings;
-}
-
-function remember(entries: Map<string, Entry>, index: string, entry: Entry): void {
-  entries.delete(index);
-  entries.set(index, entry);
-  if (entries.size > MAX_CACHED_INDEXES) entries.delete(entries.keys().next().value as string);
+  rememberIndexSettings(ctx.db, index, stored, ctx.config.SEARCH_SETTINGS_TTL_MS);
+  return storedSettings(stored);
 }

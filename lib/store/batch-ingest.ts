@@ -7,7 +7,7 @@
  * document uploaded again meanwhile is left alone and reported superseded) and its status is written alone.
  */
 import type { Db, Statement } from "../db/index.js";
-import type { ChunkRecord } from "./chunk-store.js";
+import { type ChunkRecord, chunkInserts } from "./chunk-store.js";
 import { readFileContent } from "./file-content.js";
 import { completedWith } from "./ingest-steps.js";
 import type { DocumentToProcess, ProcessingRow } from "./memory-store.js";
@@ -139,48 +139,7 @@ export async function saveBatch(
     params: keyParams,
   });
   const rows = docs.flatMap((doc) => doc.chunks.map((chunk) => ({ doc, chunk })));
-  for (let i = 0; i < rows.length; i += SLICE) {
-    const slice = rows.slice(i, i + SLICE);
-    const col = <T>(f: (r: (typeof slice)[number]) => T) => slice.map(f);
-    statements.push({
-      text: `insert into memory_chunks
-               (id, index_name, document_id, file_id, partition_number, section_number, text, context,
-                content_hash, embedding, tags, tag_list)
-             select u.id, u.index_name, u.document_id, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, e.embedding,
-                    -- The document row's tags as they are now, under its lock (PATCH /documents/{id} may have
-                    -- changed them since the run loaded it), plus __document_id.
-                    d.tags || jsonb_build_object('__document_id', jsonb_build_array(d.document_id),
-                      '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
-                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text))
-                      || case when u.sname is null then '{}'::jsonb
-                              else jsonb_build_object('__sect_name', jsonb_build_array(u.sname)) end,
-                    array(select t.key || ':' || v from jsonb_each(d.tags) t, jsonb_array_elements_text(t.value) v)
-                      || array['__document_id:' || d.document_id, '__file_id:' || u.file_id,
-                               '__file_type:' || u.file_type, '__part_n:' || u.pn, '__sect_n:' || u.sn]
-                      || case when u.sname is null then '{}'::text[] else array['__sect_name:' || u.sname] end
-               from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[],
-                           $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])
-                    as u(index_name, document_id, generation, id, file_id, file_type, pn, sn, body, hash, ctx, sname)
-               join memory_documents d on d.index_name = u.index_name and d.document_id = u.document_id
-                and d.generation = u.generation
-               -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
-               left join memory_embeddings e on e.index_name = u.index_name and e.content_hash = u.hash`,
-      params: [
-        col((r) => r.doc.index),
-        col((r) => r.doc.documentId),
-        col((r) => r.doc.generation),
-        col((r) => r.chunk.id),
-        col((r) => r.chunk.fileId),
-        col((r) => r.chunk.fileType),
-        col((r) => r.chunk.partitionNumber),
-        col((r) => r.chunk.sectionNumber),
-        col((r) => r.chunk.text),
-        col((r) => r.chunk.contentHash),
-        col((r) => r.chunk.context),
-        col((r) => r.chunk.sectionName ?? null),
-      ],
-    });
-  }
+  statements.push(...chunkInserts(rows, SLICE));
   if (!input.keepFiles) {
     statements.push({
       text: `update memory_files f set content = null from ${keys} ${current}

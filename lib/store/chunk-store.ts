@@ -64,51 +64,8 @@ export async function replaceChunks(
       params: [index, documentId, generation],
     },
   ];
-  for (let i = 0; i < input.chunks.length; i += INSERT_SLICE) {
-    const slice = input.chunks.slice(i, i + INSERT_SLICE);
-    statements.push({
-      text: `insert into memory_chunks
-               (id, index_name, document_id, file_id, partition_number, section_number, text, context,
-                content_hash, embedding, tags, tag_list)
-             select u.id, $1, $2, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, e.embedding,
-                    doc.tags || jsonb_build_object(
-                      '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
-                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text))
-                      || case when u.sname is null then '{}'::jsonb
-                              else jsonb_build_object('__sect_name', jsonb_build_array(u.sname)) end,
-                    doc.tag_list || array['__file_id:' || u.file_id, '__file_type:' || u.file_type,
-                                          '__part_n:' || u.pn, '__sect_n:' || u.sn]
-                      || case when u.sname is null then '{}'::text[] else array['__sect_name:' || u.sname] end
-               from unnest($4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[], $10::text[],
-                           $11::text[], $12::text[])
-                    as u(id, file_id, file_type, pn, sn, body, hash, ctx, sname)
-               -- The document's tags as they are now, under its row lock (PATCH /documents/{id} may have changed
-               -- them since this run loaded the document), plus __document_id.
-               cross join (
-                 select d.tags || jsonb_build_object('__document_id', jsonb_build_array(d.document_id)) as tags,
-                        array(select t.key || ':' || v from jsonb_each(d.tags) t, jsonb_array_elements_text(t.value) v)
-                          || array['__document_id:' || d.document_id] as tag_list
-                   from memory_documents d where d.index_name = $1 and d.document_id = $2
-               ) doc
-               -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
-               left join memory_embeddings e on e.index_name = $1 and e.content_hash = u.hash
-              where ${current}`,
-      params: [
-        index,
-        documentId,
-        generation,
-        slice.map((c) => c.id),
-        slice.map((c) => c.fileId),
-        slice.map((c) => c.fileType),
-        slice.map((c) => c.partitionNumber),
-        slice.map((c) => c.sectionNumber),
-        slice.map((c) => c.text),
-        slice.map((c) => c.contentHash),
-        slice.map((c) => c.context),
-        slice.map((c) => c.sectionName ?? null),
-      ],
-    });
-  }
+  const rows = input.chunks.map((chunk) => ({ doc: input, chunk }));
+  statements.push(...chunkInserts(rows, INSERT_SLICE));
   // Original files are kept for download unless KEEP_ORIGINAL_FILES=false; then their bytes are cleared in the
   // same statement that marks the document saved (one round trip either way).
   const clearFiles = input.keepFiles
@@ -125,4 +82,58 @@ export async function replaceChunks(
   });
   const results = await db.batch(statements);
   return (results[results.length - 1]?.length ?? 0) > 0;
+}
+
+/**
+ * The inserts of chunks, `slice` rows a statement, for one document or many (`batch-ingest.ts`). A chunk is
+ * written only while its document is at `generation`; its vector comes from the index's embedding cache.
+ */
+export function chunkInserts(
+  rows: ReadonlyArray<{ doc: { index: string; documentId: string; generation: number }; chunk: ChunkRecord }>,
+  slice: number,
+): Statement[] {
+  const statements: Statement[] = [];
+  for (let i = 0; i < rows.length; i += slice) {
+    const part = rows.slice(i, i + slice);
+    const col = <T>(f: (r: (typeof part)[number]) => T) => part.map(f);
+    statements.push({
+      text: `insert into memory_chunks
+               (id, index_name, document_id, file_id, partition_number, section_number, text, context,
+                content_hash, embedding, tags, tag_list)
+             select u.id, u.index_name, u.document_id, u.file_id, u.pn, u.sn, u.body, u.ctx, u.hash, e.embedding,
+                    -- The document row's tags as they are now, under its lock (PATCH /documents/{id} may have
+                    -- changed them since the run loaded it), plus __document_id.
+                    d.tags || jsonb_build_object('__document_id', jsonb_build_array(d.document_id),
+                      '__file_id', jsonb_build_array(u.file_id), '__file_type', jsonb_build_array(u.file_type),
+                      '__part_n', jsonb_build_array(u.pn::text), '__sect_n', jsonb_build_array(u.sn::text))
+                      || case when u.sname is null then '{}'::jsonb
+                              else jsonb_build_object('__sect_name', jsonb_build_array(u.sname)) end,
+                    array(select t.key || ':' || v from jsonb_each(d.tags) t, jsonb_array_elements_text(t.value) v)
+                      || array['__document_id:' || d.document_id, '__file_id:' || u.file_id,
+                               '__file_type:' || u.file_type, '__part_n:' || u.pn, '__sect_n:' || u.sn]
+                      || case when u.sname is null then '{}'::text[] else array['__sect_name:' || u.sname] end
+               from unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[],
+                           $8::int[], $9::text[], $10::text[], $11::text[], $12::text[])
+                    as u(index_name, document_id, generation, id, file_id, file_type, pn, sn, body, hash, ctx, sname)
+               join memory_documents d on d.index_name = u.index_name and d.document_id = u.document_id
+                and d.generation = u.generation
+               -- A left join: a missing cache row fails loudly (embedding is NOT NULL), never drops a chunk.
+               left join memory_embeddings e on e.index_name = u.index_name and e.content_hash = u.hash`,
+      params: [
+        col((r) => r.doc.index),
+        col((r) => r.doc.documentId),
+        col((r) => r.doc.generation),
+        col((r) => r.chunk.id),
+        col((r) => r.chunk.fileId),
+        col((r) => r.chunk.fileType),
+        col((r) => r.chunk.partitionNumber),
+        col((r) => r.chunk.sectionNumber),
+        col((r) => r.chunk.text),
+        col((r) => r.chunk.contentHash),
+        col((r) => r.chunk.context),
+        col((r) => r.chunk.sectionName ?? null),
+      ],
+    });
+  }
+  return statements;
 }

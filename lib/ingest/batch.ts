@@ -9,8 +9,6 @@
  * poisoned input can only ever fail itself.
  */
 import { toSql } from "pgvector";
-import { ExtractionFailed } from "../extract/errors.js";
-import { limitsFromConfig } from "../extract/limits.js";
 import { log } from "../log/logger.js";
 import {
   type BatchDocument,
@@ -21,16 +19,15 @@ import {
 } from "../store/batch-ingest.js";
 import type { DocumentToProcess } from "../store/memory-store.js";
 import { embeddingText } from "./chunk-context.js";
-import type { IngestContext } from "./isolation.js";
-import { chunkDrafts, failed, type PipelineOutcome, processDocument, type Target } from "./pipeline.js";
-import type { Prepared } from "./prepare.js";
-import { stageOf } from "./stage.js";
+import type { Ingesting } from "./isolation.js";
+import { failed, type PipelineOutcome, processDocument, type Target } from "./pipeline.js";
+import { chunkDrafts, prepareFiles } from "./prepare-files.js";
 import { WEB_PAGE_TYPE } from "./web-page.js";
 
 type Ready = { target: Target; doc: BatchDocument };
 
 /** Runs the targets' pipelines together; the outcomes are in the targets' order. */
-export async function processBatch(ctx: IngestContext, targets: readonly Target[]): Promise<PipelineOutcome[]> {
+export async function processBatch(ctx: Ingesting, targets: readonly Target[]): Promise<PipelineOutcome[]> {
   if (targets.length <= 1) return Promise.all(targets.map((t) => processDocument(ctx, t)));
   let docs: Map<string, DocumentToProcess>;
   try {
@@ -54,7 +51,7 @@ export async function processBatch(ctx: IngestContext, targets: readonly Target[
       if (doc.files.some((f) => f.content === null || (f.contentType === WEB_PAGE_TYPE && f.sourceUrl))) {
         return void single.push(target);
       }
-      const prepared = await prepareAll(ctx, doc);
+      const prepared = await prepareFiles(ctx, doc);
       if ("error" in prepared)
         return void outcomes.set(target, await failed(ctx, target, prepared.step, prepared.error));
       const chunks = await chunkDrafts(ctx, target, prepared.files);
@@ -68,44 +65,12 @@ export async function processBatch(ctx: IngestContext, targets: readonly Target[
   return targets.map((t) => outcomes.get(t)!);
 }
 
-function alone(ctx: IngestContext, targets: readonly Target[]): Promise<PipelineOutcome[]> {
+function alone(ctx: Ingesting, targets: readonly Target[]): Promise<PipelineOutcome[]> {
   return Promise.all(targets.map((t) => processDocument(ctx, t)));
 }
 
-type PreparedFiles =
-  | { files: Array<{ file: { fileId: string } } & Prepared> }
-  | { step: "extract" | "partition"; error: unknown };
-
-async function prepareAll(ctx: IngestContext, doc: DocumentToProcess): Promise<PreparedFiles> {
-  const limits = limitsFromConfig(ctx.config);
-  const files: Array<{ file: { fileId: string } } & Prepared> = [];
-  let chunkCount = 0;
-  for (const file of doc.files) {
-    try {
-      if (file.content === null) {
-        throw new ExtractionFailed({ mimeType: file.contentType, fileName: file.name, reason: "no content" });
-      }
-      const result = await ctx.prepare({
-        bytes: file.content,
-        fileName: file.name,
-        contentType: file.contentType,
-        documentName: file.name,
-        args: doc.args,
-        maxTokens: ctx.embedder.maxTokens,
-        limits,
-        chunksBefore: chunkCount,
-      });
-      chunkCount += result.chunks.length;
-      files.push({ file, ...result });
-    } catch (error) {
-      return { step: stageOf(error), error };
-    }
-  }
-  return { files };
-}
-
 /** The shared steps; if one fails, every document of the batch runs again alone. */
-async function embedAndSave(ctx: IngestContext, ready: readonly Ready[]): Promise<Map<Target, PipelineOutcome>> {
+async function embedAndSave(ctx: Ingesting, ready: readonly Ready[]): Promise<Map<Target, PipelineOutcome>> {
   const outcomes = new Map<Target, PipelineOutcome>();
   if (!ready.length) return outcomes;
   try {

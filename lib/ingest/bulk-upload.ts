@@ -7,7 +7,7 @@
  * re-upload is a no-op, and a bad file type refuses the whole call before anything is stored.
  */
 import { log } from "../log/logger.js";
-import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "../memory/types.js";
+import { DEFAULT_STEPS, type UploadInput, type Uploading } from "../memory/types.js";
 import { type BulkRow, ingestedFromMany, saveBulkUpload } from "../store/bulk-upload.js";
 import { textConfigForUpload } from "./text-config.js";
 import { ingestFingerprint, storedFiles } from "./upload.js";
@@ -16,7 +16,7 @@ import { WEB_PAGE_TYPE } from "./web-page.js";
 export type BulkDocument = Omit<UploadInput, "index" | "args">;
 
 export async function uploadDocuments(
-  ctx: MemoryContext,
+  ctx: Uploading,
   input: { index: string; documents: readonly BulkDocument[] },
 ): Promise<{ index: string; documents: Array<{ index: string; documentId: string }> }> {
   const { index } = input;

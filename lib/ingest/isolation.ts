@@ -5,13 +5,19 @@
  * (`lib/ingest/node-threads.ts`), so untrusted files are parsed off the HTTP event loop, under a memory limit and
  * a deadline.
  */
-import type { MemoryContext } from "../memory/types.js";
+import type { JobStarting, MemoryContext } from "../memory/types.js";
 import type { Prepared, PrepareInput } from "./prepare.js";
 
 export type PrepareRunner = (input: PrepareInput) => Promise<Prepared>;
 
-/** What the runner and the pipeline need beyond the memory verbs: where files are parsed. */
+/** A runtime's whole context for jobs (the roots' and the job doors'): the memory context and where files are parsed. */
 export type IngestContext = MemoryContext & { prepare: PrepareRunner };
+
+/**
+ * What the runner, the pipeline and file preparation use: the primary database, the embedder, the config and
+ * where files are parsed. No reader, generator, reranker or queue.
+ */
+export type Ingesting = JobStarting & { prepare: PrepareRunner };
 
 /**
  * In the calling thread, loaded on first use: the extractors (pdf.js, mammoth) and the tokenizer's tables are

@@ -12,28 +12,28 @@
 
 import { toSql } from "pgvector";
 import { AppError } from "../errors.js";
-import { ExtractionFailed } from "../extract/errors.js";
-import { limitsFromConfig } from "../extract/limits.js";
 import type { PipelineStep } from "../memory/types.js";
-import { type ChunkRecord, replaceChunks } from "../store/chunk-store.js";
+import { replaceChunks } from "../store/chunk-store.js";
 import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
 import { loadForProcessing, markFailed } from "../store/memory-store.js";
 import { embeddingText } from "./chunk-context.js";
-import { sha256Hex } from "./hashing.js";
-import type { IngestContext } from "./isolation.js";
+import type { Ingesting } from "./isolation.js";
 import type { Prepared } from "./prepare.js";
-import { stageOf } from "./stage.js";
-import { fetchWebPage, WEB_PAGE_TYPE } from "./web-page.js";
+import { chunkDrafts, prepareFiles } from "./prepare-files.js";
 
 export type PipelineOutcome =
   | { status: "completed"; chunks: number; embedded: number; reused: number }
   | { status: "superseded" | "missing" }
-  | { status: "failed"; step: PipelineStep; error: unknown; message: string; final: boolean };
+  | ({ status: "failed"; step: PipelineStep; error: unknown; message: string } & (
+      | { final: true }
+      /** Retried after its backoff. */
+      | { final: false; retryInSeconds: number }
+    ));
 
 export type Target = { index: string; documentId: string; generation: number; attempts: number; maxAttempts: number };
 
 /** Runs the steps; a final failure is recorded on the document before it is returned. */
-export async function processDocument(ctx: IngestContext, target: Target): Promise<PipelineOutcome> {
+export async function processDocument(ctx: Ingesting, target: Target): Promise<PipelineOutcome> {
   let failure: { step: PipelineStep; error: unknown };
   try {
     const outcome = await runSteps(ctx, target);
@@ -46,24 +46,35 @@ export async function processDocument(ctx: IngestContext, target: Target): Promi
   return failed(ctx, target, failure.step, failure.error);
 }
 
-/** A run's failure, final when the error is permanent or the attempts are spent (then recorded on the document). */
+/**
+ * A run's failure, final when the error is permanent or the attempts are spent (then recorded on the document),
+ * else to be retried after an exponential backoff.
+ */
 export async function failed(
-  ctx: IngestContext,
+  ctx: Ingesting,
   target: Target,
   step: PipelineStep,
   error: unknown,
 ): Promise<Extract<PipelineOutcome, { status: "failed" }>> {
   const message = readable(error);
   const final = (error instanceof AppError && error.permanent) || target.attempts >= target.maxAttempts;
-  if (final) {
-    const { index, documentId, generation } = target;
-    await markFailed(ctx.db, index, documentId, generation, { step, message });
+  if (!final) {
+    const retryInSeconds = backoffSeconds(ctx.config.JOB_RETRY_BASE_SECONDS, target.attempts);
+    return { status: "failed", step, error, message, final, retryInSeconds };
   }
+  const { index, documentId, generation } = target;
+  await markFailed(ctx.db, index, documentId, generation, { step, message });
   return { status: "failed", step, error, message, final };
 }
 
+/** Exponential in the attempts made, capped at ten minutes, with jitter over its upper half. */
+function backoffSeconds(base: number, attempts: number): number {
+  const ceiling = Math.min(600, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
 async function runSteps(
-  ctx: IngestContext,
+  ctx: Ingesting,
   target: Target,
 ): Promise<Exclude<PipelineOutcome, { status: "failed" }> | { status: "failed"; step: PipelineStep; error: unknown }> {
   const { index, documentId, generation } = target;
@@ -76,40 +87,13 @@ async function runSteps(
   let step: PipelineStep = "extract";
   try {
     // Extraction and chunking of untrusted bytes run isolated (a worker thread on Node) and within the caps.
-    const limits = limitsFromConfig(ctx.config);
-    const prepared: Array<{ file: (typeof doc.files)[number] } & Prepared> = [];
-    let chunkCount = 0;
-    for (const file of doc.files) {
-      if (file.content === null) {
-        throw new ExtractionFailed({
-          mimeType: file.contentType,
-          fileName: file.name,
-          reason: "its content is no longer stored; upload it again",
-        });
-      }
-      const input =
-        file.contentType === WEB_PAGE_TYPE && file.sourceUrl
-          ? await webPageInput(ctx, file.sourceUrl)
-          : { bytes: file.content, fileName: file.name, contentType: file.contentType };
-      try {
-        const result = await ctx.prepare({
-          ...input,
-          documentName: file.name,
-          args: doc.args,
-          maxTokens: ctx.embedder.maxTokens,
-          limits,
-          chunksBefore: chunkCount,
-        });
-        chunkCount += result.chunks.length;
-        prepared.push({ file, ...result });
-      } catch (error) {
-        if (stageOf(error) === "partition") step = "partition";
-        throw error;
-      }
-    }
+    const prepared = await prepareFiles(ctx, doc);
+    if ("error" in prepared) return { status: "failed", step: prepared.step, error: prepared.error };
 
     step = "partition";
-    const drafts = await chunkDrafts(ctx, target, prepared);
+    const drafts = await chunkDrafts(ctx, target, prepared.files);
+    // A document without text is completed but never reported ready: its status says `empty` and why.
+    const emptyReason = drafts.length === 0 ? whyEmpty(prepared.files) : null;
     // Round trips per document are the cost over a remote database: extract and partition are recorded together,
     // with the cache lookup; gen_embeddings with the cache write (or, when nothing was missing, with the save).
     const hashes = [...new Set(drafts.map((d) => d.contentHash))];
@@ -135,8 +119,7 @@ async function runSteps(
       tags: doc.tags,
       chunks: drafts,
       keepFiles: ctx.config.KEEP_ORIGINAL_FILES,
-      // A document without text is completed but never reported ready: its status says `empty` and why.
-      emptyReason: drafts.length === 0 ? whyEmpty(prepared) : null,
+      emptyReason,
     });
     if (!saved) return { status: "superseded" };
     return {
@@ -150,35 +133,6 @@ async function runSteps(
   }
 }
 
-/** The chunk rows of a document's prepared files, each with its content hash (the embedding cache's key). */
-export async function chunkDrafts(
-  ctx: IngestContext,
-  target: { index: string; documentId: string },
-  prepared: ReadonlyArray<{ file: { fileId: string } } & Prepared>,
-): Promise<ChunkRecord[]> {
-  const drafts: ChunkRecord[] = [];
-  for (const { file, chunks, mimeType, context } of prepared) {
-    for (const chunk of chunks) {
-      const contentHash = await sha256Hex(`${ctx.embedder.id}\n${embeddingText(context, chunk.text)}`);
-      const id = await sha256Hex(
-        `${target.index}\n${target.documentId}\n${file.fileId}\n${chunk.partitionNumber}\n${contentHash}`,
-      );
-      drafts.push({
-        id: id.slice(0, 40),
-        fileId: file.fileId,
-        fileType: mimeType,
-        partitionNumber: chunk.partitionNumber,
-        sectionNumber: chunk.sectionNumber,
-        ...(chunk.sectionName ? { sectionName: chunk.sectionName } : {}),
-        text: chunk.text,
-        context,
-        contentHash,
-      });
-    }
-  }
-  return drafts;
-}
-
 /** Why a document that makes no chunk holds no text: its files' notes (OCR off, a scan), else that they hold none. */
 function whyEmpty(prepared: Array<{ file: { name: string } } & Prepared>): string {
   const notes = prepared.flatMap((p) => p.notes ?? []);
@@ -190,11 +144,4 @@ function whyEmpty(prepared: Array<{ file: { name: string } } & Prepared>): strin
 function readable(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   return message.length > 500 ? `${message.slice(0, 500)}…` : message;
-}
-
-/** A `content.url` file is the page it points at, fetched now through the guard. */
-async function webPageInput(ctx: IngestContext, url: string) {
-  const page = await fetchWebPage(ctx, url);
-  const name = new URL(page.url).pathname.split("/").pop() || "index.html";
-  return { bytes: page.bytes, fileName: name, contentType: page.contentType };
 }

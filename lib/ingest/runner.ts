@@ -2,10 +2,10 @@
  * @module
  * Runs ingestion jobs: the upload's own background run (through the context's
  * `startJob` hook), cron ticks, the Node scheduler and the CLI all come through
- * here. This is the job edge of the error mapping: a permanent `AppError` (a
- * corrupt file, bad options) fails the job at once; anything else is retried
- * with exponential backoff until `max_attempts`. The runner writes only queue
- * state; the pipeline is the one writer of the document's status.
+ * here. It settles each job as the pipeline's outcome says (the pipeline is the
+ * job edge of the error mapping: a permanent `AppError` fails the job at once;
+ * anything else is retried with exponential backoff until `max_attempts`). The
+ * runner writes only queue state; the pipeline is the one writer of the document's status.
  */
 
 import { background, type Db } from "../db/index.js";
@@ -21,8 +21,7 @@ import {
   retryJobLater,
 } from "../store/job-store.js";
 import { processBatch } from "./batch.js";
-import type { IngestContext } from "./isolation.js";
-import { processDocument } from "./pipeline.js";
+import type { Ingesting } from "./isolation.js";
 import { withIngestSlot } from "./slots.js";
 import { keepStatisticsCurrent } from "./statistics.js";
 
@@ -52,7 +51,7 @@ const deferring = new WeakSet<Db>();
  * A first-time bulk load (embedding-space.ts): asked before a job is claimed, so no lease runs out while it waits
  * for its lock; once the table is seen holding chunks, never again.
  */
-async function deferIndexWhileEmpty(ctx: IngestContext): Promise<void> {
+async function deferIndexWhileEmpty(ctx: Ingesting): Promise<void> {
   if (filled.has(ctx.db)) return;
   try {
     const space = await deferVectorIndexWhileEmpty(ctx.db, ctx.embedder.dimensions);
@@ -64,7 +63,7 @@ async function deferIndexWhileEmpty(ctx: IngestContext): Promise<void> {
   }
 }
 
-export async function runJob(ctx: IngestContext, job: Job, owner: string): Promise<JobResult> {
+export async function runJob(ctx: Ingesting, job: Job, owner: string): Promise<JobResult> {
   return (await runJobs(ctx, [job], owner))[0]!;
 }
 
@@ -72,9 +71,10 @@ export async function runJob(ctx: IngestContext, job: Job, owner: string): Promi
  * Runs claimed jobs together (`processBatch`) and settles each by its own outcome: the finished ones in one
  * statement, each failure by itself (failed for good, or retried after its own backoff).
  */
-export async function runJobs(ctx: IngestContext, jobs: readonly Job[], owner: string): Promise<JobResult[]> {
+export async function runJobs(ctx: Ingesting, jobs: readonly Job[], owner: string): Promise<JobResult[]> {
   const dimensions = ctx.embedder.dimensions;
-  const outcomes = jobs.length === 1 ? [await processDocument(ctx, jobs[0]!)] : await processBatch(ctx, jobs);
+  // One job runs alone through the pipeline; more share its reads, embedding call and write (batch.ts).
+  const outcomes = await processBatch(ctx, jobs);
   const done = jobs.flatMap((job, i) => {
     const outcome = outcomes[i]!;
     if (outcome.status === "failed") return [];
@@ -98,27 +98,28 @@ export async function runJobs(ctx: IngestContext, jobs: readonly Job[], owner: s
       log.warn("job.failed", { ...fields, error: message });
       results.push("failed");
     } else {
-      const delay = backoffSeconds(ctx.config.JOB_RETRY_BASE_SECONDS, job.attempts);
+      const delay = outcome.retryInSeconds;
       await retryJobLater(ctx.db, job, owner, message, delay);
       log.warn("job.retry", { ...fields, delay, error: message });
       results.push("retry");
     }
   }
-  if (settled.buildIndex) await buildIndex(ctx, dimensions);
-  else if (failures) await afterFailure(ctx, dimensions);
-  // Once per batch: the tables' statistics after what it wrote (auto-ANALYZE past a changed fraction).
-  if (done.length) await keepStatisticsCurrent(ctx);
+  await afterCommit(ctx, dimensions, {
+    wrote: done.length > 0,
+    // A failed job may have been the last of a deferred load: it tries to build the index too.
+    buildIndex: settled.buildIndex || (failures > 0 && deferring.has(ctx.db)),
+  });
   return results;
 }
 
 /** The upload's own run, right after the 202. If cron got there first, there is nothing to do. */
-export async function runUploadedJob(ctx: IngestContext, jobId: string): Promise<JobResult | "taken"> {
+export async function runUploadedJob(ctx: Ingesting, jobId: string): Promise<JobResult | "taken"> {
   const [result] = await runUploadedJobs(ctx, [jobId]);
   return result ?? "taken";
 }
 
 /** A bulk upload's own run: its jobs in batches of `INGEST_BATCH_SIZE`; those cron took are not in the results. */
-export async function runUploadedJobs(ctx: IngestContext, jobIds: readonly string[]): Promise<JobResult[]> {
+export async function runUploadedJobs(ctx: Ingesting, jobIds: readonly string[]): Promise<JobResult[]> {
   const owner = newOwner("upload");
   const size = ctx.config.INGEST_BATCH_SIZE;
   const batches: string[][] = [];
@@ -142,7 +143,7 @@ export async function runUploadedJobs(ctx: IngestContext, jobIds: readonly strin
 
 /** Claims and runs due jobs until none are left, the time budget is spent, or `maxJobs` ran. */
 export async function runDueJobs(
-  ctx: IngestContext,
+  ctx: Ingesting,
   options: { budgetMs?: number; maxJobs?: number; owner?: string } = {},
 ): Promise<RunReport> {
   const started = Date.now();
@@ -192,13 +193,18 @@ export async function runDueJobs(
   return report;
 }
 
-/** A failed job may have been the last of a deferred load; a failure to build is left to the next job or start. */
-async function afterFailure(ctx: IngestContext, dimensions: number): Promise<void> {
-  if (deferring.has(ctx.db)) await buildIndex(ctx, dimensions);
-}
-
-/** Builds a deferred vector index now that the load is over (its time is part of the last job's). */
-async function buildIndex(ctx: IngestContext, dimensions: number): Promise<void> {
+/**
+ * The batch's duties once its jobs are settled, each only an optimisation for later searches (a failure is logged,
+ * never a job's): the tables' statistics after what it wrote (auto-ANALYZE past a changed fraction), then the
+ * deferred vector index, built now that the load is over (its time is part of the last job's).
+ */
+async function afterCommit(
+  ctx: Ingesting,
+  dimensions: number,
+  due: { wrote: boolean; buildIndex: boolean },
+): Promise<void> {
+  if (due.wrote) await keepStatisticsCurrent(ctx);
+  if (!due.buildIndex) return;
   const started = Date.now();
   try {
     const { built } = await buildDeferredVectorIndex(ctx.db, dimensions);
@@ -208,9 +214,4 @@ async function buildIndex(ctx: IngestContext, dimensions: number): Promise<void>
     // The setting stays: the next job to finish the queue, or the next instance start, builds it.
     log.warn("vector_index.build_failed", { dimensions, error: (error as Error).message });
   }
-}
-
-function backoffSeconds(base: number, attempts: number): number {
-  const ceiling = Math.min(600, base * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }

@@ -13,7 +13,7 @@ const NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The configuration to record; throws ValidationError for unknown names or a change to an existing index. */
 export async function textConfigForUpload(
-  ctx: MemoryContext,
+  ctx: Pick<MemoryContext, "db" | "config">,
   index: string,
   args: Record<string, unknown> | undefined,
 ): Promise<string> {

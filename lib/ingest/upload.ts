@@ -12,7 +12,7 @@
 import { detectContentType } from "../extract/detect.js";
 import { UnsupportedContentType } from "../extract/errors.js";
 import { log } from "../log/logger.js";
-import { DEFAULT_STEPS, type MemoryContext, type UploadInput } from "../memory/types.js";
+import { DEFAULT_STEPS, type MemoryContext, type UploadInput, type Uploading } from "../memory/types.js";
 import { isIngestedFrom } from "../store/document-fingerprint.js";
 import { type StoredFile, saveUpload } from "../store/memory-store.js";
 import { sha256Hex } from "./hashing.js";
@@ -20,7 +20,7 @@ import { textConfigForUpload } from "./text-config.js";
 import { checkWebPageUrl, WEB_PAGE_TYPE, webPageUrl } from "./web-page.js";
 
 export async function uploadDocument(
-  ctx: MemoryContext,
+  ctx: Uploading,
   input: UploadInput,
 ): Promise<{ index: string; documentId: string }> {
   const files = await storedFiles(ctx, input.files);
@@ -58,7 +58,10 @@ export async function uploadDocument(
 }
 
 /** The files as stored: type detected (or refused), web-page addresses checked, hashed, given unique ids. */
-export async function storedFiles(ctx: MemoryContext, uploaded: UploadInput["files"]): Promise<StoredFile[]> {
+export async function storedFiles(
+  ctx: Pick<MemoryContext, "config">,
+  uploaded: UploadInput["files"],
+): Promise<StoredFile[]> {
   const files: StoredFile[] = [];
   const usedIds = new Set<string>();
   for (const file of uploaded) {
@@ -84,7 +87,7 @@ export async function storedFiles(ctx: MemoryContext, uploaded: UploadInput["fil
 
 /** Everything the stored chunks depend on; tag keys are sorted so their order in the request does not matter. */
 export function ingestFingerprint(
-  ctx: MemoryContext,
+  ctx: Pick<MemoryContext, "embedder">,
   input: UploadInput,
   files: readonly StoredFile[],
   steps: readonly string[],

@@ -23,7 +23,7 @@ export function webPageUrl(file: UploadFile): string | undefined {
 }
 
 /** Refuses, as a validation error, a URL the fetch guard would never fetch. */
-export function checkWebPageUrl(ctx: MemoryContext, url: string): string {
+export function checkWebPageUrl(ctx: Pick<MemoryContext, "config">, url: string): string {
   try {
     return checkUrl(url, ctx.config.SOURCE_ALLOW_PRIVATE).href;
   } catch (error) {
@@ -33,7 +33,7 @@ export function checkWebPageUrl(ctx: MemoryContext, url: string): string {
 }
 
 export async function fetchWebPage(
-  ctx: MemoryContext,
+  ctx: Pick<MemoryContext, "config">,
   url: string,
 ): Promise<{ bytes: Uint8Array; contentType: string; url: string }> {
   const got = await guardedFetch(url, {

@@ -184,8 +184,13 @@ export type MemoryContext = {
   tokenCounter(): Promise<TokenCounter>;
 };
 
-export type StartJob = (ctx: MemoryContext, jobId: string) => Promise<unknown>;
-export type StartJobs = (ctx: MemoryContext, jobIds: readonly string[]) => Promise<unknown>;
+/** What a job's start may use (Node runs the job in this process with them; Workers send it to the queue). */
+export type JobStarting = Pick<MemoryContext, "db" | "embedder" | "config">;
+export type StartJob = (ctx: JobStarting, jobId: string) => Promise<unknown>;
+export type StartJobs = (ctx: JobStarting, jobIds: readonly string[]) => Promise<unknown>;
+
+/** What an upload uses: the database, the embedder (the fingerprint names it), the config, and its job's start. */
+export type Uploading = JobStarting & Pick<MemoryContext, "waitUntil" | "startJob" | "startJobs">;
 
 /** cl100k token count of a text (exact or estimated). */
 export type TokenCounter = (text: string) => number;

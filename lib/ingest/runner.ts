@@ -106,6 +106,7 @@ export async function runJobs(ctx: Ingesting, jobs: readonly Job[], owner: strin
   }
   await afterCommit(ctx, dimensions, {
     wrote: done.length > 0,
+    drained: settled.drained,
     // A failed job may have been the last of a deferred load: it tries to build the index too.
     buildIndex: settled.buildIndex || (failures > 0 && deferring.has(ctx.db)),
   });
@@ -195,15 +196,16 @@ export async function runDueJobs(
 
 /**
  * The batch's duties once its jobs are settled, each only an optimisation for later searches (a failure is logged,
- * never a job's): the tables' statistics after what it wrote (auto-ANALYZE past a changed fraction), then the
- * deferred vector index, built now that the load is over (its time is part of the last job's).
+ * never a job's): the tables' statistics after what it wrote (statistics.ts: how much change is enough depends on
+ * whether the queue drained), then the deferred vector index, built now that the load is over (its time is part of
+ * the last job's).
  */
 async function afterCommit(
   ctx: Ingesting,
   dimensions: number,
-  due: { wrote: boolean; buildIndex: boolean },
+  due: { wrote: boolean; drained: boolean; buildIndex: boolean },
 ): Promise<void> {
-  if (due.wrote) await keepStatisticsCurrent(ctx);
+  if (due.wrote) await keepStatisticsCurrent(ctx, due);
   if (!due.buildIndex) return;
   const started = Date.now();
   try {

@@ -5,7 +5,10 @@
  * (`lib/ingest/node-threads.ts`), so untrusted files are parsed off the HTTP event loop, under a memory limit and
  * a deadline.
  */
-import type { JobStarting, MemoryContext } from "../memory/types.js";
+import type { Config } from "../config/env.js";
+import type { JOB_VARS } from "../config/jobs.js";
+import type { INGESTION_LIMIT_VARS } from "../config/limits.js";
+import type { MemoryContext } from "../memory/types.js";
 import type { Prepared, PrepareInput } from "./prepare.js";
 
 export type PrepareRunner = (input: PrepareInput) => Promise<Prepared>;
@@ -13,11 +16,22 @@ export type PrepareRunner = (input: PrepareInput) => Promise<Prepared>;
 /** A runtime's whole context for jobs (the roots' and the job doors'): the memory context and where files are parsed. */
 export type IngestContext = MemoryContext & { prepare: PrepareRunner };
 
+/** The settings jobs read: the jobs' and the ingestion limits' groups, web-page fetches, and whether files are kept. */
+export type IngestSettings = Pick<
+  Config,
+  | keyof typeof JOB_VARS
+  | keyof typeof INGESTION_LIMIT_VARS
+  | "SOURCE_MAX_BYTES"
+  | "SOURCE_FETCH_TIMEOUT_MS"
+  | "SOURCE_ALLOW_PRIVATE"
+  | "KEEP_ORIGINAL_FILES"
+>;
+
 /**
- * What the runner, the pipeline and file preparation use: the primary database, the embedder, the config and
+ * What the runner, the pipeline and file preparation use: the primary database, the embedder, their settings and
  * where files are parsed. No reader, generator, reranker or queue.
  */
-export type Ingesting = JobStarting & { prepare: PrepareRunner };
+export type Ingesting = Pick<MemoryContext, "db" | "embedder"> & { config: IngestSettings; prepare: PrepareRunner };
 
 /**
  * In the calling thread, loaded on first use: the extractors (pdf.js, mammoth) and the tokenizer's tables are

@@ -10,13 +10,13 @@
  */
 import { log } from "../log/logger.js";
 import { analyzeDueTables } from "../store/table-statistics.js";
-import type { IngestContext } from "./isolation.js";
+import type { Ingesting } from "./isolation.js";
 
 /** While the queue is busy: changed rows (past the base) as a fraction of the table's rows at its last analysis. */
 export const BUSY_ANALYZE_FRACTION = 1;
 
 export async function keepStatisticsCurrent(
-  ctx: Pick<IngestContext, "db" | "config">,
+  ctx: Pick<Ingesting, "db" | "config">,
   queue: { drained: boolean },
 ): Promise<void> {
   const configured = ctx.config.ANALYZE_CHANGED_FRACTION;

@@ -7,8 +7,10 @@
  * through the same guard as sources (no private targets, size and time limits,
  * content-type allow-list), so a KM client's web import works unchanged.
  */
+
+import type { Config } from "../config/env.js";
 import { ValidationError } from "../errors.js";
-import type { MemoryContext, UploadFile } from "../memory/types.js";
+import type { UploadFile } from "../memory/types.js";
 import { checkUrl, FetchRefused, guardedFetch } from "../net/index.js";
 
 /** Stored content type of a URL file; never sent by clients, only set here. */
@@ -23,7 +25,7 @@ export function webPageUrl(file: UploadFile): string | undefined {
 }
 
 /** Refuses, as a validation error, a URL the fetch guard would never fetch. */
-export function checkWebPageUrl(ctx: Pick<MemoryContext, "config">, url: string): string {
+export function checkWebPageUrl(ctx: { config: Pick<Config, "SOURCE_ALLOW_PRIVATE"> }, url: string): string {
   try {
     return checkUrl(url, ctx.config.SOURCE_ALLOW_PRIVATE).href;
   } catch (error) {
@@ -33,7 +35,7 @@ export function checkWebPageUrl(ctx: Pick<MemoryContext, "config">, url: string)
 }
 
 export async function fetchWebPage(
-  ctx: Pick<MemoryContext, "config">,
+  ctx: { config: Pick<Config, "SOURCE_MAX_BYTES" | "SOURCE_FETCH_TIMEOUT_MS" | "SOURCE_ALLOW_PRIVATE"> },
   url: string,
 ): Promise<{ bytes: Uint8Array; contentType: string; url: string }> {
   const got = await guardedFetch(url, {

@@ -9,7 +9,7 @@
  * const runtime = nodeRuntime({ extractionThreads: true });
  * servicesFor(process.env, runtime);
  */
-import type { Config } from "../config/env.js";
+import { type Config, ConfigError } from "../config/env.js";
 import { nodeTransports } from "../db/node.js";
 import type { PoolHook } from "../db/pool.js";
 import type { PrepareRunner } from "../ingest/isolation.js";
@@ -54,6 +54,11 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): RuntimeParts {
   return {
     transports: nodeTransports(options.onPool ? { onPool: options.onPool } : {}),
     ingestion: (config) => {
+      if (config.OCR_PROVIDER !== "tesseract") {
+        throw new ConfigError(
+          `OCR_PROVIDER=${config.OCR_PROVIDER} runs on the ingestion Worker only; Node reads images with tesseract`,
+        );
+      }
       const runner = runnerFor(config);
       const prepare = options.wrapPrepare ? options.wrapPrepare(runner) : runner;
       return {

@@ -4,8 +4,9 @@
  * sent with tesseract.js: test/helpers/fake-vision-ai.ts). A browser-rendered PNG is ingested by the cron tick and
  * `/search` finds it by its words; an image whose header is past MAX_IMAGE_PIXELS fails before the provider is
  * called; a permanent provider error fails that document with the provider's message while the tick goes on with
- * the others; a transient one leaves the job to be retried, and the retry completes it. Without the provider the
- * old behaviour holds (images.test.ts: `empty: true` and the reason).
+ * the others; a transient one leaves the job to be retried, and the retry completes it; the provider named
+ * without its binding stops at startup. Without the provider the old behaviour holds (images.test.ts:
+ * `empty: true` and the reason).
  */
 import { env } from "cloudflare:test";
 import { describe, expect, inject, it } from "vitest";
@@ -81,6 +82,12 @@ describe("workerd: OCR through the Workers AI binding", () => {
     expect(refused.error?.message).toMatch(/OCR through Workers AI .*5007: No such model/);
     expect((await visionCalls(vision())).calls).toBe(1);
     expect(await status("plain")).toMatchObject({ completed: true, failed: false });
+  });
+
+  it("OCR_PROVIDER=workers-ai without the AI binding stops the tick with the configuration error", async () => {
+    // A model of its own: the services of an environment are cached by its variables, and these must be new.
+    const tick = runIngestCron({ OCR_PROVIDER: "workers-ai", OCR_MODEL: "@cf/test/no-binding" });
+    await expect(tick).rejects.toThrow(/binding "AI" must be configured .*OCR_PROVIDER=workers-ai/);
   });
 
   it("a transient provider error leaves the job to be retried, and the retry completes it", async () => {

@@ -54,9 +54,10 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): RuntimeParts {
   return {
     transports: nodeTransports(options.onPool ? { onPool: options.onPool } : {}),
     ingestion: (config) => {
-      if (config.OCR_PROVIDER !== "tesseract") {
+      // Node has no Workers AI binding: a configuration that asks for it would silently OCR with tesseract.
+      if (config.OCR_PROVIDER === "workers-ai") {
         throw new ConfigError(
-          `OCR_PROVIDER=${config.OCR_PROVIDER} runs on the ingestion Worker only; Node reads images with tesseract`,
+          "OCR_PROVIDER=workers-ai runs on the ingestion Worker only; Node reads images with tesseract",
         );
       }
       const runner = runnerFor(config);

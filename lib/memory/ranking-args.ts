@@ -105,8 +105,9 @@ export function storedSettings(raw: unknown): IndexSettings {
   const out: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) {
     const value = (raw as Record<string, unknown>)[key];
+    if (value === undefined) continue;
     const parsed = IndexSettings.shape[key].safeParse(value);
-    if (value !== undefined && parsed.success) out[key] = parsed.data;
+    if (parsed.success) out[key] = parsed.data;
   }
   return out as IndexSettings;
 }

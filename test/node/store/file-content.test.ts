@@ -1,11 +1,13 @@
 /**
  * A stored file's bytes in parts (lib/store/file-content.ts, migration 0017), on every Node transport (pool, Neon
- * HTTP, the embedded database in its thread): an upload of the maximum size comes back byte for byte, a smaller
+ * HTTP, the embedded database in its thread): an upload of the maximum size comes back byte for byte, so do a
+ * bulk upload's files (a group of documents per statement, big ones in parts), a smaller
  * re-upload replaces every part, dropping the bytes (KEEP_ORIGINAL_FILES=false's `content = null`) drops every
  * part, deleting the document deletes them, a file stored whole before the parts existed still reads back, and a
  * file replaced by other bytes fails the read as a transient error. On the embedded database, storing and reading
- * the maximum upload leaves its WebAssembly memory at its initial size (stored as one bytea value it grew from
- * 128 to 184–221 MiB, memory the process never gets back).
+ * the maximum upload, or a bulk upload of that size, leaves its WebAssembly memory at its initial size (stored as
+ * one bytea value the upload grew it from 128 to 184–221 MiB, the bulk upload as one statement to 265 MiB: memory
+ * the process never gets back).
  */
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,6 +20,7 @@ import { createPgliteThreadDb } from "../../../lib/db/pglite-thread.js";
 import type { Db } from "../../../lib/db/types.js";
 import type { AppError } from "../../../lib/errors.js";
 import { migrate } from "../../../lib/migrate/migrate.js";
+import { saveBulkUpload } from "../../../lib/store/bulk-upload.js";
 import { PART_BYTES, readFileContent } from "../../../lib/store/file-content.js";
 import { loadForProcessing, type StoredFile, saveUpload } from "../../../lib/store/memory-store.js";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
@@ -121,6 +124,29 @@ describe.each(["pool", "http", "pglite"] as const)("file bytes in parts over %s"
     expect(await partsOf(db, id)).toBe(0);
   }, 120_000);
 
+  it("stores a bulk upload's files in parts too, a group of documents per statement", async () => {
+    const db = dbs[transport];
+    // 40 documents of 100 KB (more than one part's worth together), one of 2.5 MiB, one empty.
+    const bodies = [
+      ...Array.from({ length: 40 }, () => randomBytes(100_000)),
+      randomBytes(2.5 * MiB),
+      new Uint8Array(0),
+    ];
+    const rows = bodies.map((bytes, i) => ({
+      documentId: `${transport}-bulk-${i}`,
+      tags: {},
+      steps: ["extract" as const],
+      file: file(bytes),
+    }));
+    const jobs = await saveBulkUpload(db, { index: "parts", textConfig: "simple", maxAttempts: 3, rows });
+    expect(jobs.size).toBe(bodies.length);
+    expect(await partsOf(db, `${transport}-bulk-40`)).toBe(2);
+    for (const [i, bytes] of bodies.entries()) {
+      const doc = await loadForProcessing(db, "parts", `${transport}-bulk-${i}`);
+      expect(sha(doc!.files[0]!.content), `document ${i}`).toBe(sha(bytes));
+    }
+  }, 120_000);
+
   it("reads a file stored whole (before parts existed), and fails the read of a file replaced meanwhile", async () => {
     const db = dbs[transport];
     const id = `${transport}-whole`;
@@ -142,7 +168,7 @@ describe.each(["pool", "http", "pglite"] as const)("file bytes in parts over %s"
 });
 
 describe("the embedded database's WebAssembly memory", () => {
-  it("stays at its initial size while the maximum upload is stored and read back", async () => {
+  it("stays at its initial size while the maximum upload (or bulk upload) is stored and read back", async () => {
     const embedded = await openEmbedded(path.join(dataRoot, "in-process"));
     const db: Db = {
       transport: "pglite",
@@ -161,6 +187,11 @@ describe("the embedded database's WebAssembly memory", () => {
         await upload(db, `wasm-${i}`, [file(bytes)]);
         expect(sha((await loadForProcessing(db, "parts", `wasm-${i}`))!.files[0]!.content)).toBe(sha(bytes));
       }
+      // A bulk upload of the maximum size, in documents of 1 MB.
+      const bodies = Array.from({ length: Math.floor(MAX_UPLOAD_BYTES / 1e6) }, () => randomBytes(1e6));
+      const rows = bodies.map((bytes, i) => ({ documentId: `wasm-bulk-${i}`, tags: {}, steps: [], file: file(bytes) }));
+      await saveBulkUpload(db, { index: "parts", textConfig: "simple", maxAttempts: 3, rows });
+      expect(sha((await loadForProcessing(db, "parts", "wasm-bulk-7"))!.files[0]!.content)).toBe(sha(bodies[7]));
       expect(initial).toBe(128 * MiB);
       expect(wasmBytes(embedded)).toBe(initial);
     } finally {

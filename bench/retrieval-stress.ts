@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 import { createEmbedderFromEnv } from "../lib/ai/index.js";
 import { uploadDocument } from "../lib/ingest/upload.js";
 import { setLogLevel } from "../lib/log/logger.js";
-import { DEFAULT_RANKING, type SearchMode, searchChunks } from "../lib/store/chunk-search.js";
+import type { SearchMode } from "../lib/store/chunk-search.js";
 import type { Ranking } from "../lib/store/hybrid-search.js";
 import { createTestDatabase } from "../test/helpers/database.js";
 import { loadCisi, loadCranfield, sharedDataDir, type TestCollection } from "./lib/collections.js";
@@ -24,9 +24,9 @@ import { metricsAt } from "./lib/ir-metrics.js";
 import { benchContext, migrated } from "./lib/memory-db.js";
 import { stemmedOkapiIndex } from "./lib/okapi.js";
 import { createPgDb } from "./lib/pg-db.js";
+import { settingMetrics } from "./lib/retrieval-grid.js";
 
 const K = 10;
-const CHUNKS = 30;
 const GROUP = 6;
 const SHORT_QUERY_WORDS = 6;
 
@@ -126,19 +126,8 @@ async function measure(form: Form, log: (line: string) => void): Promise<Row[]> 
     for (const [setting, change, mode] of SETTINGS) {
       const per: number[] = [];
       for (const [i, q] of collection.queries.entries()) {
-        const hits = await searchChunks(db, {
-          index: "x",
-          vector: vectors[i]!,
-          dimensions: embedder.dimensions,
-          text: q.text,
-          mode: mode ?? "hybrid",
-          ranking: { ...DEFAULT_RANKING, ...change },
-          filters: [],
-          minRelevance: 0,
-          limit: CHUNKS,
-          efSearch: 100,
-        });
-        per.push(metricsAt(K, [...new Set(hits.map((h) => h.document_id))], gains(q.id)).ndcg);
+        const query = { text: q.text, vector: vectors[i]! };
+        per.push((await settingMetrics(db, "x", embedder.dimensions, query, change, mode, gains(q.id))).ndcg);
       }
       const ratioOf = (keep: (i: number) => boolean) =>
         mean(per.filter((_, i) => keep(i))) / mean(base.filter((_, i) => keep(i)));

@@ -14,8 +14,13 @@ import { consumeIngestBatch } from "../lib/jobs/queue-consumer.js";
 import { runScheduled } from "../lib/jobs/scheduled.js";
 import { servicesFor } from "../lib/runtime/services.js";
 import { workersRuntime } from "../lib/runtime/workers.js";
+import { workersExtractServices } from "../lib/runtime/workers-ocr.js";
 
-const runtime = workersRuntime(async (input) => prepareFile(input));
+// Files are parsed in the isolate's own thread, with the OCR provider the configuration names (Workers AI or none).
+const runtime = workersRuntime((config, env) => {
+  const services = workersExtractServices(config, env);
+  return async (input) => prepareFile(input, services);
+});
 
 // Configuration is parsed by one schema (lib/config/schema.ts) from whatever the bindings hold.
 const bindings = (env: Env) => env as unknown as Record<string, unknown>;

@@ -7,9 +7,10 @@
  * examples test when the output is stale. The client is also copied to public/playground/client.mjs (git-ignored),
  * which the playground imports; wrangler.toml's [build] runs this script before `wrangler dev` / `deploy`. Types come from the TypeScript sources (package.json `types` conditions).
  */
-import { copyFile, readdir, stat } from "node:fs/promises";
+import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newest } from "./lib/newest.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const SDK_DIST = join(ROOT, "dist", "sdk");
@@ -45,15 +46,6 @@ export async function buildSdk(outdir = SDK_DIST) {
   const result = await build({ ...sdkBuildOptions(outdir), metafile: true });
   if (outdir === SDK_DIST) await copyFile(join(SDK_DIST, "client.mjs"), PLAYGROUND_CLIENT);
   return result;
-}
-
-async function newest(path) {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  let latest = info.mtimeMs;
-  for (const entry of await readdir(path)) latest = Math.max(latest, await newest(join(path, entry)));
-  return latest;
 }
 
 /** True when an output is missing or older than lib/sdk/ or the files its types come from. */

@@ -12,9 +12,10 @@
  * cold start (BENCHMARKS.md, coldstart). The chunks stay in `dist/` itself, so paths the code resolves from
  * `import.meta.url` (the thread entry, the static assets) are the same from every chunk.
  */
-import { readdir, rm, stat } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newest } from "./lib/newest.mjs";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const DIST = join(ROOT, "dist");
@@ -69,15 +70,6 @@ export async function buildBundles() {
   for (const name of await readdir(DIST)) {
     if (name.startsWith("chunk-") && !written.has(name)) await rm(join(DIST, name), { force: true });
   }
-}
-
-async function newest(path) {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  let latest = info.mtimeMs;
-  for (const entry of await readdir(path)) latest = Math.max(latest, await newest(join(path, entry)));
-  return latest;
 }
 
 /** True when a bundle is missing or older than any source it is built from. */

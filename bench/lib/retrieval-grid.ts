@@ -77,6 +77,34 @@ export const GRID: Array<[string, Partial<Ranking>, SearchMode?]> = [
 ];
 
 /** [label, nDCG@10, ÷ anchor] per grid row, then per offline embedder choice (vector only, no ratio). */
+/**
+ * One query's metrics at K with one ranking setting changed around the defaults (`mode`, hybrid when absent): the
+ * documents of its best CHUNKS chunks, in the order they first appear.
+ */
+export async function settingMetrics(
+  db: Db,
+  index: string,
+  dimensions: number,
+  query: { text: string; vector: number[] },
+  change: Partial<Ranking>,
+  mode: SearchMode | undefined,
+  gains: ReadonlyMap<string, number>,
+): Promise<QueryMetrics> {
+  const hits = await searchChunks(db, {
+    index,
+    vector: query.vector,
+    dimensions,
+    text: query.text,
+    mode: mode ?? "hybrid",
+    ranking: { ...DEFAULT_RANKING, ...change },
+    filters: [],
+    minRelevance: 0,
+    limit: CHUNKS,
+    efSearch: 100,
+  });
+  return metricsAt(K, [...new Set(hits.map((h) => h.document_id))], gains);
+}
+
 export async function gridRows(
   collection: TestCollection,
   index: string,
@@ -90,19 +118,8 @@ export async function gridRows(
   for (const [label, change, mode] of GRID) {
     const per: QueryMetrics[] = [];
     for (const [i, q] of collection.queries.entries()) {
-      const hits = await searchChunks(db, {
-        index,
-        vector: vectors[i]!,
-        dimensions: embedder.dimensions,
-        text: q.text,
-        mode: mode ?? "hybrid",
-        ranking: { ...DEFAULT_RANKING, ...change },
-        filters: [],
-        minRelevance: 0,
-        limit: CHUNKS,
-        efSearch: 100,
-      });
-      per.push(metricsAt(K, [...new Set(hits.map((h) => h.document_id))], collection.gains.get(q.id)!));
+      const query = { text: q.text, vector: vectors[i]! };
+      per.push(await settingMetrics(db, index, embedder.dimensions, query, change, mode, collection.gains.get(q.id)!));
     }
     const ndcg = meanMetrics(per).ndcg;
     out.push([label, `${num(ndcg, 3)} (${num(ndcg / anchorNdcg, 2)}×)`]);

@@ -21,7 +21,7 @@ export const JOB_VARS = {
   }),
   ANALYZE_CHANGED_FRACTION: variable(z.coerce.number().min(0).max(10).default(0.1), {
     description:
-      "after a job commits, the runner analyzes (ANALYZE) each table that ingestion changed by more than this fraction of its rows (plus 50) since its last analysis, so search plans never wait for autovacuum (off on many servers, absent in PGlite); `0` = off",
+      "when a job's commit leaves no ingestion job running or due, the runner analyzes (ANALYZE) each table that ingestion changed by more than this fraction of its rows (plus 50) since its last analysis, so search plans never wait for autovacuum (off on many servers, absent in PGlite); while more jobs are due, only tables that have doubled since (one analysis per doubling during a bulk load); `0` = off",
   }),
   JOBS_INTERVAL_MS: variable(int(0, 24 * 3_600_000, 60_000), {
     description:

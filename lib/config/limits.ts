@@ -4,7 +4,7 @@
  * extraction threads' limits, overload shedding. Kept together so the limits read as one list.
  */
 import { z } from "zod";
-import { flag, int, variable } from "./vars.js";
+import { flag, int, oneOf, text, variable } from "./vars.js";
 
 export const INGESTION_LIMIT_VARS = {
   MAX_UPLOAD_BYTES: variable(int(1, 1024 * 1024 * 1024, 25 * 1024 * 1024), {
@@ -56,7 +56,15 @@ export const INGESTION_LIMIT_VARS = {
   }),
   OCR_ENABLED: variable(flag(true), {
     description:
-      "Node: read the text of images (PNG, JPEG, TIFF) and of PDF pages without a text layer through OCR (tesseract.js, English model from npm); `false` (or Workers, which has no OCR engine) stores such files with `empty: true` and says why in their status",
+      "read the text of images (PNG, JPEG, TIFF) and of PDF pages without a text layer through OCR (the engine is `OCR_PROVIDER`'s); `false`, or an ingestion Worker without `OCR_PROVIDER=workers-ai`, stores such files with `empty: true` and says why in their status",
+  }),
+  OCR_PROVIDER: variable(oneOf("OCR_PROVIDER", ["tesseract", "workers-ai"], "tesseract"), {
+    description:
+      "`tesseract`: Node reads images with tesseract.js (English model from npm) in its extraction thread; the ingestion Worker has no engine of its own. `workers-ai`: the ingestion Worker reads PNG and JPEG (not TIFF) through a vision model on its `AI` binding (required; billed per image, so `MAX_OCR_PAGES` also bounds the cost of one document); Node refuses it at startup",
+  }),
+  OCR_MODEL: variable(text(), {
+    description:
+      "the Workers AI model of `OCR_PROVIDER=workers-ai`; default `@cf/meta/llama-3.2-11b-vision-instruct` (Meta's licence must be accepted once per account: send it the prompt `agree`)",
   }),
   MAX_IMAGE_PIXELS: variable(int(1, 1_000_000_000, 40_000_000), {
     description:
@@ -68,7 +76,7 @@ export const INGESTION_LIMIT_VARS = {
   }),
   OCR_TIMEOUT_MS: variable(int(1_000, 3_600_000, 45_000), {
     description:
-      "Node: deadline for the OCR of one document (all its pages); keep it below `EXTRACT_TIMEOUT_MS` so the failure names OCR",
+      "deadline for the OCR of one document (all its pages, Node's engine or Workers AI's calls); keep it below `EXTRACT_TIMEOUT_MS` so the failure names OCR",
   }),
   INGEST_CONCURRENCY: variable(int(1, 64, 2), {
     description: "ingestion jobs one instance runs at once (each holds its document's files in memory)",

@@ -24,6 +24,15 @@ const IndexParam = z
   .nullish()
   .openapi({ description: "Index name; empty or missing means `default`. Normalised the Kernel Memory way." });
 
+/** A listing's page size (`limit`): 1 to 100, `fallback` when absent. */
+export const pageLimit = (fallback: number) =>
+  z.coerce
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(1, "must be between 1 and 100")
+    .max(100, "must be between 1 and 100")
+    .default(fallback);
+
 const Args = z.record(z.string(), z.unknown()).nullish().openapi({ description: "Per-request options." });
 
 const Filters = z
@@ -115,12 +124,7 @@ export const DocumentDetailQuery = z.object({
     .max(1_000_000, "must be at most 1000000")
     .default(0)
     .openapi({ description: "`nextOffset` of the previous page; the first chunk is 0." }),
-  limit: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(1, "must be between 1 and 100")
-    .max(100, "must be between 1 and 100")
-    .default(20),
+  limit: pageLimit(20),
 });
 
 /** `PATCH /documents/{documentId}`: the document's new user tags, checked as upload tags are (no `__` keys). */
@@ -136,10 +140,5 @@ export const TagsPatch = z
 export const ListDocumentsQuery = z.object({
   index: IndexParam,
   cursor: z.string().max(256).optional().openapi({ description: "`nextCursor` of the previous page." }),
-  limit: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(1, "must be between 1 and 100")
-    .max(100, "must be between 1 and 100")
-    .default(20),
+  limit: pageLimit(20),
 });

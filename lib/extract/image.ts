@@ -8,7 +8,7 @@
 import { imageSize } from "image-size";
 import { ExtractionFailed } from "./errors.js";
 import { checkLimit, type ExtractLimits, LimitExceeded } from "./limits.js";
-import { type ExtractServices, OcrSession, ocrUnavailable } from "./ocr.js";
+import { type ExtractServices, isProviderFailure, OcrSession, ocrUnavailable } from "./ocr.js";
 import { cleanText, singleSection } from "./text.js";
 import type { Extracted } from "./types.js";
 
@@ -41,6 +41,10 @@ export async function extractImage(
     text = cleanText(await session.recognize(bytes)).trim();
   } catch (error) {
     if (error instanceof LimitExceeded) throw error;
+    if (isProviderFailure(error)) {
+      if (error.kind === "upstream") throw error;
+      throw fail(error.message, error);
+    }
     throw fail("OCR could not decode the image (corrupt or truncated)", error);
   }
   checkLimit(limits, "maxChars", text.length, `the image yields ${text.length} characters of text`);

@@ -117,6 +117,23 @@ export async function relationships(pkg: Package, part: string): Promise<Map<str
   return out;
 }
 
+/**
+ * The package's main part (the workbook, the presentation) and its XML: the part the package's own relationships
+ * name whose path matches `pattern`, else `fallback`. Missing, the file fails with `missing`.
+ */
+export async function mainPart(
+  pkg: Package,
+  pattern: RegExp,
+  fallback: string,
+  missing: string,
+): Promise<{ part: string; xml: string }> {
+  const root = await relationships(pkg, "");
+  const part = [...root.values()].find((p) => pattern.test(p)) ?? fallback;
+  const xml = await pkg.read(part);
+  if (xml === undefined) throw pkg.fail(missing);
+  return { part, xml };
+}
+
 /** `a:t` → `t`: OOXML writers choose their own namespace prefixes. */
 export function localName(name: string): string {
   const colon = name.indexOf(":");

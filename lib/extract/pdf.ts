@@ -9,7 +9,7 @@
 import type { getDocumentProxy } from "unpdf";
 import { ExtractionFailed } from "./errors.js";
 import { checkLimit, type ExtractLimits, LimitExceeded, limitError } from "./limits.js";
-import type { ExtractServices } from "./ocr.js";
+import { type ExtractServices, isProviderFailure } from "./ocr.js";
 import { ocrPages } from "./pdf-ocr.js";
 import { checkPdfStreams } from "./pdf-streams.js";
 import { cleanText } from "./text.js";
@@ -58,6 +58,8 @@ export async function extractPdf(
     return title ? { mimeType: MIME.pdf, sections, title, ...notes } : { mimeType: MIME.pdf, sections, ...notes };
   } catch (error) {
     if (error instanceof LimitExceeded) throw error;
+    // A remote OCR provider's failure keeps its kind, so a transient one is retried like the embedder's.
+    if (isProviderFailure(error) && error.kind === "upstream") throw error;
     throw new ExtractionFailed({ mimeType: MIME.pdf, fileName, reason: describePdfError(error), cause: error });
   } finally {
     await doc.destroy().catch(() => {});

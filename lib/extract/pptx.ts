@@ -6,7 +6,7 @@
  * inherit theirs from the layout keep the order the file lists them in). Table cells are joined with " | " per row.
  */
 import { checkLimit, type ExtractLimits } from "./limits.js";
-import { attribute, localName, openPackage, type Package, relationships } from "./ooxml.js";
+import { attribute, localName, mainPart, openPackage, type Package, relationships } from "./ooxml.js";
 import { cleanText } from "./text.js";
 import { type Extracted, type ExtractedSection, MIME } from "./types.js";
 
@@ -22,20 +22,22 @@ export async function extractPptx(
     pattern: /^ppt\/slides\/[^/]+\.xml$/i,
     what: "slides",
   });
-  const root = await relationships(pkg, "");
-  const presentationPart = [...root.values()].find((p) => /presentation\.xml$/i.test(p)) ?? "ppt/presentation.xml";
-  const presentationXml = await pkg.read(presentationPart);
-  if (presentationXml === undefined) throw pkg.fail("the zip has no PowerPoint presentation inside");
+  const presentation = await mainPart(
+    pkg,
+    /presentation\.xml$/i,
+    "ppt/presentation.xml",
+    "the zip has no PowerPoint presentation inside",
+  );
 
   const ids: string[] = [];
-  pkg.parse(presentationPart, presentationXml, {
+  pkg.parse(presentation.part, presentation.xml, {
     open(name, a) {
       const id = attribute(a, "id");
       if (localName(name) === "sldId" && id) ids.push(id);
     },
   });
   checkLimit(limits, "maxPages", ids.length, `the PPTX lists ${ids.length} slides`);
-  const rels = await relationships(pkg, presentationPart);
+  const rels = await relationships(pkg, presentation.part);
 
   const sections: ExtractedSection[] = [];
   let chars = 0;

@@ -7,7 +7,7 @@
  * number format says so), other numbers as Excel shows them at full precision, formulas by their cached value.
  */
 import { checkLimit, type ExtractLimits } from "./limits.js";
-import { attribute, localName, openPackage, type Package, relationships } from "./ooxml.js";
+import { attribute, localName, mainPart, openPackage, type Package, relationships } from "./ooxml.js";
 import { cleanText } from "./text.js";
 import { type Extracted, type ExtractedSection, MIME } from "./types.js";
 import { dateFormats, excelDate } from "./xlsx-values.js";
@@ -23,21 +23,18 @@ export async function extractXlsx(
     pattern: /^xl\/worksheets\/[^/]+\.xml$/i,
     what: "worksheets",
   });
-  const root = await relationships(pkg, "");
-  const workbookPart = [...root.values()].find((p) => /workbook\.xml$/i.test(p)) ?? "xl/workbook.xml";
-  const workbookXml = await pkg.read(workbookPart);
-  if (workbookXml === undefined) throw pkg.fail("the zip has no Excel workbook inside");
+  const workbook = await mainPart(pkg, /workbook\.xml$/i, "xl/workbook.xml", "the zip has no Excel workbook inside");
 
   const sheets: Array<{ name: string; id: string | undefined }> = [];
   let date1904 = false;
-  pkg.parse(workbookPart, workbookXml, {
+  pkg.parse(workbook.part, workbook.xml, {
     open(name, a) {
       const local = localName(name);
       if (local === "sheet") sheets.push({ name: a.name ?? `Sheet${sheets.length + 1}`, id: attribute(a, "id") });
       if (local === "workbookPr") date1904 = a.date1904 === "1" || a.date1904 === "true";
     },
   });
-  const rels = await relationships(pkg, workbookPart);
+  const rels = await relationships(pkg, workbook.part);
   const shared = await sharedStrings(pkg);
   const dates = dateFormats(await pkg.read("xl/styles.xml"), (xml, h) => pkg.parse("xl/styles.xml", xml, h));
 

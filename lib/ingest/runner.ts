@@ -107,7 +107,7 @@ export async function runJobs(ctx: IngestContext, jobs: readonly Job[], owner: s
   if (settled.buildIndex) await buildIndex(ctx, dimensions);
   else if (failures) await afterFailure(ctx, dimensions);
   // Once per batch: the tables' statistics after what it wrote (auto-ANALYZE past a changed fraction).
-  if (done.length) await keepStatisticsCurrent(ctx);
+  if (done.length) await keepStatisticsCurrent(ctx, settled);
   return results;
 }
 

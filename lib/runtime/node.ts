@@ -9,7 +9,7 @@
  * const runtime = nodeRuntime({ extractionThreads: true });
  * servicesFor(process.env, runtime);
  */
-import type { Config } from "../config/env.js";
+import { type Config, ConfigError } from "../config/env.js";
 import { nodeTransports } from "../db/node.js";
 import type { PoolHook } from "../db/pool.js";
 import type { PrepareRunner } from "../ingest/isolation.js";
@@ -54,6 +54,12 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): RuntimeParts {
   return {
     transports: nodeTransports(options.onPool ? { onPool: options.onPool } : {}),
     ingestion: (config) => {
+      // Node has no Workers AI binding: a configuration that asks for it would silently OCR with tesseract.
+      if (config.OCR_PROVIDER === "workers-ai") {
+        throw new ConfigError(
+          "OCR_PROVIDER=workers-ai runs on the ingestion Worker only; Node reads images with tesseract",
+        );
+      }
       const runner = runnerFor(config);
       const prepare = options.wrapPrepare ? options.wrapPrepare(runner) : runner;
       return {

@@ -28,7 +28,7 @@ import {
   discoverItems,
   endRound,
   pendingPages,
-  recordPage,
+  recordItem,
   removeItem,
   stalePages,
   startRound,
@@ -89,7 +89,7 @@ export async function syncCrawl(
       tally.failed++;
       const message = error instanceof Error ? error.message : String(error);
       tally.firstError ??= message;
-      if (!(await recordPage(ctx.db, source.id, page.url, { error: message.slice(0, 500) }))) {
+      if (!(await recordItem(ctx.db, source.id, page.url, { error: message.slice(0, 500) }))) {
         throw new SourceGone(`source ${source.id} was deleted during its run`);
       }
     }
@@ -125,8 +125,8 @@ async function crawlPage(
 ): Promise<{ state: "updated" | "unchanged"; links: string[] }> {
   // Validators only count when we hold what they describe, links included.
   const validators = page.contentHash && page.links ? { etag: page.etag, lastModified: page.lastModified } : undefined;
-  const settle = async (found: Parameters<typeof recordPage>[3]) => {
-    if (!(await recordPage(ctx.db, source.id, page.url, { error: null, ...found }))) {
+  const settle = async (found: Parameters<typeof recordItem>[3]) => {
+    if (!(await recordItem(ctx.db, source.id, page.url, { error: null, ...found }))) {
       throw new SourceGone(`source ${source.id} was deleted during its run`);
     }
   };

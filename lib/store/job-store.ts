@@ -161,31 +161,29 @@ export async function failExhaustedJobs(db: Db): Promise<number> {
 const HELD = "id = $1::bigint and lease_owner = $2 and state = 'running'";
 
 /**
- * Marks the jobs done (each with its note). `buildIndex`: a first-time bulk load deferred the vector index
- * (embedding-space.ts) and these were the last ingestion jobs running or due, so the caller should build it now.
+ * Marks the jobs done (each with its note). `drained`: these were the last ingestion jobs running or due.
+ * `buildIndex`: drained, and a first-time bulk load deferred the vector index (embedding-space.ts), so the caller
+ * should build it now.
  */
 export async function completeJobs(
   db: Db,
   jobs: ReadonlyArray<{ job: Job; note?: string }>,
   owner: string,
-): Promise<{ buildIndex: boolean }> {
-  if (!jobs.length) return { buildIndex: false };
-  const rows = await db.query<{ build_index: boolean }>(
+): Promise<{ buildIndex: boolean; drained: boolean }> {
+  if (!jobs.length) return { buildIndex: false, drained: false };
+  const rows = await db.query<{ deferred: boolean; drained: boolean }>(
     `update memory_jobs j set state = 'done', lease_until = null, last_error = u.note, updated_at = now()
        from unnest($1::bigint[], $3::text[]) as u(id, note)
       where j.id = u.id and j.lease_owner = $2 and j.state = 'running'
-     returning exists (select 1 from memory_settings where key = '${DEFERRED_INDEX_SETTING}')
-               and not exists (select 1 from memory_jobs o
-                                where o.id <> all($1::bigint[])
-                                  and (o.state = 'running' or (o.state = 'queued' and o.run_after <= now())))
-               as build_index`,
+     returning exists (select 1 from memory_settings where key = '${DEFERRED_INDEX_SETTING}') as deferred,
+               not exists (select 1 from memory_jobs o
+                            where o.id <> all($1::bigint[])
+                              and (o.state = 'running' or (o.state = 'queued' and o.run_after <= now())))
+               as drained`,
     [jobs.map((j) => j.job.id), owner, jobs.map((j) => j.note ?? null)],
   );
-  return { buildIndex: rows.some((r) => r.build_index === true) };
-}
-
-export function completeJob(db: Db, job: Job, owner: string, note?: string): Promise<{ buildIndex: boolean }> {
-  return completeJobs(db, [{ job, ...(note !== undefined ? { note } : {}) }], owner);
+  const drained = rows.some((r) => r.drained === true);
+  return { buildIndex: drained && rows.some((r) => r.deferred === true), drained };
 }
 
 export async function retryJobLater(db: Db, job: Job, owner: string, error: string, delaySeconds: number) {

@@ -19,28 +19,34 @@ export type SourceItem = {
   lastError: string | null;
 };
 
+type ItemRow = {
+  url: string;
+  document_id: string;
+  etag: string | null;
+  last_modified: string | null;
+  content_hash: string | null;
+  last_error: string | null;
+};
+
+const ITEM_COLUMNS = "url, document_id, etag, last_modified, content_hash, last_error";
+
+const toItem = (r: ItemRow): SourceItem => ({
+  url: r.url,
+  documentId: r.document_id,
+  etag: r.etag,
+  lastModified: r.last_modified,
+  contentHash: r.content_hash,
+  lastError: r.last_error,
+});
+
 /** The source's items, least recently checked first. */
 export async function listItems(db: Db, sourceId: string): Promise<SourceItem[]> {
-  const rows = await db.query<{
-    url: string;
-    document_id: string;
-    etag: string | null;
-    last_modified: string | null;
-    content_hash: string | null;
-    last_error: string | null;
-  }>(
-    `select url, document_id, etag, last_modified, content_hash, last_error from memory_source_items
+  const rows = await db.query<ItemRow>(
+    `select ${ITEM_COLUMNS} from memory_source_items
       where source_id = $1 order by checked_at nulls first, url`,
     [sourceId],
   );
-  return rows.map((r) => ({
-    url: r.url,
-    documentId: r.document_id,
-    etag: r.etag,
-    lastModified: r.last_modified,
-    contentHash: r.content_hash,
-    lastError: r.last_error,
-  }));
+  return rows.map(toItem);
 }
 
 /** Adds items not tracked yet; existing ones keep their validators. */
@@ -55,29 +61,40 @@ export async function addItems(db: Db, sourceId: string, items: Array<{ url: str
 }
 
 /**
- * Records what checking an item found. `false` means the row is gone: the
- * source was deleted while this run was fetching.
+ * Stores what checking an item (a crawled page too) found: validators, hash
+ * and links when known (`undefined` keeps what was there; the validators are
+ * written together with the hash). `false` means the row is gone: the source
+ * was deleted while this run was fetching.
  */
 export async function recordItem(
   db: Db,
   sourceId: string,
   url: string,
-  found: { etag?: string | null; lastModified?: string | null; contentHash?: string | null; error?: string | null },
+  found: {
+    etag?: string | null;
+    lastModified?: string | null;
+    contentHash?: string | null;
+    links?: string[] | null;
+    error?: string | null;
+  },
 ): Promise<boolean> {
   const rows = await db.query(
     `update memory_source_items set
-        etag = case when $6 then $3 else etag end,
-        last_modified = case when $6 then $4 else last_modified end,
-        content_hash = case when $6 then $5 else content_hash end,
-        last_error = $7, checked_at = now()
+        etag = case when $3 then $4 else etag end,
+        last_modified = case when $3 then $5 else last_modified end,
+        content_hash = case when $3 then $6 else content_hash end,
+        links = case when $7 then $8::text[] else links end,
+        last_error = $9, checked_at = now()
       where source_id = $1 and url = $2 returning 1 as done`,
     [
       sourceId,
       url,
+      found.contentHash !== undefined,
       found.etag ?? null,
       found.lastModified ?? null,
       found.contentHash ?? null,
-      found.contentHash !== undefined,
+      found.links !== undefined,
+      found.links ?? null,
       found.error ?? null,
     ],
   );
@@ -136,68 +153,14 @@ export async function countDiscovered(db: Db, sourceId: string, round: string): 
 
 /** Pages found in this round and not yet checked in it, shallowest first. */
 export async function pendingPages(db: Db, sourceId: string, round: string, limit: number): Promise<CrawlItem[]> {
-  const rows = await db.query<{
-    url: string;
-    document_id: string;
-    etag: string | null;
-    last_modified: string | null;
-    content_hash: string | null;
-    last_error: string | null;
-    depth: number;
-    links: string[] | null;
-  }>(
-    `select url, document_id, etag, last_modified, content_hash, last_error, depth, links
+  const rows = await db.query<ItemRow & { depth: number; links: string[] | null }>(
+    `select ${ITEM_COLUMNS}, depth, links
        from memory_source_items
       where source_id = $1 and discovered_at >= $2::timestamptz and (checked_at is null or checked_at < $2::timestamptz)
       order by depth, url limit $3`,
     [sourceId, round, limit],
   );
-  return rows.map((r) => ({
-    url: r.url,
-    documentId: r.document_id,
-    etag: r.etag,
-    lastModified: r.last_modified,
-    contentHash: r.content_hash,
-    lastError: r.last_error,
-    depth: r.depth,
-    links: r.links,
-  }));
-}
-
-/** Stores a checked page: validators, hash and links when known (`undefined` keeps what was there). */
-export async function recordPage(
-  db: Db,
-  sourceId: string,
-  url: string,
-  found: {
-    etag?: string | null;
-    lastModified?: string | null;
-    contentHash?: string | null;
-    links?: string[] | null;
-    error?: string | null;
-  },
-): Promise<boolean> {
-  const rows = await db.query(
-    `update memory_source_items set
-        etag = case when $3 then $4 else etag end,
-        last_modified = case when $3 then $5 else last_modified end,
-        content_hash = case when $3 then $6 else content_hash end,
-        links = case when $7 then $8::text[] else links end,
-        last_error = $9, checked_at = now()
-      where source_id = $1 and url = $2 returning 1 as done`,
-    [
-      sourceId,
-      url,
-      found.contentHash !== undefined,
-      found.etag ?? null,
-      found.lastModified ?? null,
-      found.contentHash ?? null,
-      found.links !== undefined,
-      found.links ?? null,
-      found.error ?? null,
-    ],
-  );
-  return rows.length > 0;
+  return rows.map((r) => ({ ...toItem(r), depth: r.depth, links: r.links }));
 }
 
 /** Pages this round did not find again: they went away (or left the limits). */

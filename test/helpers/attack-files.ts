@@ -10,7 +10,7 @@ import JSZip from "jszip";
 const encoder = new TextEncoder();
 
 /** A PDF from numbered object bodies, with an exact xref table (pdf.js then never falls back to a repair scan). */
-function pdfOf(objects: Array<string | Uint8Array>): Uint8Array {
+export function pdfOf(objects: Array<string | Uint8Array>): Uint8Array {
   const parts: Uint8Array[] = [encoder.encode("%PDF-1.4\n")];
   let length = parts[0]!.length;
   const offsets: number[] = [];

@@ -7,18 +7,8 @@
  */
 import { deflateSync } from "node:zlib";
 import { encode } from "fast-png";
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+import { pdfOf } from "./attack-files.js";
+import { crc32 } from "./crc32.js";
 
 function pngChunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
@@ -131,29 +121,5 @@ export function imageOnlyPdf(pages: number): Uint8Array {
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 3 0 R >> >> /Contents 4 0 R >>";
   }
   objects[2] = `<< /Type /Pages /Kids [${kids.join(" ")}] /Count ${pages} >>`;
-  return pdfWithXref(objects);
-}
-
-function pdfWithXref(objects: Array<Buffer | string>): Uint8Array {
-  const parts: Buffer[] = [Buffer.from("%PDF-1.4\n")];
-  let length = parts[0]!.length;
-  const offsets: number[] = [];
-  const push = (part: Buffer | string) => {
-    const bytes = typeof part === "string" ? Buffer.from(part, "latin1") : part;
-    parts.push(bytes);
-    length += bytes.length;
-  };
-  for (let id = 1; id < objects.length; id++) {
-    offsets[id] = length;
-    push(`${id} 0 obj\n`);
-    push(objects[id]!);
-    push("\nendobj\n");
-  }
-  const xref = length;
-  const rows = [`xref\n0 ${objects.length}\n0000000000 65535 f \n`];
-  for (let id = 1; id < objects.length; id++) rows.push(`${String(offsets[id]).padStart(10, "0")} 00000 n \n`);
-  push(rows.join(""));
-  push(`trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
-  // A plain Uint8Array: pdf.js refuses a Buffer.
-  return new Uint8Array(Buffer.concat(parts));
+  return pdfOf(objects);
 }

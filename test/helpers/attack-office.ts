@@ -5,6 +5,7 @@
  * sheet claiming the whole grid, and malformed XML. Each is a real zip with honest or deliberately lying headers.
  */
 import { constants, deflateRawSync } from "node:zlib";
+import { crc32 } from "./crc32.js";
 
 const CT =
   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>';
@@ -13,18 +14,6 @@ const rels = (items: Array<[string, string]>) =>
   `<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${items
     .map(([id, target]) => `<Relationship Id="${id}" Type="${REL}/x" Target="${target}"/>`)
     .join("")}</Relationships>`;
-
-// zlib.crc32 is Node ≥ 20.15 only and not in workerd's node:zlib; these files also run in the Workers suite.
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-function crc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const byte of data) c = CRC_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 type Part = { name: string; data: Buffer; size: number; crc: number; method: 0 | 8 };
 

@@ -12,6 +12,7 @@ import type { TestProject } from "vitest/node";
 import { startNeonProxy } from "../../scripts/neon-proxy/server.js";
 import { startCrawlSite } from "../helpers/crawl-site.js";
 import { createTestDatabase, PG_PORT, uniqueAppName } from "../helpers/database.js";
+import { startFakeVisionAI } from "../helpers/fake-vision-ai.js";
 import { startPgBouncer } from "../helpers/pgbouncer.js";
 
 /** Hyperdrive's pool size in the suites: the bound the backends must stay under. */
@@ -31,6 +32,8 @@ declare module "vitest" {
     workerUploadLimit: number;
     /** A small website on 127.0.0.1 that crawl sources read (test/helpers/crawl-site.ts). */
     crawlSiteUrl: string;
+    /** A local vision model for the Workers AI OCR provider (test/helpers/fake-vision-ai.ts): images and `/run`. */
+    visionAiUrl: string;
   }
 }
 
@@ -67,6 +70,7 @@ export default async function setup(project: TestProject) {
   const proxy = await startNeonProxy();
   const bouncer = await startPgBouncer({ poolSize: BOUNCER_POOL_SIZE });
   const crawlSite = await startCrawlSite();
+  const visionAi = await startFakeVisionAI();
   project.provide("databaseUrl", database.url);
   project.provide("databaseName", database.name);
   project.provide("proxyAddress", proxy.address);
@@ -81,8 +85,10 @@ export default async function setup(project: TestProject) {
   project.provide("bouncerPoolSize", BOUNCER_POOL_SIZE);
   project.provide("workerUploadLimit", wranglerVar("wrangler.toml", "MAX_UPLOAD_BYTES"));
   project.provide("crawlSiteUrl", crawlSite.url);
+  project.provide("visionAiUrl", visionAi.url);
   return async () => {
     stopSurviving();
+    await visionAi.close();
     await crawlSite.close();
     await bouncer.close();
     await proxy.close();

@@ -6,4 +6,4 @@
 import { prepareInThread } from "../../lib/ingest/isolation.js";
 import { workersRuntime } from "../../lib/runtime/workers.js";
 
-export const workerdRuntime = workersRuntime(prepareInThread);
+export const workerdRuntime = workersRuntime(() => prepareInThread);

@@ -24,27 +24,22 @@ create table memory_answer_cache (
 create index memory_answer_cache_age on memory_answer_cache (created_at);
 
 create function memory_index_version_bump() returns trigger language plpgsql as $$
+declare
+  names text[];
 begin
   -- Statement-level over transition tables: one bump per index a statement touched.
-  if tg_table_name = 'memory_indexes' then
-    if tg_op = 'DELETE' then
-      insert into memory_index_versions (index_name, version)
-        select name, nextval('memory_index_version_seq') from (select distinct name from old_rows) s
-        on conflict (index_name) do update set version = excluded.version;
-    else
-      insert into memory_index_versions (index_name, version)
-        select name, nextval('memory_index_version_seq') from (select distinct name from new_rows) s
-        on conflict (index_name) do update set version = excluded.version;
-    end if;
+  if tg_table_name = 'memory_indexes' and tg_op = 'DELETE' then
+    names := array(select distinct name from old_rows);
+  elsif tg_table_name = 'memory_indexes' then
+    names := array(select distinct name from new_rows);
   elsif tg_op = 'DELETE' then
-    insert into memory_index_versions (index_name, version)
-      select index_name, nextval('memory_index_version_seq') from (select distinct index_name from old_rows) s
-      on conflict (index_name) do update set version = excluded.version;
+    names := array(select distinct index_name from old_rows);
   else
-    insert into memory_index_versions (index_name, version)
-      select index_name, nextval('memory_index_version_seq') from (select distinct index_name from new_rows) s
-      on conflict (index_name) do update set version = excluded.version;
+    names := array(select distinct index_name from new_rows);
   end if;
+  insert into memory_index_versions (index_name, version)
+    select n, nextval('memory_index_version_seq') from unnest(names) as n
+    on conflict (index_name) do update set version = excluded.version;
   return null;
 end
 $$;

@@ -34,7 +34,9 @@ begin
   return null;
 end $$;
 
--- The tables an ingestion grows or churns; search and the job queue plan over them.
+-- The tables an ingestion grows or churns; search and the job queue plan over them. memory_terms counts only rows
+-- added and removed: every chunk written updates the counts of its lexemes, which no plan filters on, so counting
+-- those updates would analyze the whole lexicon after almost every document.
 do $$
 declare
   t text;
@@ -43,8 +45,10 @@ begin
                            'memory_embeddings'] loop
     execute format('create trigger %I after insert on %I referencing new table as new_rows
                       for each statement execute function memory_count_changes()', t || '_changes_insert', t);
-    execute format('create trigger %I after update on %I referencing new table as new_rows
-                      for each statement execute function memory_count_changes()', t || '_changes_update', t);
+    if t <> 'memory_terms' then
+      execute format('create trigger %I after update on %I referencing new table as new_rows
+                        for each statement execute function memory_count_changes()', t || '_changes_update', t);
+    end if;
     execute format('create trigger %I after delete on %I referencing old table as old_rows
                       for each statement execute function memory_count_changes()', t || '_changes_delete', t);
   end loop;

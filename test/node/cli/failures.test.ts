@@ -2,26 +2,20 @@
  * The CLI's failures as a user meets them (a child process against the real Node server): a rejected key, a server
  * that is down, usage errors (exit 2 with a pointer to --help), and --help itself.
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import type { ApiServer } from "../../helpers/api.js";
+import { describe, expect, it } from "vitest";
 import { cliIn, closedPort, useCliStack } from "../../helpers/cli-run.js";
 
 const fx = useCliStack();
 const { cli } = cliIn(fx);
-let api: ApiServer;
-
-beforeAll(() => {
-  ({ api } = fx);
-});
 
 describe("failures", () => {
   it("a rejected or missing API key exits 1 with a hint, and never prints the key", async () => {
     const wrong = "wrong-key-do-not-print";
-    const run = await cli(["indexes", "--url", api.url, "--key", wrong]);
+    const run = await cli(["indexes", "--url", fx.api.url, "--key", wrong]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/GET \/indexes answered 401: .*--key/);
     expect(run.stdout + run.stderr).not.toContain(wrong);
-    const missing = await cli(["indexes", "--url", api.url], { SERVERLESS_MEMORY_API_KEY: "" });
+    const missing = await cli(["indexes", "--url", fx.api.url], { SERVERLESS_MEMORY_API_KEY: "" });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("401");
   });

@@ -27,6 +27,9 @@ const INGESTION_ONLY = [
   "lib/ingest/runner.ts",
   "lib/ingest/pipeline.ts",
   "lib/extract/extract.ts",
+  // The Workers AI OCR provider: only the ingestion Worker's composition root wires it.
+  "lib/ai/workers-ai-ocr.ts",
+  "lib/runtime/workers-ocr.ts",
   // The cl100k ranks (1.3 MB raw): chunking counts exactly; the API Worker's answers use lib/partition/token-estimate.ts.
   "node_modules/gpt-tokenizer/esm/encoding/",
 ];

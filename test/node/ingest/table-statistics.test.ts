@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOfflineEmbedder } from "../../../lib/ai/index.js";
 import { closeAllHandles, type Db } from "../../../lib/db/index.js";
+import { runDueJobs } from "../../../lib/ingest/runner.js";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
 import { searchChunks } from "../../../lib/store/chunk-search.js";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
@@ -39,8 +40,15 @@ const poolEnv = () => ({
   DB_APPLICATION_NAME: "smt-table-statistics",
 });
 
-async function ingest(env: Record<string, string>, from: number, documents = DOCUMENTS): Promise<Db> {
-  const { ctx, settle } = await memoryContext(env);
+async function ingest(
+  env: Record<string, string>,
+  from: number,
+  documents = DOCUMENTS,
+  queueFirst = false,
+): Promise<Db> {
+  const { ctx: context, settle } = await memoryContext(env);
+  // queueFirst: the uploads only queue their jobs, then one run takes them one by one, each commit with more due.
+  const ctx = queueFirst ? { ...context, startJob: async () => {} } : context;
   // As in real use, the table starts small (its HNSW index is built over a few chunks), then a bulk load follows.
   await uploadDocument(ctx, {
     index: "notes",
@@ -68,6 +76,7 @@ async function ingest(env: Record<string, string>, from: number, documents = DOC
     });
   }
   await settle();
+  if (queueFirst) await runDueJobs(ctx, { budgetMs: 600_000 });
   return ctx.db;
 }
 
@@ -95,13 +104,14 @@ async function vectorPlan(db: Db): Promise<string> {
   return plan;
 }
 
-/** Planner statistics on memory_chunks: rows in pg_stats, how many rows the planner believes, analyses so far. */
-async function chunkStatistics(db: Db) {
-  const [row] = await db.query<{ columns: number; tuples: number; chunks: number; analyses: number }>(
-    `select (select count(*)::int from pg_stats where tablename = 'memory_chunks') as columns,
-            (select reltuples::int from pg_class where oid = 'memory_chunks'::regclass) as tuples,
-            (select count(*)::int from memory_chunks) as chunks,
-            (select analyze_count::int from pg_stat_user_tables where relname = 'memory_chunks') as analyses`,
+/** Planner statistics on a table: rows in pg_stats, how many rows the planner believes, analyses so far. */
+async function tableStatistics(db: Db, table = "memory_chunks") {
+  const [row] = await db.query<{ columns: number; tuples: number; rows: number; analyses: number }>(
+    `select (select count(*)::int from pg_stats where tablename = $1) as columns,
+            (select reltuples::int from pg_class where oid = $1::regclass) as tuples,
+            (select count(*)::int from ${table}) as rows,
+            (select analyze_count::int from pg_stat_user_tables where relname = $1) as analyses`,
+    [table],
   );
   return row!;
 }
@@ -109,8 +119,8 @@ async function chunkStatistics(db: Db) {
 describe("planner statistics after a bulk ingest", () => {
   it("without auto-analysis (the old behaviour) nothing analyzes memory_chunks here", async () => {
     const db = await ingest({ ...poolEnv(), ANALYZE_CHANGED_FRACTION: "0" }, 0);
-    const stats = await chunkStatistics(db);
-    expect(stats.chunks).toBeGreaterThan(DOCUMENTS * SENTENCES * 0.9);
+    const stats = await tableStatistics(db);
+    expect(stats.rows).toBeGreaterThan(DOCUMENTS * SENTENCES * 0.9);
     expect(stats).toMatchObject({ columns: 0, analyses: 0 });
   });
 
@@ -119,11 +129,38 @@ describe("planner statistics after a bulk ingest", () => {
     const plan = await vectorPlan(db);
     expect(plan).toMatch(/Index Scan using memory_chunks_hnsw_384/);
     expect(plan).not.toMatch(/Seq Scan on memory_chunks/);
-    const stats = await chunkStatistics(db);
-    expect(stats.chunks).toBeGreaterThan(2 * DOCUMENTS * SENTENCES * 0.9);
+    const stats = await tableStatistics(db);
+    expect(stats.rows).toBeGreaterThan(2 * DOCUMENTS * SENTENCES * 0.9);
     expect(stats.columns).toBeGreaterThan(0);
     expect(stats.analyses).toBeGreaterThan(0);
     // The last analysis saw (nearly) every chunk: it ran within the configured fraction of the end.
-    expect(stats.tuples).toBeGreaterThanOrEqual(stats.chunks / 1.1 - 50);
+    expect(stats.tuples).toBeGreaterThanOrEqual(stats.rows / 1.1 - 50);
+  });
+
+  it("while more jobs are due, analyzes a table once per doubling, not after every job, and once at the end", async () => {
+    const documents = 16;
+    const { db, before } = await (async () => {
+      const { ctx } = await memoryContext(poolEnv());
+      const before = {
+        chunks: await tableStatistics(ctx.db, "memory_chunks"),
+        terms: await tableStatistics(ctx.db, "memory_terms"),
+      };
+      return { db: await ingest({ ...poolEnv(), INGEST_BATCH_SIZE: "1" }, 100, documents, true), before };
+    })();
+    const chunks = await tableStatistics(db, "memory_chunks");
+    const terms = await tableStatistics(db, "memory_terms");
+    const jobs = documents + 1;
+    // Each table has at least doubled since the earlier tests' analyses: one analysis per doubling while busy,
+    // one when the queue drains, far below one per job.
+    for (const [now, then] of [
+      [chunks, before.chunks],
+      [terms, before.terms],
+    ] as const) {
+      const analyses = now.analyses - then.analyses;
+      expect(analyses).toBeGreaterThan(0);
+      expect(analyses).toBeLessThanOrEqual(Math.ceil(Math.log2(now.rows / Math.max(then.tuples, 1))) + 2);
+      expect(analyses).toBeLessThan(jobs / 3);
+      expect(now.tuples).toBeGreaterThanOrEqual(now.rows / 1.1 - 50);
+    }
   });
 });

@@ -6,48 +6,33 @@
  */
 
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../../../lib/ai/types.js";
-import { closeAllHandles } from "../../../lib/db/index.js";
 import type { IngestContext } from "../../../lib/ingest/isolation.js";
 import { runDueJobs } from "../../../lib/ingest/runner.js";
 import { runScheduled } from "../../../lib/jobs/scheduled.js";
 import { getUploadStatus } from "../../../lib/memory/status.js";
 import { claimDueJobs, countJobs } from "../../../lib/store/job-store.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, sampleBackends, type TestDatabase, urlFor } from "../../helpers/database.js";
+import { sampleBackends, urlFor } from "../../helpers/database.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
-import { memoryContext } from "../../helpers/memory.js";
+import { useMemoryStack } from "../../helpers/memory-stack.js";
 import { testRuntime } from "../../helpers/runtime.js";
 
 const POOL_MAX = 4;
 const APP = "smt-jobs";
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let ctx: IngestContext;
 let env: Record<string, string>;
-
-beforeAll(async () => {
-  database = await createTestDatabase("smjobs");
-  proxy = await startNeonProxy();
-  env = {
-    DATABASE_URL: database.url,
-    DB_TRANSPORT: "pool",
-    DB_POOL_MAX: String(POOL_MAX),
-    NEON_LOCAL_PROXY: proxy.address,
-    DB_APPLICATION_NAME: APP,
-    JOB_LEASE_SECONDS: "1",
-    JOB_RETRY_BASE_SECONDS: "0",
-    DB_RETRY_BUDGET_MS: "8000",
-    LOG_LEVEL: "error",
-  };
-  ({ ctx } = await memoryContext(env));
+const stack = useMemoryStack("smjobs", {
+  DB_POOL_MAX: String(POOL_MAX),
+  DB_APPLICATION_NAME: APP,
+  JOB_LEASE_SECONDS: "1",
+  JOB_RETRY_BASE_SECONDS: "0",
+  DB_RETRY_BUDGET_MS: "8000",
+  LOG_LEVEL: "error",
 });
 
-afterAll(async () => {
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
+beforeAll(() => {
+  ({ ctx, env } = stack);
 });
 
 const enqueue = (index: string, documentId: string, body: string, name = "doc.txt") =>

@@ -2,8 +2,7 @@
  * The memory service's verbs against the real PostgreSQL: ingestion, status,
  * content-hash reuse of embeddings, atomic replace, filters and hybrid search.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllHandles } from "../../../lib/db/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
 import { listDocuments } from "../../../lib/memory/documents.js";
 import { searchMemory } from "../../../lib/memory/search.js";
@@ -11,12 +10,9 @@ import { getUploadStatus } from "../../../lib/memory/status.js";
 import { DEFAULT_STEPS, type MemoryContext } from "../../../lib/memory/types.js";
 import { deleteDocumentById } from "../../../lib/store/document-delete.js";
 import { deleteIndexNamed, listIndexNames } from "../../../lib/store/memory-store.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
-import { type CountingEmbedder, memoryContext, text } from "../../helpers/memory.js";
+import { type CountingEmbedder, text } from "../../helpers/memory.js";
+import { useMemoryStack } from "../../helpers/memory-stack.js";
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let ctx: MemoryContext;
 let embedder: CountingEmbedder;
 let settle: () => Promise<void>;
@@ -27,21 +23,12 @@ const paragraphs = (n: number, seed: string) =>
     (_, i) => `Paragraph ${i} about ${seed}. ${"The quick brown fox jumps over the lazy dog. ".repeat(40)}`,
   ).join("\n\n");
 
-beforeAll(async () => {
-  database = await createTestDatabase("smmem");
-  proxy = await startNeonProxy();
-  ({ ctx, embedder, settle } = await memoryContext({
-    DATABASE_URL: database.url,
-    DB_TRANSPORT: "pool",
-    NEON_LOCAL_PROXY: proxy.address,
-    DB_APPLICATION_NAME: "smt-memory",
-  }));
+const stack = useMemoryStack("smmem", {
+  DB_APPLICATION_NAME: "smt-memory",
 });
 
-afterAll(async () => {
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
+beforeAll(() => {
+  ({ ctx, embedder, settle } = stack);
 });
 
 async function ingest(index: string, documentId: string, body: string, tags: Record<string, string[]> = {}) {

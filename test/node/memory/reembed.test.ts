@@ -3,9 +3,8 @@
  * default (the stored space is followed), `reembedAll` is resumable, and the switch happens once, atomically,
  * after which search runs in the new space and the old configuration is refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createOfflineEmbedder } from "../../../lib/ai/index.js";
-import { closeAllHandles } from "../../../lib/db/index.js";
 import { reembedAll } from "../../../lib/ingest/reembed.js";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
 import { searchMemory } from "../../../lib/memory/search.js";
@@ -14,29 +13,11 @@ import {
   ensureEmbeddingSpace,
   storedEmbeddingSpace,
 } from "../../../lib/store/embedding-space.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
 import { memoryContext, text } from "../../helpers/memory.js";
+import { poolEnv, useTestDatabase } from "../../helpers/memory-stack.js";
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
-const env = () => ({
-  DATABASE_URL: database.url,
-  DB_TRANSPORT: "pool",
-  NEON_LOCAL_PROXY: proxy.address,
-  DB_APPLICATION_NAME: "smt-reembed",
-});
-
-beforeAll(async () => {
-  database = await createTestDatabase("smreembed");
-  proxy = await startNeonProxy();
-});
-
-afterAll(async () => {
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
-});
+const stack = useTestDatabase("smreembed");
+const env = () => ({ ...poolEnv(stack), DB_APPLICATION_NAME: "smt-reembed" });
 
 describe("re-embedding", () => {
   it("follows an old offline space, re-embeds resumably, then switches once", async () => {

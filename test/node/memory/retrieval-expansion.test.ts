@@ -3,37 +3,24 @@
  * unbounded BM25 finds, whatever the postings budget), a query the index holds none of scores low, and query
  * expansion only reorders chunks that hold the query's own terms — it never invents a match.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllHandles } from "../../../lib/db/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
 import { defaultTextWeight } from "../../../lib/memory/ranking-args.js";
 import { searchMemory } from "../../../lib/memory/search.js";
 import type { MemoryContext, SearchResult } from "../../../lib/memory/types.js";
 import { DEFAULT_RANKING, searchChunks } from "../../../lib/store/chunk-search.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
-import { memoryContext, text } from "../../helpers/memory.js";
+import { text } from "../../helpers/memory.js";
+import { useMemoryStack } from "../../helpers/memory-stack.js";
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let ctx: MemoryContext;
 let settle: () => Promise<void>;
 
-beforeAll(async () => {
-  database = await createTestDatabase("smexpand");
-  proxy = await startNeonProxy();
-  ({ ctx, settle } = await memoryContext({
-    DATABASE_URL: database.url,
-    DB_TRANSPORT: "pool",
-    NEON_LOCAL_PROXY: proxy.address,
-    DB_APPLICATION_NAME: "smt-expansion",
-  }));
+const stack = useMemoryStack("smexpand", {
+  DB_APPLICATION_NAME: "smt-expansion",
 });
 
-afterAll(async () => {
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
+beforeAll(() => {
+  ({ ctx, settle } = stack);
 });
 
 async function ingestAll(index: string, docs: ReadonlyArray<[string, string]>) {

@@ -3,8 +3,7 @@
  * relevance, English stemming by default and `simple` per index, term statistics kept exact by the triggers
  * through uploads, re-uploads and deletes, and contextual chunk headers.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllHandles } from "../../../lib/db/index.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { ValidationError } from "../../../lib/errors.js";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
 import { searchMemory } from "../../../lib/memory/search.js";
@@ -12,30 +11,18 @@ import { getUploadStatus } from "../../../lib/memory/status.js";
 import type { MemoryContext, SearchResult } from "../../../lib/memory/types.js";
 import { deleteDocumentById } from "../../../lib/store/document-delete.js";
 import { deleteIndexNamed } from "../../../lib/store/memory-store.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
-import { memoryContext, text } from "../../helpers/memory.js";
+import { text } from "../../helpers/memory.js";
+import { useMemoryStack } from "../../helpers/memory-stack.js";
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let ctx: MemoryContext;
 let settle: () => Promise<void>;
 
-beforeAll(async () => {
-  database = await createTestDatabase("smrank");
-  proxy = await startNeonProxy();
-  ({ ctx, settle } = await memoryContext({
-    DATABASE_URL: database.url,
-    DB_TRANSPORT: "pool",
-    NEON_LOCAL_PROXY: proxy.address,
-    DB_APPLICATION_NAME: "smt-ranking",
-  }));
+const stack = useMemoryStack("smrank", {
+  DB_APPLICATION_NAME: "smt-ranking",
 });
 
-afterAll(async () => {
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
+beforeAll(() => {
+  ({ ctx, settle } = stack);
 });
 
 async function ingest(index: string, documentId: string, body: string, opts: { name?: string; args?: object } = {}) {

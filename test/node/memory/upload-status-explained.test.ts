@@ -4,40 +4,25 @@
  * every field Kernel Memory's client reads keeps its name and type.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllHandles } from "../../../lib/db/index.js";
 import { getUploadStatus } from "../../../lib/memory/status.js";
 import type { MemoryContext } from "../../../lib/memory/types.js";
 import { claimDueJobs } from "../../../lib/store/job-store.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
 import { type ApiServer, startApiServer, uploadKm, waitForIngestion } from "../../helpers/api.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
-import { memoryContext } from "../../helpers/memory.js";
+import { useMemoryStack } from "../../helpers/memory-stack.js";
 
 let api: ApiServer;
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let ctx: MemoryContext;
+const stack = useMemoryStack("smstatus", { DB_APPLICATION_NAME: "smt-status", LOG_LEVEL: "error" });
 
 beforeAll(async () => {
+  ({ ctx } = stack);
   // An unreachable page is retried; a long backoff keeps the retry pending while the test looks at it.
   api = await startApiServer({ SOURCE_ALLOW_PRIVATE: "true", JOB_RETRY_BASE_SECONDS: "600" });
-  database = await createTestDatabase("smstatus");
-  proxy = await startNeonProxy();
-  ({ ctx } = await memoryContext({
-    DATABASE_URL: database.url,
-    DB_TRANSPORT: "pool",
-    NEON_LOCAL_PROXY: proxy.address,
-    DB_APPLICATION_NAME: "smt-status",
-    LOG_LEVEL: "error",
-  }));
 });
 
 afterAll(async () => {
   await api?.close();
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
 });
 
 /** The keys and types KM's .NET client deserialises (case-sensitive; a wrong type throws). */

@@ -4,34 +4,19 @@
  * and a mismatched embedder or an unknown text configuration still refuses to start.
  */
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeAllHandles, type Db } from "../../../lib/db/index.js";
+import { describe, expect, it } from "vitest";
+import type { Db } from "../../../lib/db/index.js";
 import { servicesFor } from "../../../lib/runtime/services.js";
 import { probeStartup } from "../../../lib/runtime/startup-probe.js";
 import { EmbeddingSpaceMismatch } from "../../../lib/store/embedding-space.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { poolEnv, useTestDatabase } from "../../helpers/memory-stack.js";
 import { testRuntime } from "../../helpers/runtime.js";
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
-
-beforeAll(async () => {
-  database = await createTestDatabase("smprobe");
-  proxy = await startNeonProxy();
-});
-
-afterAll(async () => {
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
-});
+const stack = useTestDatabase("smprobe");
 
 const env = (name: string, extra: Record<string, string> = {}) => ({
   LOG_LEVEL: "warn",
-  DATABASE_URL: database.url,
-  DB_TRANSPORT: "pool",
-  NEON_LOCAL_PROXY: proxy.address,
+  ...poolEnv(stack),
   DB_APPLICATION_NAME: name,
   ...extra,
 });

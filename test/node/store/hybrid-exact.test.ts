@@ -4,40 +4,29 @@
  * on a real collection (Cranfield, read in place from ../shared/data) — the bounds and the pruning only save work.
  */
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadCranfield, sharedDataDir } from "../../../bench/lib/collections.js";
-import { closeAllHandles } from "../../../lib/db/index.js";
 import { uploadDocument } from "../../../lib/ingest/upload.js";
 import type { MemoryContext } from "../../../lib/memory/types.js";
 import { DEFAULT_RANKING, type SearchMode, searchChunks } from "../../../lib/store/chunk-search.js";
-import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
-import { memoryContext, text } from "../../helpers/memory.js";
+import { text } from "../../helpers/memory.js";
+import { useMemoryStack } from "../../helpers/memory-stack.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 /** Abstracts per uploaded document (a few jobs, not 1,400), each abstract a paragraph of its own. */
 const PER_DOCUMENT = 100;
 const QUERIES = 25;
 
-let database: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let ctx: MemoryContext;
 let queries: string[] = [];
+const stack = useMemoryStack("smexact", { DB_APPLICATION_NAME: "smt-hybrid-exact" });
 
 beforeAll(async () => {
   const data = sharedDataDir(ROOT);
   if (!data.present) throw new Error(`the shared test collections are missing: expected them in ${data.dir}`);
   const cranfield = await loadCranfield(`${data.dir}/cranfield`);
   queries = cranfield.queries.slice(0, QUERIES).map((q) => q.text);
-  database = await createTestDatabase("smexact");
-  proxy = await startNeonProxy();
-  let settle: () => Promise<void>;
-  ({ ctx, settle } = await memoryContext({
-    DATABASE_URL: database.url,
-    DB_TRANSPORT: "pool",
-    NEON_LOCAL_PROXY: proxy.address,
-    DB_APPLICATION_NAME: "smt-hybrid-exact",
-  }));
+  ({ ctx } = stack);
   for (let i = 0; i < cranfield.docs.length; i += PER_DOCUMENT) {
     const body = cranfield.docs
       .slice(i, i + PER_DOCUMENT)
@@ -52,13 +41,7 @@ beforeAll(async () => {
       args: { custom_partitioning_max_tokens_per_paragraph_int: 120, custom_partitioning_overlapping_tokens_int: 0 },
     });
   }
-  await settle();
-});
-
-afterAll(async () => {
-  await closeAllHandles();
-  await proxy?.close();
-  await database?.drop();
+  await stack.settle();
 });
 
 async function compare(mode: SearchMode, ranking = DEFAULT_RANKING, limit = 10) {

@@ -2,11 +2,11 @@
  * The ingestion Worker's cron, inside workerd: the safety net for jobs whose
  * queue message never came. It migrates on first use and runs due jobs.
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import ingestWorker from "../../../functions/ingest-worker.js";
 import { servicesFor } from "../../../lib/runtime/services.js";
 import { enqueueFile } from "../../helpers/enqueue.js";
+import { runIngestCron } from "../ingest-cron.js";
 import { workerdRuntime } from "../runtime.js";
 
 describe("workerd: the ingestion Worker's cron", () => {
@@ -18,13 +18,7 @@ describe("workerd: the ingestion Worker's cron", () => {
       { index: "workerd-cron", documentId: "queued-doc" },
       { name: "a.txt", contentType: "text/plain", body: "Queued in workerd, processed by the cron handler." },
     );
-    const ctx = createExecutionContext();
-    await ingestWorker.scheduled(
-      createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" }),
-      env as never,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    await runIngestCron();
     const [job] = await services.db.query<{ state: string; lease_owner: string }>(
       "select state, lease_owner from memory_jobs where id = $1::bigint",
       [jobId],

@@ -1,8 +1,9 @@
 /**
- * What Workers do with images and scans (issue #23): the ingestion Worker has no OCR engine, so an image or a PDF
- * whose pages have no text layer is stored and completes with `empty: true` and an explanation that says OCR runs
- * on the Node server only, never as "ready to search"; an image whose header is past MAX_IMAGE_PIXELS fails
- * before anything is decoded, as on Node.
+ * What Workers do with images and scans (issue #23) without an OCR provider (the default: no
+ * `OCR_PROVIDER=workers-ai`, no `AI` binding; with them, images-workers-ai.test.ts): an image or a PDF whose pages
+ * have no text layer is stored and completes with `empty: true` and an explanation that says this runtime has no
+ * OCR engine, never as "ready to search"; an image whose header is past MAX_IMAGE_PIXELS fails before anything is
+ * decoded, as on Node.
  */
 import { encode } from "fast-png";
 import { describe, expect, it } from "vitest";

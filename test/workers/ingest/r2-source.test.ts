@@ -4,12 +4,12 @@
  * binding (listing pages followed), a re-sync skips objects by ETag, a
  * changed object is re-ingested and a deleted one has its document deleted.
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import ingestWorker from "../../../functions/ingest-worker.js";
 import { validateNewSource } from "../../../lib/contract/source-input.js";
 import { memoryContextOf, servicesFor } from "../../../lib/runtime/services.js";
 import { bucketBindingsOf, createSource, getSource, syncSource } from "../../../lib/sources/index.js";
+import { runIngestCron } from "../ingest-cron.js";
 import { workerdRuntime } from "../runtime.js";
 
 const bindings = env as unknown as Record<string, unknown>;
@@ -34,13 +34,7 @@ describe("workerd: an R2 bucket source", () => {
     expect(await syncSource(ctx, created.id)).toBe("deferred");
     expect((await getSource(ctx, created.id)).lastRunAt).toBeNull();
 
-    const tick = createExecutionContext();
-    await ingestWorker.scheduled(
-      createScheduledController({ scheduledTime: new Date(), cron: "* * * * *" }),
-      env as never,
-      tick,
-    );
-    await waitOnExecutionContext(tick);
+    await runIngestCron();
     const first = await getSource(ctx, created.id);
     expect(first).toMatchObject({ lastStatus: "updated", lastError: null, itemCount: 3 });
     const docs = async () =>

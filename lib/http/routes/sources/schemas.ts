@@ -5,6 +5,7 @@
  * index names, tags, interval bounds) live in `lib/sources/validate.ts`.
  */
 import { z } from "@hono/zod-openapi";
+import { pageLimit } from "../../../contract/requests.js";
 import { SOURCE_KINDS } from "../../../sources/index.js";
 import { TagsSchema } from "../../schemas.js";
 
@@ -81,12 +82,7 @@ export const SourceList = z
 export const SourceListQuery = z.object({
   index: z.string().max(256).optional().openapi({ description: "Only this index's sources; missing = all indexes." }),
   cursor: z.string().max(64).optional().openapi({ description: "`nextCursor` of the previous page." }),
-  limit: z.coerce
-    .number({ error: "must be a number" })
-    .int("must be an integer")
-    .min(1, "must be between 1 and 100")
-    .max(100, "must be between 1 and 100")
-    .default(50),
+  limit: pageLimit(50),
 });
 
 export const SourceParams = z.object({

@@ -96,7 +96,7 @@ export const LOAD_LIMIT_VARS = {
       .optional(),
     {
       description:
-        "upload bodies one instance holds at once (declared `Content-Length`, or `MAX_UPLOAD_BYTES` without one); an upload past it is answered 503 + `Retry-After` before it is stored (one upload is always admitted, so a limit below `MAX_UPLOAD_BYTES` still takes every size). The embedded database stores every upload through one WebAssembly memory that never shrinks, so there two maximum-size bodies at once buy nothing (ten concurrent uploads peaked at 981 MB, one at a time 759 MB): its default is one upload",
+        "upload bodies one instance holds at once (declared `Content-Length`, or `MAX_UPLOAD_BYTES` without one); an upload past it is answered 503 + `Retry-After` before it is stored (one upload is always admitted, so a limit below `MAX_UPLOAD_BYTES` still takes every size). The embedded database runs in one WebAssembly memory that never shrinks and writes one upload at a time, so there two maximum-size bodies held at once buy nothing: its default is one upload",
       default: "64 MiB (embedded database: `MAX_UPLOAD_BYTES`; API Worker: 12 MiB, wrangler.toml)",
     },
   ),

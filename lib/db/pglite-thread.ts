@@ -50,10 +50,9 @@ const FROM_SOURCES = import.meta.url.endsWith(".ts");
 const ENTRY = new URL(FROM_SOURCES ? "./pglite-thread-entry.ts" : "./pglite-thread.mjs", import.meta.url);
 const THREAD_SCRIPT = FROM_SOURCES ? new URL("./thread-bootstrap.mjs", import.meta.url) : ENTRY;
 const CLOSE_TIMEOUT_MS = 30_000;
-// The thread's JavaScript heap holds each statement's text form on its way in and out of WebAssembly (a bytea
-// parameter as hex: 2 bytes per byte; a 25 MB upload needs ~150 MB). The bound keeps one runaway statement from
-// growing the whole process: it ends the thread like a crash instead. (It did not lower the attack suite's peak
-// RSS measurably: 1160 → 1148 MB.)
+// The thread's JavaScript heap holds each statement's parameters and rows on their way in and out of WebAssembly
+// (file bytes travel in 1 MiB parts, lib/store/file-content.ts). The bound keeps one runaway statement from growing
+// the whole process: it ends the thread like a crash instead.
 const THREAD_HEAP_MB = 256;
 const MiB = 1024 * 1024;
 

@@ -30,7 +30,7 @@ export async function loadBatchForProcessing(
 ): Promise<Map<string, DocumentToProcess>> {
   const rows = await db.query<ProcessingRow & { index_name: string; document_id: string; content: Uint8Array | null }>(
     `select d.index_name, d.document_id, d.generation, d.tags, d.args, d.completed_steps, f.file_id, f.name,
-            f.content_type, f.source_url, f.sha256, length(f.content) as content_size,
+            f.content_type, f.source_url, f.sha256, case when f.content is not null then f.size end as content_size,
             case when length(f.content) <= ${INLINE_BYTES} then f.content end as content
        from ${KEYS}
        join memory_documents d on d.index_name = k.index_name and d.document_id = k.document_id

@@ -3,9 +3,11 @@
  * The memory store's SQL for a bulk upload: many one-file documents of one index stored with their jobs in one
  * transaction of set-based statements (a handful of statements whatever the count), with exactly the effect
  * `saveUpload` has on each document: the index created by its first upload, a re-upload's generation bumped and
- * its files replaced, its older jobs superseded. All documents are accepted or none.
+ * its files replaced (their bytes in parts, as `saveUpload` stores them), its older jobs superseded. All documents
+ * are accepted or none.
  */
-import type { Db } from "../db/index.js";
+import type { Db, Statement } from "../db/index.js";
+import { firstPart, otherPartStatements, PART_BYTES } from "./file-content.js";
 import type { StoredFile } from "./memory-store.js";
 import type { PipelineStep, Tags } from "./records.js";
 
@@ -24,6 +26,48 @@ function hex(bytes: Uint8Array): string {
   let out = "";
   for (const b of bytes) out += HEX[b];
   return out;
+}
+
+/**
+ * The files' rows, a group of documents per statement whose first parts (file-content.ts) add up to at most
+ * `PART_BYTES`, each group followed by its files' other parts: however large the body, no statement carries more
+ * than one part's worth of bytes (the embedded database holds a whole statement in WebAssembly memory that never
+ * shrinks).
+ */
+function fileStatements(index: string, rows: readonly BulkRow[]): Statement[] {
+  const statements: Statement[] = [];
+  for (let start = 0; start < rows.length; ) {
+    let end = start + 1;
+    let bytes = firstPart(rows[start]!.file.bytes).byteLength;
+    while (end < rows.length && bytes + firstPart(rows[end]!.file.bytes).byteLength <= PART_BYTES) {
+      bytes += firstPart(rows[end]!.file.bytes).byteLength;
+      end++;
+    }
+    const group = rows.slice(start, end);
+    statements.push({
+      text: `insert into memory_files
+               (index_name, document_id, file_id, name, content_type, size, sha256, source_url, content)
+             select $1, u.d, u.fid, u.n, u.ct, u.sz, u.sha, u.src, decode(u.c, 'hex')
+               from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
+                           $9::text[]) as u(d, fid, n, ct, sz, sha, src, c)`,
+      params: [
+        index,
+        group.map((r) => r.documentId),
+        group.map((r) => r.file.fileId),
+        group.map((r) => r.file.name),
+        group.map((r) => r.file.contentType),
+        group.map((r) => r.file.size),
+        group.map((r) => r.file.sha256),
+        group.map((r) => r.file.sourceUrl ?? null),
+        group.map((r) => hex(firstPart(r.file.bytes))),
+      ],
+    });
+    for (const r of group) {
+      statements.push(...otherPartStatements({ index, documentId: r.documentId, fileId: r.file.fileId }, r.file.bytes));
+    }
+    start = end;
+  }
+  return statements;
 }
 
 /** Stores the documents and enqueues their jobs; returns each document's job id (by documentId). */
@@ -58,24 +102,7 @@ export async function saveBulkUpload(
       ],
     },
     { text: "delete from memory_files where index_name = $1 and document_id = any($2::text[])", params: [index, ids] },
-    {
-      text: `insert into memory_files
-               (index_name, document_id, file_id, name, content_type, size, sha256, source_url, content)
-             select $1, u.d, u.fid, u.n, u.ct, u.sz, u.sha, u.src, decode(u.c, 'hex')
-               from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],
-                           $9::text[]) as u(d, fid, n, ct, sz, sha, src, c)`,
-      params: [
-        index,
-        ids,
-        rows.map((r) => r.file.fileId),
-        rows.map((r) => r.file.name),
-        rows.map((r) => r.file.contentType),
-        rows.map((r) => r.file.size),
-        rows.map((r) => r.file.sha256),
-        rows.map((r) => r.file.sourceUrl ?? null),
-        rows.map((r) => hex(r.file.bytes)),
-      ],
-    },
+    ...fileStatements(index, rows),
     {
       text: `update memory_jobs set state = 'done', last_error = 'superseded by a newer upload', updated_at = now()
               where index_name = $1 and document_id = any($2::text[]) and state in ('queued', 'running')`,

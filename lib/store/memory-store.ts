@@ -7,7 +7,7 @@
  * run unchanged over Neon's HTTP transport.
  */
 import type { Db, Row, Statement } from "../db/index.js";
-import { readFileContent } from "./file-content.js";
+import { firstPart, otherPartStatements, readFileContent } from "./file-content.js";
 import { enqueueJobStatements } from "./job-store.js";
 import type { DocumentRecord, PipelineStep, StatusRecord, Tags } from "./records.js";
 
@@ -19,7 +19,7 @@ export type StoredFile = {
   contentType: string;
   size: number;
   sha256: string;
-  /** Passed as a bytea parameter as is: every transport (pool, http, pglite) sends bytes, no base64. */
+  /** Passed as bytea parameters (in parts: file-content.ts): every transport (pool, http, pglite) sends bytes, no base64. */
   bytes: Uint8Array;
   sourceUrl?: string;
 };
@@ -69,14 +69,16 @@ export async function saveUpload(
       ],
     },
     { text: "delete from memory_files where index_name = $1 and document_id = $2", params: key },
-    ...input.files.map(
-      (f): Statement => ({
+    // The bytes in parts (file-content.ts): the first in the file's row, the others after it.
+    ...input.files.flatMap((f): Statement[] => [
+      {
         text: `insert into memory_files
                  (index_name, document_id, file_id, name, content_type, size, sha256, source_url, content)
                values ($1, $2, $3, $4, $5, $6, $7, $8, $9::bytea)`,
-        params: [...key, f.fileId, f.name, f.contentType, f.size, f.sha256, f.sourceUrl ?? null, f.bytes],
-      }),
-    ),
+        params: [...key, f.fileId, f.name, f.contentType, f.size, f.sha256, f.sourceUrl ?? null, firstPart(f.bytes)],
+      },
+      ...otherPartStatements({ index: input.index, documentId: input.documentId, fileId: f.fileId }, f.bytes),
+    ]),
     ...enqueueJobStatements(input.index, input.documentId, input.maxAttempts),
   ]);
   const job = results[results.length - 1]![0] as { id: string; generation: string | number };
@@ -160,7 +162,7 @@ export async function loadForProcessing(
 ): Promise<DocumentToProcess | undefined> {
   const rows = await db.query<ProcessingRow>(
     `select d.generation, d.tags, d.args, d.completed_steps, f.file_id, f.name, f.content_type, f.source_url,
-            f.sha256, length(f.content) as content_size
+            f.sha256, case when f.content is not null then f.size end as content_size
        from memory_documents d
        left join memory_files f on f.index_name = d.index_name and f.document_id = d.document_id
       where d.index_name = $1 and d.document_id = $2

@@ -41,10 +41,11 @@ const LOOP_DELAY_BOUND_MS = 1_000;
 const LIMITS = { MAX_EXTRACTED_CHARS: "5000000" };
 const RSS_BOUND_MB = 1_024;
 // The embedded default runs the same attacks against the same bounds. PGlite runs in a worker thread
-// (lib/db/pglite-thread.ts) and takes bytea parameters in binary (lib/db/pglite-open.ts): peak RSS during the
-// attacks 953–981 MB in four runs (2026-11-30; 1197 MB while uploads went in as hex text) while two maximum uploads
-// could be held at once, 759 MB with one (the embedded default's UPLOAD_BUFFER_BYTES, lib/config/env.ts), against the
-// pool transport's 570 MB: the database thread's WebAssembly memory grows with each stored upload.
+// (lib/db/pglite-thread.ts) and takes bytea parameters in binary (lib/db/pglite-open.ts). Stored as one bytea value,
+// the maximum upload grew the thread's WebAssembly memory (which never shrinks) from 128 to 221 MiB: peak RSS during
+// the attacks 937–968 MB in three runs (2026-12-06). Stored in 1 MiB parts (lib/store/file-content.ts) it stays at
+// 128 MiB: 754–890 MB in six runs, against the pool transport's 659–686 MB; the rest of the difference is the
+// embedded database itself (its memory, compiled code and thread), the spread the extraction and embedding peaks.
 
 let proxy: NeonProxy;
 let site: FakeSite;

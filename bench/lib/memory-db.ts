@@ -15,6 +15,7 @@ import { DEFAULT_STEPS, type MemoryContext } from "../../lib/memory/types.js";
 import { migrate } from "../../lib/migrate/migrate.js";
 import { countTokens } from "../../lib/partition/tokenizer.js";
 import { ensureEmbeddingSpace } from "../../lib/store/embedding-space.js";
+import { ingestStore } from "../../lib/store/ingest-store.js";
 import { createTestDatabase, type TestDatabase, withAdmin } from "../../test/helpers/database.js";
 import { counting } from "../../test/helpers/memory.js";
 import type { CorpusDocument } from "./corpus.js";
@@ -36,8 +37,9 @@ export function benchContext(db: Db, embedder: Embedder, env: Record<string, str
     config: parseConfig({ LOG_LEVEL: "warn", ...env }),
     embedder,
     waitUntil: (p) => void pending.push(p),
-    startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare: prepareInThread }, jobId),
+    startJob: (ctx, jobId) => runUploadedJob({ ...ctx, store: ingestStore(ctx.db), prepare: prepareInThread }, jobId),
     tokenCounter: async () => countTokens,
+    store: ingestStore(db),
     prepare: prepareInThread,
   };
   return {

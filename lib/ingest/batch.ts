@@ -10,13 +10,7 @@
  */
 import { toSql } from "pgvector";
 import { log } from "../log/logger.js";
-import {
-  type BatchDocument,
-  findCachedBatch,
-  keyOf,
-  loadBatchForProcessing,
-  saveBatch,
-} from "../store/batch-ingest.js";
+import { type BatchDocument, keyOf } from "../store/batch-ingest.js";
 import type { DocumentToProcess } from "../store/memory-store.js";
 import { embeddingText } from "./chunk-context.js";
 import type { Ingesting } from "./isolation.js";
@@ -31,7 +25,7 @@ export async function processBatch(ctx: Ingesting, targets: readonly Target[]): 
   if (targets.length <= 1) return Promise.all(targets.map((t) => processDocument(ctx, t)));
   let docs: Map<string, DocumentToProcess>;
   try {
-    docs = await loadBatchForProcessing(ctx.db, targets);
+    docs = await ctx.store.loadBatchForProcessing(targets);
   } catch (error) {
     log.warn("batch.load_failed", { documents: targets.length, error: (error as Error).message });
     return alone(ctx, targets);
@@ -84,11 +78,11 @@ async function embedAndSave(ctx: Ingesting, ready: readonly Ready[]): Promise<Ma
         });
       }
     }
-    const known = await findCachedBatch(ctx.db, [...pairs.values()]);
+    const known = await ctx.store.findCachedBatch([...pairs.values()]);
     const missing = [...pairs].filter(([key]) => !known.has(key)).map(([, p]) => p);
     const vectors = missing.length ? await ctx.embedder.embed(missing.map((p) => p.text)) : [];
     const embeddings = missing.map((p, i) => ({ index: p.index, hash: p.hash, embedding: toSql(vectors[i]) }));
-    const saved = await saveBatch(ctx.db, {
+    const saved = await ctx.store.saveBatch({
       documents: ready.map((r) => r.doc),
       embeddings,
       keepFiles: ctx.config.KEEP_ORIGINAL_FILES,

@@ -9,12 +9,16 @@ import type { Config } from "../config/env.js";
 import type { JOB_VARS } from "../config/jobs.js";
 import type { INGESTION_LIMIT_VARS } from "../config/limits.js";
 import type { MemoryContext } from "../memory/types.js";
+import type { IngestStore } from "../store/ingest-store.js";
 import type { Prepared, PrepareInput } from "./prepare.js";
 
 export type PrepareRunner = (input: PrepareInput) => Promise<Prepared>;
 
-/** A runtime's whole context for jobs (the roots' and the job doors'): the memory context and where files are parsed. */
-export type IngestContext = MemoryContext & { prepare: PrepareRunner };
+/**
+ * A runtime's whole context for jobs (the roots' and the job doors'): the memory context, the jobs' SQL bound to its
+ * database (`ingestStore(db)`) and where files are parsed.
+ */
+export type IngestContext = MemoryContext & { store: IngestStore; prepare: PrepareRunner };
 
 /** The settings jobs read: the jobs' and the ingestion limits' groups, web-page fetches, and whether files are kept. */
 export type IngestSettings = Pick<
@@ -28,10 +32,14 @@ export type IngestSettings = Pick<
 >;
 
 /**
- * What the runner, the pipeline and file preparation use: the primary database, the embedder, their settings and
- * where files are parsed. No reader, generator, reranker or queue.
+ * What the runner, the pipeline and file preparation use: the jobs' SQL (on the primary), the embedder, their
+ * settings and where files are parsed. No database handle, reader, generator, reranker or queue.
  */
-export type Ingesting = Pick<MemoryContext, "db" | "embedder"> & { config: IngestSettings; prepare: PrepareRunner };
+export type Ingesting = Pick<MemoryContext, "embedder"> & {
+  store: IngestStore;
+  config: IngestSettings;
+  prepare: PrepareRunner;
+};
 
 /**
  * In the calling thread, loaded on first use: the extractors (pdf.js, mammoth) and the tokenizer's tables are

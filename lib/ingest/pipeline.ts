@@ -13,9 +13,6 @@
 import { toSql } from "pgvector";
 import { AppError } from "../errors.js";
 import type { PipelineStep } from "../memory/types.js";
-import { replaceChunks } from "../store/chunk-store.js";
-import { cacheEmbeddings, recordStepsAndFindCached } from "../store/ingest-steps.js";
-import { loadForProcessing, markFailed } from "../store/memory-store.js";
 import { embeddingText } from "./chunk-context.js";
 import type { Ingesting } from "./isolation.js";
 import type { Prepared } from "./prepare.js";
@@ -63,7 +60,7 @@ export async function failed(
     return { status: "failed", step, error, message, final, retryInSeconds };
   }
   const { index, documentId, generation } = target;
-  await markFailed(ctx.db, index, documentId, generation, { step, message });
+  await ctx.store.markFailed(index, documentId, generation, { step, message });
   return { status: "failed", step, error, message, final };
 }
 
@@ -78,7 +75,7 @@ async function runSteps(
   target: Target,
 ): Promise<Exclude<PipelineOutcome, { status: "failed" }> | { status: "failed"; step: PipelineStep; error: unknown }> {
   const { index, documentId, generation } = target;
-  const doc = await loadForProcessing(ctx.db, index, documentId);
+  const doc = await ctx.store.loadForProcessing(index, documentId);
   if (!doc) return { status: "missing" };
   if (doc.generation !== generation) return { status: "superseded" };
   // save_records is only ever recorded by the atomic replace that also clears the files' content: this
@@ -97,7 +94,7 @@ async function runSteps(
     // Round trips per document are the cost over a remote database: extract and partition are recorded together,
     // with the cache lookup; gen_embeddings with the cache write (or, when nothing was missing, with the save).
     const hashes = [...new Set(drafts.map((d) => d.contentHash))];
-    const known = await recordStepsAndFindCached(ctx.db, target, ["extract", "partition"], hashes);
+    const known = await ctx.store.recordStepsAndFindCached(target, ["extract", "partition"], hashes);
 
     step = "gen_embeddings";
     const missing = [
@@ -108,11 +105,11 @@ async function runSteps(
     if (missing.length) {
       const vectors = await ctx.embedder.embed(missing.map(([, text]) => text));
       const fresh = missing.map(([hash], i): [string, string] => [hash, toSql(vectors[i])]);
-      await cacheEmbeddings(ctx.db, target, fresh, step);
+      await ctx.store.cacheEmbeddings(target, fresh, step);
     }
 
     step = "save_records";
-    const saved = await replaceChunks(ctx.db, {
+    const saved = await ctx.store.replaceChunks({
       index,
       documentId,
       generation,

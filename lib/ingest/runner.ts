@@ -8,18 +8,10 @@
  * runner writes only queue state; the pipeline is the one writer of the document's status.
  */
 
-import { background, type Db } from "../db/index.js";
+import { background } from "../db/index.js";
 import { log } from "../log/logger.js";
-import { buildDeferredVectorIndex, deferVectorIndexWhileEmpty } from "../store/embedding-space.js";
-import {
-  claimDueJobs,
-  claimJobs,
-  completeJobs,
-  failExhaustedJobs,
-  failJob,
-  type Job,
-  retryJobLater,
-} from "../store/job-store.js";
+import type { IngestStore } from "../store/ingest-store.js";
+import type { Job } from "../store/job-store.js";
 import { processBatch } from "./batch.js";
 import type { Ingesting } from "./isolation.js";
 import { withIngestSlot } from "./slots.js";
@@ -43,20 +35,20 @@ export function newOwner(prefix = "run"): string {
 }
 
 /** Databases seen holding chunks: a first-time bulk load (embedding-space.ts) is no longer possible there. */
-const filled = new WeakSet<Db>();
+const filled = new WeakSet<IngestStore>();
 /** Databases where this process deferred the vector index, so its failed jobs also try to build it. */
-const deferring = new WeakSet<Db>();
+const deferring = new WeakSet<IngestStore>();
 
 /**
  * A first-time bulk load (embedding-space.ts): asked before a job is claimed, so no lease runs out while it waits
  * for its lock; once the table is seen holding chunks, never again.
  */
 async function deferIndexWhileEmpty(ctx: Ingesting): Promise<void> {
-  if (filled.has(ctx.db)) return;
+  if (filled.has(ctx.store)) return;
   try {
-    const space = await deferVectorIndexWhileEmpty(ctx.db, ctx.embedder.dimensions);
-    if (space.filled) filled.add(ctx.db);
-    else deferring.add(ctx.db);
+    const space = await ctx.store.deferVectorIndexWhileEmpty(ctx.embedder.dimensions);
+    if (space.filled) filled.add(ctx.store);
+    else deferring.add(ctx.store);
   } catch (error) {
     // Only an optimisation: the document is processed either way (and a database that is down fails it then).
     log.warn("vector_index.defer_failed", { error: (error as Error).message });
@@ -80,7 +72,7 @@ export async function runJobs(ctx: Ingesting, jobs: readonly Job[], owner: strin
     if (outcome.status === "failed") return [];
     return [{ job, ...(outcome.status === "completed" ? {} : { note: outcome.status }) }];
   });
-  const settled = await completeJobs(ctx.db, done, owner);
+  const settled = await ctx.store.completeJobs(done, owner);
   const results: JobResult[] = [];
   let failures = 0;
   for (const [i, job] of jobs.entries()) {
@@ -94,12 +86,12 @@ export async function runJobs(ctx: Ingesting, jobs: readonly Job[], owner: strin
     const message = outcome.message;
     const fields = { jobId: job.id, documentId: job.documentId, step: outcome.step, attempts: job.attempts };
     if (outcome.final) {
-      await failJob(ctx.db, job, owner, message);
+      await ctx.store.failJob(job, owner, message);
       log.warn("job.failed", { ...fields, error: message });
       results.push("failed");
     } else {
       const delay = outcome.retryInSeconds;
-      await retryJobLater(ctx.db, job, owner, message, delay);
+      await ctx.store.retryJobLater(job, owner, message, delay);
       log.warn("job.retry", { ...fields, delay, error: message });
       results.push("retry");
     }
@@ -108,7 +100,7 @@ export async function runJobs(ctx: Ingesting, jobs: readonly Job[], owner: strin
     wrote: done.length > 0,
     drained: settled.drained,
     // A failed job may have been the last of a deferred load: it tries to build the index too.
-    buildIndex: settled.buildIndex || (failures > 0 && deferring.has(ctx.db)),
+    buildIndex: settled.buildIndex || (failures > 0 && deferring.has(ctx.store)),
   });
   return results;
 }
@@ -133,7 +125,7 @@ export async function runUploadedJobs(ctx: Ingesting, jobIds: readonly string[])
         withIngestSlot(ctx.config.INGEST_CONCURRENCY, async () => {
           await deferIndexWhileEmpty(ctx);
           // Only jobs never tried go together (see runDueJobs); a tried one is left to cron, which runs it alone.
-          const jobs = await claimJobs(ctx.db, ids, owner, ctx.config.JOB_LEASE_SECONDS, { fresh: ids.length > 1 });
+          const jobs = await ctx.store.claimJobs(ids, owner, ctx.config.JOB_LEASE_SECONDS, { fresh: ids.length > 1 });
           return jobs.length ? runJobs(ctx, jobs, owner) : [];
         }),
       ),
@@ -160,7 +152,7 @@ export async function runDueJobs(
     durationMs: 0,
     stoppedBy: "empty",
   };
-  report.failed += await failExhaustedJobs(ctx.db);
+  report.failed += await ctx.store.failExhaustedJobs();
   for (;;) {
     if (Date.now() - started >= budgetMs) {
       report.stoppedBy = "budget";
@@ -177,8 +169,8 @@ export async function runDueJobs(
       // A batch holds only jobs never tried: a process that dies mid-batch costs each of its jobs one attempt,
       // so a job tried before (its run may be what killed the process) is claimed and run alone.
       const lease = ctx.config.JOB_LEASE_SECONDS;
-      const fresh = limit > 1 ? await claimDueJobs(ctx.db, report.owner, limit, lease, { fresh: true }) : [];
-      const jobs = fresh.length ? fresh : await claimDueJobs(ctx.db, report.owner, 1, lease);
+      const fresh = limit > 1 ? await ctx.store.claimDueJobs(report.owner, limit, lease, { fresh: true }) : [];
+      const jobs = fresh.length ? fresh : await ctx.store.claimDueJobs(report.owner, 1, lease);
       return jobs.length ? runJobs(ctx, jobs, report.owner) : undefined;
     });
     if (!results) break;
@@ -209,8 +201,8 @@ async function afterCommit(
   if (!due.buildIndex) return;
   const started = Date.now();
   try {
-    const { built } = await buildDeferredVectorIndex(ctx.db, dimensions);
-    if (built) deferring.delete(ctx.db);
+    const { built } = await ctx.store.buildDeferredVectorIndex(dimensions);
+    if (built) deferring.delete(ctx.store);
     log.info("vector_index.built", { dimensions, built, ms: Date.now() - started });
   } catch (error) {
     // The setting stays: the next job to finish the queue, or the next instance start, builds it.

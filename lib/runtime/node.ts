@@ -16,6 +16,7 @@ import type { PrepareRunner } from "../ingest/isolation.js";
 import { createThreadRunner } from "../ingest/node-threads.js";
 import { runUploadedJob, runUploadedJobs } from "../ingest/runner.js";
 import type { TokenCounter } from "../memory/types.js";
+import { ingestStore } from "../store/ingest-store.js";
 import type { RuntimeParts } from "./parts.js";
 
 export type NodeRuntimeOptions = {
@@ -64,8 +65,8 @@ export function nodeRuntime(options: NodeRuntimeOptions = {}): RuntimeParts {
       const prepare = options.wrapPrepare ? options.wrapPrepare(runner) : runner;
       return {
         prepare,
-        startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare }, jobId),
-        startJobs: (ctx, jobIds) => runUploadedJobs({ ...ctx, prepare }, jobIds),
+        startJob: (ctx, jobId) => runUploadedJob({ ...ctx, store: ingestStore(ctx.db), prepare }, jobId),
+        startJobs: (ctx, jobIds) => runUploadedJobs({ ...ctx, store: ingestStore(ctx.db), prepare }, jobIds),
       };
     },
     tokenCounter: () => {

@@ -26,6 +26,7 @@ import { setLogLevel } from "../log/logger.js";
 import type { MemoryContext, TokenCounter } from "../memory/types.js";
 import { migrate } from "../migrate/migrate.js";
 import { checkEmbeddingSpace, ensureEmbeddingSpace, storedEmbeddingSpace } from "../store/embedding-space.js";
+import { ingestStore } from "../store/ingest-store.js";
 import { textConfigExists } from "../store/text-config.js";
 import type { Ingestion, RuntimeParts } from "./parts.js";
 import { probeStartup } from "./startup-probe.js";
@@ -150,7 +151,7 @@ export function ingestContextOf(services: Services, waitUntil: (promise: Promise
   if (!prepare) {
     throw new AppError("misconfigured", "this runtime runs no ingestion jobs (on Workers the ingestion Worker does)");
   }
-  return { ...memoryContextOf(services, waitUntil), prepare };
+  return { ...memoryContextOf(services, waitUntil), store: ingestStore(services.db), prepare };
 }
 
 /** The replica's own handle (one per instance, like the primary's) behind the read routing. */

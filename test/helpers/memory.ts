@@ -8,6 +8,7 @@ import type { Embedder } from "../../lib/ai/types.js";
 import { type IngestContext, prepareInThread } from "../../lib/ingest/isolation.js";
 import { runUploadedJob } from "../../lib/ingest/runner.js";
 import { servicesFor } from "../../lib/runtime/services.js";
+import { ingestStore } from "../../lib/store/ingest-store.js";
 import { testRuntime } from "./runtime.js";
 
 export type CountingEmbedder = Embedder & { calls: number; texts: number };
@@ -39,8 +40,9 @@ export async function memoryContext(env: Record<string, string>) {
     embedder,
     generator: services.generator,
     waitUntil: (p) => void pending.push(p),
-    startJob: (ctx, jobId) => runUploadedJob({ ...ctx, prepare: prepareInThread }, jobId),
+    startJob: (ctx, jobId) => runUploadedJob({ ...ctx, store: ingestStore(ctx.db), prepare: prepareInThread }, jobId),
     tokenCounter: services.tokenCounter,
+    store: ingestStore(services.db),
     prepare: prepareInThread,
   };
   return {

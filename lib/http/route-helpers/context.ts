@@ -13,8 +13,9 @@ import type { HonoEnv } from "../hono-env.js";
 
 export async function memoryContext(c: Context<HonoEnv>): Promise<MemoryContext> {
   const services = c.get("services");
+  const waitUntil = waitUntilFor(c);
   await services.ready();
-  return memoryContextOf(services, waitUntilFor(c));
+  return memoryContextOf(services, waitUntil);
 }
 
 /**

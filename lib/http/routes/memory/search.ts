@@ -34,6 +34,7 @@ export function searchRoutes(app: OpenAPIHono<HonoEnv>): void {
     const body = valid(c, "json", SearchQuery);
     const input = { ...searchInput(body, c.get("services").config.SEARCH_MAX_LIMIT), index: grantedIndex(c) };
     c.get("wide").index = input.index;
-    return c.json(await searchMemory(await memoryContext(c), input));
+    const ctx = await memoryContext(c);
+    return c.json(await searchMemory(ctx, input));
   });
 }

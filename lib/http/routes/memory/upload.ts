@@ -113,7 +113,8 @@ async function parseUpload(c: Context<HonoEnv>, next: Next): Promise<Response | 
 
 async function storeUpload(c: Context<HonoEnv>): Promise<Response> {
   const input = { ...(c.get("input") as UploadInput), index: grantedIndex(c) };
-  const stored = await uploadDocument(await memoryContext(c), input);
+  const ctx = await memoryContext(c);
+  const stored = await uploadDocument(ctx, input);
   return c.json({ index: stored.index, documentId: stored.documentId, message: ACCEPTED_MESSAGE }, 202);
 }
 

@@ -28,7 +28,7 @@ export const INGESTION_LIMIT_VARS = {
   MAX_XML_ELEMENTS: variable(int(100, 100_000_000, 1_000_000), {
     description:
       "most elements the XML of a DOCX, XLSX or PPTX may hold, counted as `<` while inflating (a closing tag counts too; mammoth keeps a tree of objects per element; a spreadsheet cell is 4–6), so it also bounds cells and shared strings",
-    default: "`1000000` (ingestion Worker: `100000`)",
+    default: "`1000000` (ingestion Worker: `75000`)",
   }),
   MAX_NESTING_DEPTH: variable(int(8, 100_000, 512), {
     description: "deepest HTML/XML (and JSON document) nesting an extractor or sitemap parser accepts",

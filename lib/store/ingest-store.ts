@@ -47,7 +47,7 @@ export function ingestStore(db: Db): IngestStore {
   if (!store) {
     const bound: Record<string, unknown> = {};
     for (const [name, operation] of Object.entries(operations)) {
-      bound[name] = (...rest: unknown[]) => (operation as (db: Db, ...a: unknown[]) => unknown)(db, ...rest);
+      bound[name] = (operation as (db: Db, ...rest: unknown[]) => unknown).bind(undefined, db);
     }
     store = Object.freeze(bound) as IngestStore;
     stores.set(db, store);

@@ -80,8 +80,9 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
   const candidates = candidateCount(q.limit);
   const efSearch = String(effectiveEfSearch(q.limit, q.efSearch));
   const params: unknown[] = [toSql(q.vector), q.index, q.limit, q.minRelevance];
-  // vector_dims: the HNSW index is partial on it (see embedding-space.ts), and no row of another space is cast.
-  const where = `c.index_name = $2 and vector_dims(c.embedding) = ${d} and ${compileFilters(q.filters, params)}`;
+  const restrict = `c.index_name = $2 and ${compileFilters(q.filters, params)}`;
+  // vector_dims: the HNSW index is partial on it (see embedding-space.ts), so the nearest-neighbour scan states it.
+  const where = `${restrict} and vector_dims(c.embedding) = ${d}`;
   // Ranking uses the index's half-precision distance; relevance (and minRelevance) the stored float32 vectors.
   const ranking = indexedDistance(d, "c.embedding", "$1");
   const distance = `(c.embedding::vector(${d}) <=> $1::vector(${d}))`;
@@ -113,7 +114,11 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
             vectorLeg: q.mode === "text" ? undefined : { where: vectorWhere(), order: ranking },
             exhaustive: q.exhaustive,
           },
-          where,
+          // The text leg does not test the dimension: it would read every candidate's vector from TOAST (half
+          // the leg's cost at 100k chunks). Every row holds a vector (not null) of the one recorded space — a
+          // re-embed swaps all of them in one transaction, and an embedder of another space is refused — so
+          // the test could only ever be true there.
+          restrict,
           columns,
           files,
           params,

@@ -5,17 +5,22 @@
  *
  * The text leg is complete and its cost bounded by the query (MaxScore, Turtle & Flood 1995): seeds — every chunk
  * of the query's rarest terms while their postings fit `postingsBudget`, and up to that many chunks holding ALL its
- * terms — are scored first; their `candidates`-th best BM25 is a threshold θ no final top candidate scores below.
- * A chunk outside the seeds holds only common terms; if the summed ceilings (idf · (k1 + 1) each) of those it holds
- * stay ≤ θ it cannot reach the top, so the leg reads only chunks holding a set of common terms whose ceilings pass θ
- * (a tsquery OR of ANDs, for up to 10 common terms; beyond, MaxScore's "essential" terms). Nothing that would rank
- * in the text leg's top candidates is lost, and a query of common terms still finds every chunk it should.
- * The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each candidate carries
- * both signals and no leg can push a chunk up merely because the other leg missed it. BM25 is computed in the scan
- * that finds the text candidates; a candidate's vector (stored out of line) is read only if its fused relevance,
- * with a cosine of 1, could still reach the Kth best fused relevance already known exactly (the nearest chunks and
- * the text leg's best K) — K being as deep as the ranking is used (rescored candidates, feedback chunks). The
- * results are those of the unbounded reference plan (`exhaustive`, test/node/store/hybrid-exact.test.ts).
+ * terms — are scored first, and so are the nearest chunks. F, the K-th best fused relevance among them (K being as
+ * deep as the ranking is used: rescored candidates, feedback chunks), bounds the K-th best of all from below; a
+ * chunk outside them reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) · best / w, w the text weight and
+ * cap the cosine it can have at most (below). Such a chunk holds only common terms (the rare ones' chunks are all
+ * seeds); if the summed ceilings (idf · (k1 + 1) each) of those it holds stay ≤ θ it cannot reach the top, so the
+ * leg reads only chunks holding a set of common terms whose ceilings pass θ (a tsquery OR of ANDs, for up to 10
+ * common terms; beyond, MaxScore's "essential" terms). In text mode (w = 1) θ is the K-th best BM25 of the seeds.
+ * Nothing that would rank in the top K is lost, and a query of common terms still finds every chunk it should.
+ *
+ * The cosine of a chunk the nearest-neighbour scan did not return is capped at the last one it did return (`cap`):
+ * what an exact scan guarantees, and where the approximate index missed a nearer chunk, the value the vector leg
+ * itself ranked below. With it, a text candidate's vector (stored out of line) is read only if its fused relevance,
+ * with the capped cosine, could still reach the K-th best fused relevance known exactly (the nearest chunks and the
+ * text leg's best K). The vector leg's nearest chunks are scored by BM25 too, and the text leg's by cosine, so each
+ * candidate carries both signals and no leg can push a chunk up merely because the other leg missed it. The results
+ * are those of the unbounded reference plan (`exhaustive`, the same cap; test/node/store/hybrid-exact.test.ts).
  *
  * The text score is divided by the query's BM25 ceiling over ALL its lexemes, those the index has never seen
  * included, so a query the index holds no words of scores by its (down-weighted) cosine alone.
@@ -109,19 +114,25 @@ export function hybridSql(
   const vec = q.vectorLeg
     ? `select c.id, c.fts, c.fts_length, 1 - ${distance} as cos
          from memory_chunks c where ${q.vectorLeg.where} order by ${q.vectorLeg.order} limit ${q.candidates}`
-    : "select null::text as id, null::tsvector as fts, 0 as fts_length, 0::float8 as cos where false";
+    : // text mode: no nearest chunks (and $1, the query vector, is only typed here)
+      "select null::text as id, null::tsvector as fts, 0 as fts_length, 0::float8 as cos where $1::text is null";
   // BM25 with Lucene's non-negative idf, each term weighted by the query model (qw), over the chunk's matching
   // lexemes only: the setweight/ts_filter pair keeps those lexemes (a binary search each, in C), and their header
   // positions are appended once more as weight A, so one unnest gives tf = all positions + header positions
-  // (headerWeight − 2 adds or removes the rest). `plan` holds `lexemes` and their `weights` (qw · idf), aligned.
+  // (headerWeight − 2 adds or removes the rest). `plan` holds `lexemes` and their `weights` (qw · idf), aligned,
+  // and `headers`, a tsquery matching a chunk whose header holds one of them: the header pass runs only then.
   const bm25 = (plan: string) => `coalesce((
       select sum(${plan}.weights[array_position(${plan}.lexemes, t.lexeme)] * t.tf * (${k1} + 1)
                  / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
         from (select a.lexeme, coalesce(cardinality(a.positions), 1)
                                + (${hw} - 2) * coalesce(cardinality(array_positions(a.weights, 'A')), 0) as tf
-                from unnest(ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}')
-                            || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B', ${plan}.lexemes), '{B}'),
-                                         'A')) a) t), 0)`;
+                from unnest(case when c.fts @@ ${plan}.headers
+                                 then ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}')
+                                      || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B', ${plan}.lexemes),
+                                                             '{B}'), 'A')
+                                 else ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}') end) a) t), 0)`;
+  // A text candidate's cosine, read from its vector and capped (see \`cap\`); text mode reads no vector.
+  const capped = q.vectorLeg ? `least(1 - ${distance}, cap.v)` : "0::float8";
   const fuse = (bm: string, best: string) =>
     `case when ${best} > 0 then (1 - ${w}) * greatest(s.cos, 0) + ${w} * ${bm} / ${best} else s.cos end`;
   const feedback = q.ranking.feedbackDocs >= 1 && q.ranking.feedbackTerms >= 1;
@@ -157,6 +168,7 @@ export function hybridSql(
     ), plan2 as materialized (
       select array(select lexeme from expanded order by lexeme) as lexemes,
              array(select qw * idf from expanded order by lexeme) as weights,
+             (select string_agg(${QUOTED} || ':A', ' | ') from expanded t)::tsquery as headers,
              -- the same share of the whole query's ceiling as the first pass (unknown terms count there too)
              (select sum(qw * idf) from expanded) * (${k1} + 1) / plan.coverage as best
         from plan
@@ -198,6 +210,7 @@ export function hybridSql(
       select (select string_agg(operand, ' | ') from weighted where known and postings <= ${budget})::tsquery as rare,
              (select string_agg(operand, ' & ') from weighted where known)::tsquery as every,
              array(select lexeme from weighted where known order by lexeme) as lexemes,
+             (select string_agg(operand || ':A', ' | ') from weighted where known)::tsquery as headers,
              array(select qw * idf from weighted where known order by lexeme) as weights,
              -- BM25's ceiling for the whole query (every term saturated): divides the text score into [0, 1).
              (select sum(idf) from weighted) * (${k1} + 1) as best,
@@ -207,9 +220,36 @@ export function hybridSql(
       select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.rare
       union
       (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.every limit ${budget})
+    ), seeded as materialized (
+      select c.id, ${bm25("plan")} as bm from seed join memory_chunks c on c.id = seed.id, cfg, plan
+    ), nearest as materialized (${vec}
+    ), cap as materialized (
+      -- The cosine a chunk the nearest-neighbour scan did not return counts with: at most the last one it did
+      -- (what an exact scan guarantees; where the approximate index missed a nearer chunk, this is the cosine the
+      -- vector leg itself would have ranked it by). No cap when the scan returned fewer than it was asked for.
+      select case when count(*) >= ${q.candidates} then min(cos) else 1 end as v from nearest
+    ), near as materialized (
+      select c.id, ${bm25("plan")} as bm, c.cos from nearest c, cfg, plan
+    ), first as materialized (
+      -- F: the ${exact}th best fused relevance among chunks already scored exactly (the nearest, and the seeds'
+      -- best by BM25): a lower bound of the ${exact}th best of all.
+      select coalesce((select ${fuse("s.bm", "plan.best")}
+                         from (select id, bm, cos from near
+                               union all
+                               select t.id, t.bm, ${capped}
+                                 from (select s.id, s.bm from seeded s where s.id not in (select id from near)
+                                        order by s.bm desc, s.id limit ${exact}) t
+                                 join memory_chunks c on c.id = t.id, cap) s, plan
+                        order by 1 desc offset ${exact - 1} limit 1), '-infinity') as v
     ), theta as materialized (
-      select coalesce((select ${bm25("plan")} from seed join memory_chunks c on c.id = seed.id, cfg, plan
-                        order by 1 desc offset ${q.candidates - 1} limit 1), 0) as v
+      -- A chunk outside those, its cosine capped, reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) ·
+      -- best / w; with expansion gated, θ stays at or below the gate, so the first pass's best chunk is found
+      -- whenever it passes the gate.
+      select case when ${w} <= 0 or plan.best <= 0 then 0
+                  else least(greatest(first.v - greatest(1 - ${w}, 0) * greatest(cap.v, 0), 0) * plan.best / ${w}
+                             * (1 - 1e-9)${feedback ? `, case when ${gate} > 0 then ${gate} * plan.best end` : ""})
+             end as v
+        from plan, cap, first
     ), common as materialized (
       select row_number() over (order by w.chunks, w.lexeme) as i, w.operand, w.idf * (${k1} + 1) as ub
         from weighted w where w.known and w.postings > ${budget}
@@ -227,42 +267,42 @@ export function hybridSql(
                   else (select string_agg(operand, ' | ') from weighted, theta
                          where known and postings > ${budget} and tail * (${k1} + 1) > theta.v)
              end::tsquery as q
-    ), nearest as materialized (${vec}
     ), texted as materialized (
       -- the text leg's candidates with their BM25, scored in the scan that finds them (no second read by id)
-      select c.id, ${bm25("plan")} as bm from seed join memory_chunks c on c.id = seed.id, cfg, plan
+      select id, bm from seeded
       union
       select c.id, ${bm25("plan")} as bm from memory_chunks c, essential, cfg, plan where ${where} and c.fts @@ essential.q
-    ), near as materialized (
-      select c.id, ${bm25("plan")} as bm, c.cos from nearest c, cfg, plan
     ), known as materialized (
       -- Candidates whose fused relevance is computed exactly: the nearest, and the text leg's best by BM25.
       select id, bm, cos from near
       union
-      select t.id, t.bm, 1 - ${distance}
+      select t.id, t.bm, ${capped}
         from (select t.id, t.bm from texted t where t.id not in (select id from near)
                order by t.bm desc, t.id limit ${exact}) t
-        join memory_chunks c on c.id = t.id
+        join memory_chunks c on c.id = t.id, cap
     ), floor as materialized (
       -- The ${exact}th best fused relevance among them: no candidate whose relevance cannot reach it (its cosine
-      -- at most 1) can be among the ${exact} best, so only those that can are read for their cosine.
+      -- at most the cap) can be among the ${exact} best, so only those that can are read for their cosine.
       select coalesce((select ${fuse("s.bm", "plan.best")} as relevance from known s, plan
                         order by 1 desc offset ${exact - 1} limit 1), '-infinity') as v
     ), scored as materialized (${
       q.exhaustive
         ? `
-      select c.id, ${bm25("plan")} as bm, 1 - ${distance} as cos
-        from memory_chunks c, cfg, plan
+      select c.id, ${bm25("plan")} as bm, ${capped} as cos
+        from memory_chunks c, cfg, plan, cap
        where ${where} and c.fts @@ (select string_agg(operand, ' | ') from weighted where known)::tsquery
-      union
+         and c.id not in (select id from near)
+      union all
       select id, bm, cos from near`
         : `
       select id, bm, cos from known
       union all
-      select t.id, t.bm, 1 - ${distance}
-        from texted t join memory_chunks c on c.id = t.id, plan, floor
+      select t.id, t.bm, ${capped}
+        from texted t join memory_chunks c on c.id = t.id, plan, floor, cap
        where t.id not in (select id from known)
-         and case when plan.best > 0 then greatest(1 - ${w}, 0) + greatest(${w}, 0) * t.bm / plan.best else 1 end
+         and case when plan.best > 0
+                  then greatest(1 - ${w}, 0) * greatest(cap.v, 0) + greatest(${w}, 0) * t.bm / plan.best
+                  else greatest(cap.v, 0) end
              >= floor.v`
     }
     ), fused as (

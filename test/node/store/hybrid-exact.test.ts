@@ -76,5 +76,9 @@ describe("exact against the unbounded reference plan, on Cranfield", () => {
   it("hybrid (the default ranking, expansion on)", () => compare("hybrid"));
   it("hybrid without expansion, a small postings budget (most terms common)", () =>
     compare("hybrid", { ...DEFAULT_RANKING, feedbackDocs: 0, postingsBudget: 20 }));
+  it("hybrid at the semantic embedders' text weight (0.5): the cosine decides more of the order", () =>
+    compare("hybrid", { ...DEFAULT_RANKING, textWeight: 0.5, postingsBudget: 20 }));
+  it("hybrid with a gated expansion (the first pass's best chunk decides whether RM3 runs)", () =>
+    compare("hybrid", { ...DEFAULT_RANKING, expansionGate: 0.3, postingsBudget: 20 }));
   it("text mode", () => compare("text", { ...DEFAULT_RANKING, postingsBudget: 20 }, 20));
 });

@@ -41,9 +41,11 @@ export type Ranking = {
   /** A header (title / file name) occurrence counts as this many body occurrences (BM25F-style field weight). */
   headerWeight: number;
   /**
-   * Postings the text leg may score per query: the rarest terms' chunks are scored while their postings fit;
-   * the remaining (common) terms contribute the chunks holding all of them, at most this many. A cost bound
-   * only: document frequencies and BM25 itself stay exact.
+   * Postings of the rarest terms the text leg scores first, as seeds of its threshold: the rarest terms' chunks
+   * while their postings fit, plus a sample of at most `min(this, 250)` chunks holding ALL the query's terms.
+   * A cost knob only: document frequencies and BM25 stay exact, and so do the results. Larger seeds give a higher
+   * threshold sooner (fewer common-term postings read after them) at the price of scoring them all; 1,000 ≈ 1% of
+   * a 100k-chunk index (BENCHMARKS.md, hybrid-scale).
    */
   postingsBudget: number;
   /**
@@ -64,7 +66,9 @@ export type Ranking = {
 };
 
 export const DEFAULT_HEADER_WEIGHT = 2;
-export const DEFAULT_POSTINGS_BUDGET = 250;
+export const DEFAULT_POSTINGS_BUDGET = 1000;
+/** At most this many chunks holding every query term seed the threshold (a sample in index order, not ranked). */
+const EVERY_SAMPLE = 250;
 export const DEFAULT_FEEDBACK = {
   feedbackDocs: 10,
   feedbackTerms: 10,
@@ -219,7 +223,7 @@ export function hybridSql(
     ), seed as materialized (
       select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.rare
       union
-      (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.every limit ${budget})
+      (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.every limit least(${budget}, ${EVERY_SAMPLE}))
     ), seeded as materialized (
       select c.id, ${bm25("plan")} as bm from seed join memory_chunks c on c.id = seed.id, cfg, plan
     ), nearest as materialized (${vec}

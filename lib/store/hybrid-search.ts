@@ -9,8 +9,9 @@
  * deep as the ranking is used: rescored candidates, feedback chunks), bounds the K-th best of all from below; a
  * chunk outside them reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) · best / w, w the text weight and
  * cap the cosine it can have at most (below). Such a chunk holds only common terms (the rare ones' chunks are all
- * seeds); if the summed ceilings (idf · (k1 + 1) each) of those it holds stay ≤ θ it cannot reach the top, so the
- * leg reads only chunks holding a set of common terms whose ceilings pass θ (a tsquery OR of ANDs, for up to 10
+ * seeds); if the summed bounds of those it holds (each idf times the most that term's saturation reaches in any
+ * chunk: its largest tf in its shortest chunk, kept per term since migration 0018) stay ≤ θ it cannot reach the
+ * top, so the leg reads only chunks holding a set of common terms whose bounds pass θ (a tsquery OR of ANDs, for up to 10
  * common terms; beyond, MaxScore's "essential" terms). In text mode (w = 1) θ is the K-th best BM25 of the seeds.
  * Nothing that would rank in the top K is lost, and a query of common terms still finds every chunk it should.
  *
@@ -201,14 +202,20 @@ export function hybridSql(
              -- a word the index never saw weighs in the ceiling as one held by a single chunk: as rare as any
              -- known word can be, not rarer (in a small index an unseen word would otherwise outweigh the rest)
              ln(1 + (cfg.n - greatest(coalesce(m.chunks, 0), 1) + 0.5) / (greatest(coalesce(m.chunks, 0), 1) + 0.5))
-               as idf
+               as idf,
+             -- the most this term's saturation can reach in any chunk (migration 0018's bounds): its largest tf
+             -- in the shortest chunk it is in; k1 + 1, the ceiling, where the bounds are unknown
+             coalesce((m.max_tf + greatest(${hw} - 1, 0) * m.max_header_tf) * (${k1} + 1)
+                        / ((m.max_tf + greatest(${hw} - 1, 0) * m.max_header_tf)
+                           + ${k1} * (1 - ${b} + ${b} * m.min_length / cfg.avgdl)), ${k1} + 1) as peak
         from cfg, unnest(tsvector_to_array(to_tsvector(cfg.config, ${text}))) as t(lexeme)
         left join memory_terms m on m.index_name = $2 and m.lexeme = t.lexeme
     ), weighted as materialized (
-      -- postings: cumulative, rarest first; tail: the summed idf of this term and every more common one
+      -- postings: cumulative, rarest first; ub: the most this term adds to a chunk's BM25; tail: the summed ub
+      -- of this term and every more common one
       select t.lexeme, t.operand, 1::float8 as qw, t.idf, t.chunks, t.chunks > 0 as known,
-             sum(t.chunks) over (order by t.chunks, t.lexeme) as postings,
-             sum(t.idf) over (order by t.chunks desc, t.lexeme desc) as tail
+             sum(t.chunks) over (order by t.chunks, t.lexeme) as postings, t.idf * t.peak as ub,
+             sum(t.idf * t.peak) over (order by t.chunks desc, t.lexeme desc) as tail
         from terms t
     ), plan as materialized (
       select (select string_agg(operand, ' | ') from weighted where known and postings <= ${budget})::tsquery as rare,
@@ -255,10 +262,10 @@ export function hybridSql(
              end as v
         from plan, cap, first
     ), common as materialized (
-      select row_number() over (order by w.chunks, w.lexeme) as i, w.operand, w.idf * (${k1} + 1) as ub
+      select row_number() over (order by w.chunks, w.lexeme) as i, w.operand, w.ub
         from weighted w where w.known and w.postings > ${budget}
     ), subsets as (
-      -- Term sets (rarest first) grown until their summed ceilings pass θ: a chunk outside the seeds holds only
+      -- Term sets (rarest first) grown until their summed bounds pass θ: a chunk outside the seeds holds only
       -- common terms, and unless it holds one of these sets it scores below θ. Up to ${MAX_SUBSET_TERMS} terms.
       select c.i, c.operand as ops, c.ub as total from common c where (select count(*) from common) <= ${MAX_SUBSET_TERMS}
       union all
@@ -269,7 +276,7 @@ export function hybridSql(
                   then (select string_agg('(' || ops || ')', ' | ') from subsets, theta where total > theta.v)
                   -- MaxScore: the terms whose ceiling, with every more common term's, still passes θ
                   else (select string_agg(operand, ' | ') from weighted, theta
-                         where known and postings > ${budget} and tail * (${k1} + 1) > theta.v)
+                         where known and postings > ${budget} and tail > theta.v)
              end::tsquery as q
     ), texted as materialized (
       -- the text leg's candidates with their BM25, scored in the scan that finds them (no second read by id)

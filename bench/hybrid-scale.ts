@@ -162,7 +162,7 @@ export const hybridScale: Bench = {
 
 async function queryClasses(db: ReturnType<typeof createPgDb>, chunks: number): Promise<Array<[string, string[]]>> {
   const terms = await db.query<{ lexeme: string; chunks: number }>(
-    "select lexeme, chunks from memory_terms where index_name = $1 order by chunks desc",
+    "select lexeme, chunks from memory_terms where index_name = $1 order by chunks desc, lexeme",
     [INDEX],
   );
   const common = terms.slice(0, 40).map((t) => t.lexeme);

@@ -136,8 +136,11 @@ export function hybridSql(
                                       || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B', ${plan}.lexemes),
                                                              '{B}'), 'A')
                                  else ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}') end) a) t), 0)`;
-  // A text candidate's cosine, read from its vector and capped (see \`cap\`); text mode reads no vector.
+  // A text candidate's cosine, read from its vector and capped (see \`cap\`); text mode reads no vector. Only rows
+  // of the search's dimension are read (\`readable\`): a vector of another space — possible only after a re-embed
+  // swapped the space under an instance still configured with the old embedder — is left out, not cast.
   const capped = q.vectorLeg ? `least(1 - ${distance}, cap.v)` : "0::float8";
+  const readable = q.vectorLeg ? `vector_dims(c.embedding) = ${d}` : "true";
   const fuse = (bm: string, best: string) =>
     `case when ${best} > 0 then (1 - ${w}) * greatest(s.cos, 0) + ${w} * ${bm} / ${best} else s.cos end`;
   const feedback = q.ranking.feedbackDocs >= 1 && q.ranking.feedbackTerms >= 1;
@@ -250,7 +253,7 @@ export function hybridSql(
                                select t.id, t.bm, ${capped}
                                  from (select s.id, s.bm from seeded s where s.id not in (select id from near)
                                         order by s.bm desc, s.id limit ${exact}) t
-                                 join memory_chunks c on c.id = t.id, cap) s, plan
+                                 join memory_chunks c on c.id = t.id, cap where ${readable}) s, plan
                         order by 1 desc offset ${exact - 1} limit 1), '-infinity') as v
     ), theta as materialized (
       -- A chunk outside those, its cosine capped, reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) ·
@@ -291,6 +294,7 @@ export function hybridSql(
         from (select t.id, t.bm from texted t where t.id not in (select id from near)
                order by t.bm desc, t.id limit ${exact}) t
         join memory_chunks c on c.id = t.id, cap
+       where ${readable}
     ), floor as materialized (
       -- The ${exact}th best fused relevance among them: no candidate whose relevance cannot reach it (its cosine
       -- at most the cap) can be among the ${exact} best, so only those that can are read for their cosine.
@@ -302,7 +306,7 @@ export function hybridSql(
       select c.id, ${bm25("plan")} as bm, ${capped} as cos
         from memory_chunks c, cfg, plan, cap
        where ${where} and c.fts @@ (select string_agg(operand, ' | ') from weighted where known)::tsquery
-         and c.id not in (select id from near)
+         and c.id not in (select id from near) and ${readable}
       union all
       select id, bm, cos from near`
         : `
@@ -310,7 +314,7 @@ export function hybridSql(
       union all
       select t.id, t.bm, ${capped}
         from texted t join memory_chunks c on c.id = t.id, plan, floor, cap
-       where t.id not in (select id from known)
+       where t.id not in (select id from known) and ${readable}
          and case when plan.best > 0
                   then greatest(1 - ${w}, 0) * greatest(cap.v, 0) + greatest(${w}, 0) * t.bm / plan.best
                   else greatest(cap.v, 0) end

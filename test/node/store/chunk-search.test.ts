@@ -203,6 +203,56 @@ describe("query expansion stays bounded", () => {
   });
 });
 
+describe("a vector of another space (a re-embed swapped the space under an instance on the old embedder)", () => {
+  it("is left out of hybrid results instead of failing the search on its cast", async () => {
+    // Every text candidate of "chunk" is read for its cosine only when it can reach the top; these two are the
+    // best text matches (short, the word twice), so the statement reads them.
+    await client.query(
+      `insert into memory_chunks (id, index_name, document_id, file_id, partition_number, section_number, text,
+                                  content_hash, embedding, tags, tag_list)
+       values ('other1', 'rt', 'd', 'f0', 9001, 0, 'chunk chunk', 'o1', '[1,2,3,4]', '{}', '{}'),
+              ('other2', 'rt', 'd', 'f0', 9002, 0, 'chunk chunk', 'o2', '[4,3,2,1]', '{}', '{}')`,
+    );
+    try {
+      const { db } = countingDb(client);
+      for (const exhaustive of [false, true]) {
+        const hits = await searchChunks(db, {
+          index: "rt",
+          vector: vector(3),
+          dimensions: D,
+          text: "chunk",
+          mode: "hybrid",
+          filters: [],
+          minRelevance: -1,
+          limit: 10,
+          efSearch: 40,
+          exhaustive,
+        });
+        expect(hits).toHaveLength(10);
+        expect(hits.some((h) => h.text === "chunk chunk")).toBe(false);
+      }
+      // Text mode reads no vector: the chunks are found by their text (best BM25 without expansion, which would
+      // lend the numbers of the first pass's chunks).
+      const { db: textDb } = countingDb(client);
+      const text = await searchChunks(textDb, {
+        index: "rt",
+        vector: vector(3),
+        dimensions: D,
+        text: "chunk",
+        mode: "text",
+        ranking: { ...DEFAULT_RANKING, feedbackDocs: 0 },
+        filters: [],
+        minRelevance: -1,
+        limit: 2,
+        efSearch: 40,
+      });
+      expect(text.map((h) => h.text)).toEqual(["chunk chunk", "chunk chunk"]);
+    } finally {
+      await client.query("delete from memory_chunks where id in ('other1', 'other2')");
+    }
+  });
+});
+
 describe("migration 0007 on a database made before it", () => {
   it("rebuilds the float32 HNSW index in the halfvec shape under the same name, keeping the rows searchable", async () => {
     const old = await createTestDatabase("smrt7");

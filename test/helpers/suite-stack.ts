@@ -120,6 +120,25 @@ export async function waitForPostgres(): Promise<void> {
   throw new Error("PostgreSQL did not come back within 15 s");
 }
 
+/**
+ * Waits (≤ 10 s) until `jobs` ingestion jobs are done and the vector index whose build the first load deferred is
+ * built: that build deletes a settings row, which must not land inside a "changes nothing" digest. Answers the
+ * jobs done.
+ */
+export async function settledUploads(stack: Stack, jobs: number): Promise<number> {
+  let done = 0;
+  for (let i = 0; i < 100; i++) {
+    const [row] = await stack.query<{ n: number; deferred: boolean }>(
+      `select (select count(*)::int from memory_jobs where state = 'done') as n,
+              exists (select 1 from memory_settings where key = 'vector_index_deferred') as deferred`,
+    );
+    done = row!.n;
+    if (done === jobs && !row!.deferred) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return done;
+}
+
 export async function digestOf(database: string): Promise<string> {
   return withAdmin(async (c) => digestWith(async (sql) => (await c.query(sql)).rows), database);
 }

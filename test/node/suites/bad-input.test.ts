@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { badInputFamilies, badRequestInit, rejectsAll } from "../../helpers/suite-bad-input.js";
-import { type Stack, type SuiteServer, startStack } from "../../helpers/suite-stack.js";
+import { type Stack, type SuiteServer, settledUploads, startStack } from "../../helpers/suite-stack.js";
 
 const RUNS = 100;
 let stack: Stack;
@@ -30,11 +30,7 @@ beforeAll(async () => {
     });
     expect(res.status).toBe(202);
   }
-  for (let i = 0; i < 100; i++) {
-    const [row] = await stack.query<{ n: number }>("select count(*)::int as n from memory_jobs where state = 'done'");
-    if (row!.n === 2) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  expect(await settledUploads(stack, 2)).toBe(2);
   const openapi = (await (await server.call("/openapi.json")).json()) as { paths: Record<string, unknown> };
   hasSources = "/sources" in openapi.paths;
 }, 60_000);

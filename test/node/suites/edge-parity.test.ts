@@ -19,7 +19,7 @@ import {
 import { connectMcp } from "../../helpers/mcp-client.js";
 import { badInputFamilies, badRequestInit } from "../../helpers/suite-bad-input.js";
 import { checkProblem } from "../../helpers/suite-checks.js";
-import { type Stack, type SuiteServer, startStack } from "../../helpers/suite-stack.js";
+import { type Stack, type SuiteServer, settledUploads, startStack } from "../../helpers/suite-stack.js";
 
 const RUNS = 100;
 const MAX_BODY = 1024 * 1024;
@@ -46,13 +46,7 @@ beforeAll(async () => {
     const res = await server.postJson("/upload", { index, documentId, text: "Tides and trade.", tags: { u: ["a"] } });
     expect(res.status).toBe(202);
   }
-  let done = 0;
-  for (let i = 0; i < 100 && done < 2; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    const [row] = await stack.query<{ n: number }>("select count(*)::int as n from memory_jobs where state = 'done'");
-    done = row!.n;
-  }
-  expect(done).toBe(2);
+  expect(await settledUploads(stack, 2)).toBe(2);
   const client = await connectMcp(`${server.url}/mcp`);
   tools = (await client.listTools()).tools as ListedTool[];
   await client.close();

@@ -114,10 +114,11 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
             vectorLeg: q.mode === "text" ? undefined : { where: vectorWhere(), order: ranking },
             exhaustive: q.exhaustive,
           },
-          // The text leg does not test the dimension: it would read every candidate's vector from TOAST (half
-          // the leg's cost at 100k chunks). Every row holds a vector (not null) of the one recorded space — a
-          // re-embed swaps all of them in one transaction, and an embedder of another space is refused — so
-          // the test could only ever be true there.
+          // The text leg does not test the dimension of every posting: that would read each one's vector from
+          // TOAST (half the leg's cost at 100k chunks). Every row holds a vector (not null) of the one recorded
+          // space — a re-embed swaps all of them in one transaction, and an embedder of another space is refused
+          // at start — so only the rows whose vector is read test it (\`readable\` in hybrid-search.ts): after a
+          // swap, an instance still on the old embedder leaves those rows out rather than fail on the cast.
           restrict,
           columns,
           files,

@@ -196,6 +196,18 @@ export function hybridSql(
     )`;
   // How deep the fused ranking must be exact: the candidates rescored (and the feedback chunks, when more).
   const exact = Math.max(q.candidates, feedback ? Math.min(50, Math.round(q.ranking.feedbackDocs)) : 0);
+  // The nearest chunks and the best `exact` of `from` (id, bm) by BM25, each with its cosine read and capped:
+  // the candidates whose fused relevance is known exactly. The two sides never share an id.
+  const exactlyScored = (from: string) => `select id, bm, cos from near
+      union all
+      select t.id, t.bm, ${capped}
+        from (select s.id, s.bm from ${from} s where s.id not in (select id from near)
+               order by s.bm desc, s.id limit ${exact}) t
+        join memory_chunks c on c.id = t.id, cap
+       where ${readable}`;
+  // The `exact`-th best fused relevance of `rows` (id, bm, cos); −∞ when there are fewer.
+  const kthFused = (rows: string) => `coalesce((select ${fuse("s.bm", "plan.best")} from (${rows}) s, plan
+                        order by 1 desc offset ${exact - 1} limit 1), '-infinity')`;
   return `with recursive cfg as materialized (
       select i.text_config as config, coalesce(s.chunks, 0)::float8 as n,
              greatest(coalesce(s.lexemes::float8 / nullif(s.chunks, 0), 1), 1) as avgdl
@@ -247,14 +259,7 @@ export function hybridSql(
     ), first as materialized (
       -- F: the ${exact}th best fused relevance among chunks already scored exactly (the nearest, and the seeds'
       -- best by BM25): a lower bound of the ${exact}th best of all.
-      select coalesce((select ${fuse("s.bm", "plan.best")}
-                         from (select id, bm, cos from near
-                               union all
-                               select t.id, t.bm, ${capped}
-                                 from (select s.id, s.bm from seeded s where s.id not in (select id from near)
-                                        order by s.bm desc, s.id limit ${exact}) t
-                                 join memory_chunks c on c.id = t.id, cap where ${readable}) s, plan
-                        order by 1 desc offset ${exact - 1} limit 1), '-infinity') as v
+      select ${kthFused(exactlyScored("seeded"))} as v
     ), theta as materialized (
       -- A chunk outside those, its cosine capped, reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) ·
       -- best / w; with expansion gated, θ stays at or below the gate, so the first pass's best chunk is found
@@ -288,18 +293,11 @@ export function hybridSql(
       select c.id, ${bm25("plan")} as bm from memory_chunks c, essential, cfg, plan where ${where} and c.fts @@ essential.q
     ), known as materialized (
       -- Candidates whose fused relevance is computed exactly: the nearest, and the text leg's best by BM25.
-      select id, bm, cos from near
-      union
-      select t.id, t.bm, ${capped}
-        from (select t.id, t.bm from texted t where t.id not in (select id from near)
-               order by t.bm desc, t.id limit ${exact}) t
-        join memory_chunks c on c.id = t.id, cap
-       where ${readable}
+      ${exactlyScored("texted")}
     ), floor as materialized (
       -- The ${exact}th best fused relevance among them: no candidate whose relevance cannot reach it (its cosine
       -- at most the cap) can be among the ${exact} best, so only those that can are read for their cosine.
-      select coalesce((select ${fuse("s.bm", "plan.best")} as relevance from known s, plan
-                        order by 1 desc offset ${exact - 1} limit 1), '-infinity') as v
+      select ${kthFused("select id, bm, cos from known")} as v
     ), scored as materialized (${
       q.exhaustive
         ? `

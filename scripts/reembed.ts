@@ -18,13 +18,14 @@ const { values } = parseArgs({
   options: { restart: { type: "boolean" }, batch: { type: "string" } },
 });
 const env = { ...process.env, EMBEDDING_MODEL: process.env.EMBEDDING_MODEL || undefined };
-const { db } = servicesFor(env, nodeRuntime());
+const { db, config } = servicesFor(env, nodeRuntime());
 const target = createEmbedderFromEnv(env);
 try {
   await migrate(db);
   const result = await reembedAll(db, target, {
     restart: values.restart ?? false,
     batch: values.batch ? Number(values.batch) : 256,
+    buildMemory: config.VECTOR_INDEX_BUILD_MEMORY,
     onBatch: (n) => process.stdout.write(`\r${n} chunks embedded with ${target.id}`),
   });
   console.log(

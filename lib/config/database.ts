@@ -54,6 +54,18 @@ export const DATABASE_VARS = {
       .default("serverless-memory"),
     { description: "`application_name` of every backend, so they can be counted" },
   ),
+  VECTOR_INDEX_BUILD_MEMORY: variable(
+    z
+      .string()
+      .regex(/^[1-9][0-9]{0,9}(kB|MB|GB)$/, "a size such as 512MB or 2GB (kB, MB or GB)")
+      .refine((v) => buildMemoryKb(v) >= 1024 && buildMemoryKb(v) <= 2_147_483_647, "between 1MB and 2047GB")
+      .optional(),
+    {
+      description:
+        "`maintenance_work_mem` of the statement that builds the HNSW index (after a first bulk load, at start when it is missing, after `npm run reembed`). The graph must fit in it or pgvector falls back to inserting row by row, several times slower (measured in [docs/adr/0006-ranking-that-generalises.md](docs/adr/0006-ranking-that-generalises.md)). Unset: the server's own setting. Keep it well below the database server's free memory",
+      default: "the server's",
+    },
+  ),
   AUTO_MIGRATE: variable(flag(true), {
     description: "run pending migrations on first use (turn off when a deploy step runs `npm run migrate`)",
   }),
@@ -72,3 +84,9 @@ export const DATABASE_VARS = {
     { description: "development/test only: `127.0.0.1:PORT` of the local Neon-compatible proxy (`npm run proxy`)" },
   ),
 };
+
+/** A `VECTOR_INDEX_BUILD_MEMORY` value in kB (the unit PostgreSQL's limits are stated in). */
+function buildMemoryKb(value: string): number {
+  const n = Number.parseInt(value, 10);
+  return value.endsWith("GB") ? n * 1024 * 1024 : value.endsWith("MB") ? n * 1024 : n;
+}

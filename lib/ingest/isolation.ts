@@ -20,7 +20,10 @@ export type PrepareRunner = (input: PrepareInput) => Promise<Prepared>;
  */
 export type IngestContext = MemoryContext & { store: IngestStore; prepare: PrepareRunner };
 
-/** The settings jobs read: the jobs' and the ingestion limits' groups, web-page fetches, and whether files are kept. */
+/**
+ * The settings jobs read: the jobs' and the ingestion limits' groups, web-page fetches, whether files are kept, and
+ * the memory the deferred vector index is built with.
+ */
 export type IngestSettings = Pick<
   Config,
   | keyof typeof JOB_VARS
@@ -29,6 +32,7 @@ export type IngestSettings = Pick<
   | "SOURCE_FETCH_TIMEOUT_MS"
   | "SOURCE_ALLOW_PRIVATE"
   | "KEEP_ORIGINAL_FILES"
+  | "VECTOR_INDEX_BUILD_MEMORY"
 >;
 
 /**

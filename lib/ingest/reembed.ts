@@ -17,7 +17,13 @@ export type ReembedProgress = { embedded: number; switched: boolean };
 export async function reembedAll(
   db: Db,
   target: Embedder,
-  opts: { batch?: number; restart?: boolean; onBatch?: (done: number) => void } = {},
+  opts: {
+    batch?: number;
+    restart?: boolean;
+    onBatch?: (done: number) => void;
+    /** `VECTOR_INDEX_BUILD_MEMORY`: the new space's index is built over every chunk at once. */
+    buildMemory?: string;
+  } = {},
 ): Promise<ReembedProgress> {
   const to = { id: target.id, dimensions: target.dimensions };
   const from = await storedEmbeddingSpace(db);
@@ -44,7 +50,7 @@ export async function reembedAll(
     }
     // Chunks ingested meanwhile (by the service, still on the old space) make the switch wait for another pass.
     if (await finishReembed(db, from, to).catch(() => false)) {
-      await ensureEmbeddingSpace(db, to);
+      await ensureEmbeddingSpace(db, to, opts.buildMemory);
       return { embedded, switched: true };
     }
   }

@@ -201,7 +201,7 @@ async function afterCommit(
   if (!due.buildIndex) return;
   const started = Date.now();
   try {
-    const { built } = await ctx.store.buildDeferredVectorIndex(dimensions);
+    const { built } = await ctx.store.buildDeferredVectorIndex(dimensions, ctx.config.VECTOR_INDEX_BUILD_MEMORY);
     if (built) deferring.delete(ctx.store);
     log.info("vector_index.built", { dimensions, built, ms: Date.now() - started });
   } catch (error) {

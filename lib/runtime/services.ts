@@ -120,7 +120,7 @@ export function servicesFor(rawEnv: Record<string, unknown>, runtime: RuntimePar
           throw new ConfigError(`SEARCH_TEXT_CONFIG: no text-search configuration '${config.SEARCH_TEXT_CONFIG}'`);
         }
         services.embedder = followStoredOfflineSpace(config, embedder, await storedEmbeddingSpace(db));
-        await ensureEmbeddingSpace(db, services.embedder);
+        await ensureEmbeddingSpace(db, services.embedder, config.VECTOR_INDEX_BUILD_MEMORY);
         db.settled?.();
       }),
   };

@@ -62,7 +62,11 @@ export function checkEmbeddingSpace(stored: EmbeddingSpace | undefined, space: E
  * one (mixing vector spaces silently ruins search), and makes sure the HNSW
  * cosine index for that dimension exists.
  */
-export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensions: number }): Promise<void> {
+export async function ensureEmbeddingSpace(
+  db: Db,
+  space: { id: string; dimensions: number },
+  buildMemory?: string,
+): Promise<void> {
   const d = dims(space.dimensions);
   const read = () => storedEmbeddingSpace(db);
   const check = (stored: EmbeddingSpace | undefined) => checkEmbeddingSpace(stored, space);
@@ -76,6 +80,7 @@ export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensio
   if (stored && index?.ok) return;
   await db.batch([
     { text: "select pg_advisory_xact_lock($1::bigint)", params: [ADVISORY_LOCK] },
+    buildMemorySetting(buildMemory),
     {
       text: "insert into memory_settings (key, value) values ('embedding', $1::jsonb) on conflict (key) do nothing",
       params: [JSON.stringify({ id: space.id, dimensions: d })],
@@ -85,6 +90,16 @@ export async function ensureEmbeddingSpace(db: Db, space: { id: string; dimensio
     { text: `delete from memory_settings where key = '${DEFERRED}'` },
   ]);
   check(await read());
+}
+
+/**
+ * The memory an index build may use (`VECTOR_INDEX_BUILD_MEMORY`), for its own transaction only; without one, the
+ * server's setting (a statement that changes nothing keeps the batch's shape).
+ */
+function buildMemorySetting(buildMemory: string | undefined): { text: string; params?: unknown[] } {
+  return buildMemory
+    ? { text: "select set_config('maintenance_work_mem', $1, true)", params: [buildMemory] }
+    : { text: "select 1" };
 }
 
 function createIndex(d: number): string {
@@ -138,10 +153,15 @@ export async function deferVectorIndexWhileEmpty(db: Db, dimensions: number): Pr
  * Builds a deferred HNSW index once no ingestion job is running or due; a no-op otherwise (including when no
  * build was deferred). Answers whether the index exists now.
  */
-export async function buildDeferredVectorIndex(db: Db, dimensions: number): Promise<{ built: boolean }> {
+export async function buildDeferredVectorIndex(
+  db: Db,
+  dimensions: number,
+  buildMemory?: string,
+): Promise<{ built: boolean }> {
   const d = dims(dimensions);
-  const [, , row] = await db.batch([
+  const [, , , row] = await db.batch([
     { text: "select pg_advisory_xact_lock($1::bigint)", params: [ADVISORY_LOCK] },
+    buildMemorySetting(buildMemory),
     {
       text: `do $$
              begin

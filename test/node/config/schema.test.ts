@@ -46,6 +46,19 @@ describe("the configuration schema", () => {
     }
   });
 
+  it("takes VECTOR_INDEX_BUILD_MEMORY as a PostgreSQL size PostgreSQL accepts, and nothing else", () => {
+    expect(parseConfig({}).VECTOR_INDEX_BUILD_MEMORY).toBeUndefined();
+    expect(parseConfig({ VECTOR_INDEX_BUILD_MEMORY: "" }).VECTOR_INDEX_BUILD_MEMORY).toBeUndefined();
+    for (const ok of ["1MB", "1024kB", "512MB", "3GB", "2047GB"]) {
+      expect(parseConfig({ VECTOR_INDEX_BUILD_MEMORY: ok }).VECTOR_INDEX_BUILD_MEMORY).toBe(ok);
+    }
+    // Below PostgreSQL's floor or above its ceiling, another unit, a space, or anything that is not a size: refused
+    // at start, naming the variable, instead of failing every index build later.
+    for (const bad of ["512kB", "2048GB", "0MB", "3TB", "3 GB", "3gb", "lots", "1GB'; drop table memory_chunks; --"]) {
+      expect(() => parseConfig({ VECTOR_INDEX_BUILD_MEMORY: bad }), bad).toThrow(/VECTOR_INDEX_BUILD_MEMORY/);
+    }
+  });
+
   it("never echoes a secret it rejects", () => {
     const key = "sk-do-not-print-me-1234567890";
     expect(() => parseConfig({ GENERATION_PROVIDER: "openai", OPENAI_API_KEY: key })).toThrow(

@@ -2,7 +2,8 @@
  * First-time bulk ingest defers the HNSW index (lib/store/embedding-space.ts): while memory_chunks is empty the
  * index is dropped, and once no ingestion job is running or due it is built over everything loaded, valid and
  * used by search. A table that holds chunks keeps its index; a deferral left behind by a crash is finished by
- * the start-up check. Real PostgreSQL through the Neon Pool.
+ * the start-up check. Every build runs with VECTOR_INDEX_BUILD_MEMORY as its maintenance_work_mem (seen by an
+ * event trigger on CREATE INDEX, inside the building transaction). Real PostgreSQL through the Neon Pool.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeAllHandles } from "../../../lib/db/index.js";
@@ -16,7 +17,7 @@ import {
   indexedDistance,
 } from "../../../lib/store/embedding-space.js";
 import { startNeonProxy } from "../../../scripts/neon-proxy/server.js";
-import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { createTestDatabase, type TestDatabase, withAdmin } from "../../helpers/database.js";
 import { memoryContext, text } from "../../helpers/memory.js";
 
 let database: TestDatabase;
@@ -24,6 +25,15 @@ let proxy: Awaited<ReturnType<typeof startNeonProxy>>;
 let ctx: MemoryContext;
 let settle: () => Promise<void>;
 const INDEX = "memory_chunks_hnsw_384";
+const BUILD_MEMORY = "96MB";
+
+/** maintenance_work_mem of each build of the vector index since the test began, oldest first. */
+async function buildMemories(): Promise<string[]> {
+  const rows = await ctx.db.query<{ memory: string }>("select memory from index_builds where name = $1 order by at", [
+    `public.${INDEX}`,
+  ]);
+  return rows.map((r) => r.memory);
+}
 
 beforeAll(async () => {
   database = await createTestDatabase("smdefer");
@@ -33,7 +43,21 @@ beforeAll(async () => {
     DB_TRANSPORT: "pool",
     NEON_LOCAL_PROXY: proxy.address,
     DB_APPLICATION_NAME: "smt-deferred-index",
+    // Not PostgreSQL's default (64MB), so a build that ignored it would show.
+    VECTOR_INDEX_BUILD_MEMORY: BUILD_MEMORY,
   }));
+  // What the server itself sees while it creates an index: the setting in force inside that transaction.
+  await withAdmin(async (c) => {
+    await c.query("create table index_builds (at serial, name text, memory text)");
+    await c.query(`create function record_index_build() returns event_trigger language plpgsql as $$
+                   begin
+                     insert into index_builds (name, memory)
+                       select object_identity, current_setting('maintenance_work_mem')
+                         from pg_event_trigger_ddl_commands() where command_tag = 'CREATE INDEX';
+                   end $$`);
+    await c.query(`create event trigger record_index_builds on ddl_command_end when tag in ('CREATE INDEX')
+                   execute function record_index_build()`);
+  }, database.name);
 });
 
 afterAll(async () => {
@@ -81,8 +105,10 @@ describe("first-time bulk ingest", () => {
     )) as [{ chunks: number }];
     expect(chunks).toBeGreaterThanOrEqual(topics.length);
     expect(await indexState()).toEqual({ exists: true, valid: true, deferred: false });
-    // The first job found the table empty and dropped the index; the last one built it anew.
+    // The first job found the table empty and dropped the index; the last one built it anew, with the memory
+    // the configuration gives index builds.
     expect(await indexOid()).not.toBe(before);
+    expect(await buildMemories()).toEqual([BUILD_MEMORY]);
 
     // The rebuilt index covers every row and serves the search expression.
     const plan = await ctx.db
@@ -125,7 +151,8 @@ describe("first-time bulk ingest", () => {
     expect((await indexState()).deferred).toBe(true);
 
     // The process died before the queue drained: the next start builds the index and clears the deferral.
-    await ensureEmbeddingSpace(ctx.db, ctx.embedder);
+    await ensureEmbeddingSpace(ctx.db, ctx.embedder, ctx.config.VECTOR_INDEX_BUILD_MEMORY);
     expect(await indexState()).toEqual({ exists: true, valid: true, deferred: false });
+    expect(await buildMemories()).toEqual([BUILD_MEMORY, BUILD_MEMORY]);
   });
 });

@@ -27,7 +27,14 @@ const vary = <T>(values: T[], label: (v: T) => string, change: (v: T) => Partial
   values.map((v): [string, Partial<Ranking>] => [label(v), change(v)]);
 
 export const GRID: Array<[string, Partial<Ranking>, SearchMode?]> = [
-  ["defaults*: text weight 0.9, k1 1.2, b 0.75, header ×2, budget 250, RM3 10/10/0.5 reordering matches (gate 0)", {}],
+  [
+    // Read from the defaults, so the label cannot fall behind them (it said "budget 250" after the default became 1000).
+    `defaults*: text weight ${DEFAULT_RANKING.textWeight}, k1 ${DEFAULT_RANKING.k1}, b ${DEFAULT_RANKING.b}, ` +
+      `header ×${DEFAULT_RANKING.headerWeight}, budget ${DEFAULT_RANKING.postingsBudget}, RM3 ` +
+      `${DEFAULT_RANKING.feedbackDocs}/${DEFAULT_RANKING.feedbackTerms}/${DEFAULT_RANKING.originalWeight} reordering ` +
+      `matches (gate ${DEFAULT_RANKING.expansionGate})`,
+    {},
+  ],
   ["query expansion off (args.query_expansion: false)", { feedbackDocs: 0 }],
   ...vary(
     [0, 0.2, 0.4, 0.5],

@@ -194,6 +194,20 @@ export function hybridSql(
         from rescored r,
              (select coalesce(least(1, max(first) / nullif(max(relevance), 0)), 1) as c from rescored) k
     )`;
+  // A chunk's BM25 bound from `held`, its query lexemes' positions (all weight B; no header among them): n lexemes
+  // holding P positions in all. ts_filter builds that tsvector exactly: 8 header bytes, 4 per entry, and per lexeme
+  // its bytes padded to even, 2 for the count and 2 per position — so P follows from its size and the n shortest
+  // query lexemes (test/node/store/held-positions.test.ts pins the layout). Each of the n terms has tf ≥ 1, so none
+  // has more than P − n + 1, and no n of them weigh more than the n heaviest: BM25 ≤ top_weights[n] ·
+  // saturation(P − n + 1). A size that does not fit the layout (P < n, or lexemes beyond the query's) bounds nothing.
+  const held = "c.held";
+  const positions = `(pg_column_size(${held}) - 8 - 6 * length(${held}) - plan.short_sizes[length(${held})]) / 2.0`;
+  const most = `(${positions} - length(${held}) + 1)`;
+  const heldBound = `case when length(${held}) = 0 then 0
+                          when length(${held}) > cardinality(plan.lexemes) or ${positions} < length(${held})
+                            then 'infinity'::float8
+                          else plan.top_weights[length(${held})] * ${most} * (${k1} + 1)
+                               / (${most} + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)) end`;
   // How deep the fused ranking must be exact: the candidates rescored (and the feedback chunks, when more).
   const exact = Math.max(q.candidates, feedback ? Math.min(50, Math.round(q.ranking.feedbackDocs)) : 0);
   // The nearest chunks and the best `exact` of `from` (id, bm) by BM25, each with its cosine read and capped:
@@ -238,6 +252,13 @@ export function hybridSql(
              array(select lexeme from weighted where known order by lexeme) as lexemes,
              (select string_agg(operand || ':A', ' | ') from weighted where known)::tsquery as headers,
              array(select qw * idf from weighted where known order by lexeme) as weights,
+             -- for the text leg's per-chunk bound (\`heldBound\`): the n largest term weights summed, and the n
+             -- shortest lexemes' stored sizes (each padded to an even length, as a tsvector stores it) summed
+             array(select sum(x) over (order by x desc rows unbounded preceding) as s
+                     from (select qw * idf as x from weighted where known) t order by s) as top_weights,
+             array(select sum(2 * ((octet_length(lexeme) + 1) / 2)) over (order by octet_length(lexeme)
+                                                                      rows unbounded preceding) as s
+                     from weighted where known order by s) as short_sizes,
              -- BM25's ceiling for the whole query (every term saturated): divides the text score into [0, 1).
              (select sum(idf) from weighted) * (${k1} + 1) as best,
              coalesce((select sum(idf) from weighted where known) / nullif((select sum(idf) from weighted), 0), 1)
@@ -290,7 +311,13 @@ export function hybridSql(
       -- the text leg's candidates with their BM25, scored in the scan that finds them (no second read by id)
       select id, bm from seeded
       union
-      select c.id, ${bm25("plan")} as bm from memory_chunks c, essential, cfg, plan where ${where} and c.fts @@ essential.q
+      -- Each chunk the term sets find is scored only if its own bound reaches θ (or a query term is in its header).
+      select c.id, ${bm25("plan")} as bm
+        from (select c.id, c.fts, c.fts_length, c.fts @@ plan.headers as header,
+                     ts_filter(setweight(c.fts, 'B', plan.lexemes), '{B}') as held
+                from memory_chunks c, essential, plan where ${where} and c.fts @@ essential.q offset 0) c,
+             cfg, plan, theta
+       where c.header or ${heldBound} >= theta.v
     ), known as materialized (
       -- Candidates whose fused relevance is computed exactly: the nearest, and the text leg's best by BM25.
       ${exactlyScored("texted")}

@@ -126,6 +126,18 @@ export function hybridSql(
   // positions are appended once more as weight A, so one unnest gives tf = all positions + header positions
   // (headerWeight − 2 adds or removes the rest). `plan` holds `lexemes` and their `weights` (qw · idf), aligned,
   // and `headers`, a tsquery matching a chunk whose header holds one of them: the header pass runs only then.
+  // Chunks of `from` (restricted by `cond`) with what scoring and bounding them reads once: whether a query lexeme
+  // is in the header, \`held\` (their query lexemes' positions, as one tsvector), its lexemes, count and size.
+  const heldRows = (from: string, cond: string) => `(select c.*, tsvector_to_array(c.held) as lx, length(c.held) as n,
+                   pg_column_size(c.held) as size
+              from (select c.id, c.fts, c.fts_length, c.fts @@ plan.headers as header,
+                           ts_filter(setweight(c.fts, 'B', plan.lexemes), '{B}') as held
+                      from ${from}, plan where ${cond} offset 0) c offset 0) c`;
+  // The positions \`held\` holds, from its size and its own lexemes (n ≤ 3): ts_filter builds it exactly as 8 header
+  // bytes, 4 per entry, and per lexeme its bytes padded to even, 2 for the count and 2 per position
+  // (test/node/store/held-positions.test.ts pins that layout).
+  const padded = (i: number) => `coalesce(2 * ((octet_length(c.lx[${i}]) + 1) / 2), 0)`;
+  const heldPositions = `((c.size - 8 - 6 * c.n - ${padded(1)} - ${padded(2)} - ${padded(3)}) / 2)`;
   const bm25 = (plan: string) => `coalesce((
       select sum(${plan}.weights[array_position(${plan}.lexemes, t.lexeme)] * t.tf * (${k1} + 1)
                  / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
@@ -136,6 +148,23 @@ export function hybridSql(
                                       || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B', ${plan}.lexemes),
                                                              '{B}'), 'A')
                                  else ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}') end) a) t), 0)`;
+  // The same BM25 for rows of `heldRows` (first-pass query model), without the per-row subquery where the held
+  // tsvector tells each term's tf: no header among them and either one lexeme (its tf is all the positions) or up to
+  // three lexemes held once each. Each term is the expression above, summed in the same (lexeme) order, so the
+  // score is the same float; any other row takes the subquery over the lexemes already filtered.
+  const term = (i: number, tf: string) =>
+    `plan.weights[array_position(plan.lexemes, c.lx[${i}])] * ${tf} * (${k1} + 1)
+                 / (${tf} + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl))`;
+  const heldBm25 = `case when c.header then ${bm25("plan")}
+                         when c.n = 0 then 0::float8
+                         when c.n = 1 then ${term(1, `${heldPositions}::float8`)}
+                         when c.n = 2 and ${heldPositions} = 2 then ${term(1, "1::float8")} + ${term(2, "1::float8")}
+                         when c.n = 3 and ${heldPositions} = 3
+                           then ${term(1, "1::float8")} + ${term(2, "1::float8")} + ${term(3, "1::float8")}
+                         else coalesce((
+      select sum(plan.weights[array_position(plan.lexemes, a.lexeme)] * a.tf * (${k1} + 1)
+                 / (a.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
+        from (select u.lexeme, coalesce(cardinality(u.positions), 1)::float8 as tf from unnest(c.held) u) a), 0) end`;
   // A text candidate's cosine, read from its vector and capped (see \`cap\`); text mode reads no vector. Only rows
   // of the search's dimension are read (\`readable\`): a vector of another space — possible only after a re-embed
   // swapped the space under an instance still configured with the old embedder — is left out, not cast.
@@ -194,19 +223,15 @@ export function hybridSql(
         from rescored r,
              (select coalesce(least(1, max(first) / nullif(max(relevance), 0)), 1) as c from rescored) k
     )`;
-  // A chunk's BM25 bound from `held`, its query lexemes' positions (all weight B; no header among them): n lexemes
-  // holding P positions in all. ts_filter builds that tsvector exactly: 8 header bytes, 4 per entry, and per lexeme
-  // its bytes padded to even, 2 for the count and 2 per position — so P follows from its size and the n shortest
-  // query lexemes (test/node/store/held-positions.test.ts pins the layout). Each of the n terms has tf ≥ 1, so none
-  // has more than P − n + 1, and no n of them weigh more than the n heaviest: BM25 ≤ top_weights[n] ·
-  // saturation(P − n + 1). A size that does not fit the layout (P < n, or lexemes beyond the query's) bounds nothing.
-  const held = "c.held";
-  const positions = `(pg_column_size(${held}) - 8 - 6 * length(${held}) - plan.short_sizes[length(${held})]) / 2.0`;
-  const most = `(${positions} - length(${held}) + 1)`;
-  const heldBound = `case when length(${held}) = 0 then 0
-                          when length(${held}) > cardinality(plan.lexemes) or ${positions} < length(${held})
-                            then 'infinity'::float8
-                          else plan.top_weights[length(${held})] * ${most} * (${k1} + 1)
+  // A chunk's BM25 bound from `held` (no header among its lexemes), for any n: the layout above with the n shortest
+  // query lexemes gives at least its P positions. Each of the n terms has tf ≥ 1, so none has more than P − n + 1,
+  // and no n of them weigh more than the n heaviest: BM25 ≤ top_weights[n] · saturation(P − n + 1). A size that does
+  // not fit the layout (P < n, or lexemes beyond the query's) bounds nothing.
+  const positions = "(c.size - 8 - 6 * c.n - plan.short_sizes[c.n]) / 2.0";
+  const most = `(${positions} - c.n + 1)`;
+  const heldBound = `case when c.n = 0 then 0
+                          when c.n > cardinality(plan.lexemes) or ${positions} < c.n then 'infinity'::float8
+                          else plan.top_weights[c.n] * ${most} * (${k1} + 1)
                                / (${most} + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)) end`;
   // How deep the fused ranking must be exact: the candidates rescored (and the feedback chunks, when more).
   const exact = Math.max(q.candidates, feedback ? Math.min(50, Math.round(q.ranking.feedbackDocs)) : 0);
@@ -268,7 +293,7 @@ export function hybridSql(
       union
       (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.every limit least(${budget}, ${EVERY_SAMPLE}))
     ), seeded as materialized (
-      select c.id, ${bm25("plan")} as bm from seed join memory_chunks c on c.id = seed.id, cfg, plan
+      select c.id, ${heldBm25} as bm from ${heldRows("seed join memory_chunks c on c.id = seed.id", "true")}, cfg, plan
     ), nearest as materialized (${vec}
     ), cap as materialized (
       -- The cosine a chunk the nearest-neighbour scan did not return counts with: at most the last one it did
@@ -312,11 +337,8 @@ export function hybridSql(
       select id, bm from seeded
       union
       -- Each chunk the term sets find is scored only if its own bound reaches θ (or a query term is in its header).
-      select c.id, ${bm25("plan")} as bm
-        from (select c.id, c.fts, c.fts_length, c.fts @@ plan.headers as header,
-                     ts_filter(setweight(c.fts, 'B', plan.lexemes), '{B}') as held
-                from memory_chunks c, essential, plan where ${where} and c.fts @@ essential.q offset 0) c,
-             cfg, plan, theta
+      select c.id, ${heldBm25} as bm
+        from ${heldRows("memory_chunks c, essential", `${where} and c.fts @@ essential.q`)}, cfg, plan, theta
        where c.header or ${heldBound} >= theta.v
     ), known as materialized (
       -- Candidates whose fused relevance is computed exactly: the nearest, and the text leg's best by BM25.

@@ -13,7 +13,11 @@
  * chunk: its largest tf in its shortest chunk, kept per term since migration 0018) stay ≤ θ it cannot reach the
  * top, so the leg reads only chunks holding a set of common terms whose bounds pass θ (a tsquery OR of ANDs, for up to 10
  * common terms; beyond, MaxScore's "essential" terms). In text mode (w = 1) θ is the K-th best BM25 of the seeds.
+ * Each chunk those sets find is then bounded by what it holds before it is scored: the tsvector of its query
+ * lexemes' positions (built once per chunk) tells by its size how many positions they have, so a chunk holding
+ * common terms once each — most of them — is skipped unless that bound reaches θ.
  * Nothing that would rank in the top K is lost, and a query of common terms still finds every chunk it should.
+ * The same tsvector scores most chunks without a per-row subquery (one lexeme held, or up to three held once each).
  *
  * The cosine of a chunk the nearest-neighbour scan did not return is capped at the last one it did return (`cap`):
  * what an exact scan guarantees, and where the approximate index missed a nearer chunk, the value the vector leg

@@ -155,20 +155,25 @@ export function hybridSql(
   // The same BM25 for rows of `heldRows` (first-pass query model), without the per-row subquery where the held
   // tsvector tells each term's tf: no header among them and either one lexeme (its tf is all the positions) or up to
   // three lexemes held once each. Each term is the expression above, summed in the same (lexeme) order, so the
-  // score is the same float; any other row takes the subquery over the lexemes already filtered.
+  // score is the same float; any other row takes the subquery above, over the lexemes already filtered (plus their
+  // header positions once more when a query term is in the header).
   const term = (i: number, tf: string) =>
     `plan.weights[array_position(plan.lexemes, c.lx[${i}])] * ${tf} * (${k1} + 1)
                  / (${tf} + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl))`;
-  const heldBm25 = `case when c.header then ${bm25("plan")}
-                         when c.n = 0 then 0::float8
-                         when c.n = 1 then ${term(1, `${heldPositions}::float8`)}
-                         when c.n = 2 and ${heldPositions} = 2 then ${term(1, "1::float8")} + ${term(2, "1::float8")}
-                         when c.n = 3 and ${heldPositions} = 3
+  const heldBm25 = `case when not c.header and c.n = 1 then ${term(1, `${heldPositions}::float8`)}
+                         when not c.header and c.n = 2 and ${heldPositions} = 2
+                           then ${term(1, "1::float8")} + ${term(2, "1::float8")}
+                         when not c.header and c.n = 3 and ${heldPositions} = 3
                            then ${term(1, "1::float8")} + ${term(2, "1::float8")} + ${term(3, "1::float8")}
                          else coalesce((
-      select sum(plan.weights[array_position(plan.lexemes, a.lexeme)] * a.tf * (${k1} + 1)
-                 / (a.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
-        from (select u.lexeme, coalesce(cardinality(u.positions), 1)::float8 as tf from unnest(c.held) u) a), 0) end`;
+      select sum(plan.weights[array_position(plan.lexemes, t.lexeme)] * t.tf * (${k1} + 1)
+                 / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
+        from (select a.lexeme, coalesce(cardinality(a.positions), 1)
+                               + (${hw} - 2) * coalesce(cardinality(array_positions(a.weights, 'A')), 0) as tf
+                from unnest(case when c.header
+                                 then c.held || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B',
+                                                                              plan.lexemes), '{B}'), 'A')
+                                 else c.held end) a) t), 0) end`;
   // A text candidate's cosine, read from its vector and capped (see \`cap\`); text mode reads no vector. Only rows
   // of the search's dimension are read (\`readable\`): a vector of another space — possible only after a re-embed
   // swapped the space under an instance still configured with the old embedder — is left out, not cast.

@@ -30,12 +30,14 @@ beforeAll(async () => {
   for (let i = 0; i < cranfield.docs.length; i += PER_DOCUMENT) {
     const body = cranfield.docs
       .slice(i, i + PER_DOCUMENT)
-      .map((d) => `${d.title}. ${d.body}`)
+      // Half the abstracts under their title as a Markdown heading: those chunks carry it as their header (weighted
+      // in BM25, and where a query term is in it the text leg scores the chunk the general way).
+      .map((d, j) => (j % 2 ? `# ${d.title}\n\n${d.body}` : `${d.title}. ${d.body}`))
       .join("\n\n");
     await uploadDocument(ctx, {
       index: "cranfield",
       documentId: `part${i}`,
-      files: [text("abstracts.txt", body)],
+      files: [text("abstracts.md", body)],
       tags: {},
       steps: [],
       args: { custom_partitioning_max_tokens_per_paragraph_int: 120, custom_partitioning_overlapping_tokens_int: 0 },

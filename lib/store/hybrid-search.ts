@@ -236,7 +236,7 @@ export function hybridSql(
   // query lexemes gives at least its P positions. Each of the n terms has tf ≥ 1, so none has more than P − n + 1,
   // and no n of them weigh more than the n heaviest: BM25 ≤ top_weights[n] · saturation(P − n + 1). A size that does
   // not fit the layout (P < n, or lexemes beyond the query's) bounds nothing.
-  const positions = "(c.size - 8 - 6 * c.n - plan.short_sizes[c.n]) / 2.0";
+  const positions = "(c.size - 8 - 6 * c.n - plan.short_sizes[c.n])::float8 / 2";
   const most = `(${positions} - c.n + 1)`;
   const heldBound = `case when c.n = 0 then 0
                           when c.n > cardinality(plan.lexemes) or ${positions} < c.n then 'infinity'::float8
@@ -297,12 +297,16 @@ export function hybridSql(
              (select sum(idf) from weighted) * (${k1} + 1) as best,
              coalesce((select sum(idf) from weighted where known) / nullif((select sum(idf) from weighted), 0), 1)
                as coverage
-    ), seed as materialized (
-      select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.rare
-      union
-      (select c.id from memory_chunks c, plan where ${where} and c.fts @@ plan.every limit least(${budget}, ${EVERY_SAMPLE}))
     ), seeded as materialized (
-      select c.id, ${heldBm25} as bm from ${heldRows("seed join memory_chunks c on c.id = seed.id", "true")}, cfg, plan
+      -- scored in the scans that find them (a chunk both find is scored twice, to the same value, and kept once)
+      select distinct c.id, ${heldBm25} as bm
+        from ${heldRows(
+          `(select c.id, c.fts, c.fts_length from memory_chunks c, plan where ${where} and c.fts @@ plan.rare
+            union all
+            (select c.id, c.fts, c.fts_length from memory_chunks c, plan where ${where} and c.fts @@ plan.every
+              limit least(${budget}, ${EVERY_SAMPLE}))) c`,
+          "true",
+        )}, cfg, plan
     ), nearest as materialized (${vec}
     ), cap as materialized (
       -- The cosine a chunk the nearest-neighbour scan did not return counts with: at most the last one it did

@@ -98,7 +98,7 @@ describe("exact against the unbounded reference plan, on Cranfield", () => {
   it("hybrid with a gated expansion (the first pass's best chunk decides whether RM3 runs)", () =>
     compare("hybrid", { ...DEFAULT_RANKING, expansionGate: 0.3, postingsBudget: 20 }));
   it("text mode", () => compare("text", { ...DEFAULT_RANKING, postingsBudget: 20 }, 20));
-  it("text mode and hybrid on queries of common terms only (most chunks found are bounded, not scored)", async () => {
+  it("text mode and hybrid on queries of common terms only (the per-chunk bound decides which chunks are scored)", async () => {
     const common = await commonQueries();
     await compare("text", { ...DEFAULT_RANKING, postingsBudget: 20 }, 10, common);
     await compare("hybrid", { ...DEFAULT_RANKING, postingsBudget: 20 }, 10, common);

@@ -130,50 +130,48 @@ export function hybridSql(
   // positions are appended once more as weight A, so one unnest gives tf = all positions + header positions
   // (headerWeight − 2 adds or removes the rest). `plan` holds `lexemes` and their `weights` (qw · idf), aligned,
   // and `headers`, a tsquery matching a chunk whose header holds one of them: the header pass runs only then.
+  // One term's share (weight w, frequency tf) of chunk `c`'s score; every score and bound below is built from it.
+  const saturated = (w: string, tf: string) =>
+    `${w} * ${tf} * (${k1} + 1)
+                 / (${tf} + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl))`;
+  const held = (plan: string) => `ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}')`;
+  const headerPositions = (plan: string) =>
+    `setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B', ${plan}.lexemes), '{B}'), 'A')`;
+  // The sum over the lexemes of \`matched\` (a tsvector of the query's lexemes and, weighted A, their header positions).
+  const bm25Of = (plan: string, matched: string) => `coalesce((
+      select sum(${saturated(`${plan}.weights[array_position(${plan}.lexemes, t.lexeme)]`, "t.tf")})
+        from (select a.lexeme, coalesce(cardinality(a.positions), 1)
+                               + (${hw} - 2) * coalesce(cardinality(array_positions(a.weights, 'A')), 0) as tf
+                from unnest(${matched}) a) t), 0)`;
+  const bm25 = (plan: string) =>
+    bm25Of(
+      plan,
+      `case when c.fts @@ ${plan}.headers then ${held(plan)} || ${headerPositions(plan)} else ${held(plan)} end`,
+    );
   // Chunks of `from` (restricted by `cond`) with what scoring and bounding them reads once: whether a query lexeme
   // is in the header, \`held\` (their query lexemes' positions, as one tsvector), its lexemes, count and size.
   const heldRows = (from: string, cond: string) => `(select c.*, tsvector_to_array(c.held) as lx, length(c.held) as n,
                    pg_column_size(c.held) as size
-              from (select c.id, c.fts, c.fts_length, c.fts @@ plan.headers as header,
-                           ts_filter(setweight(c.fts, 'B', plan.lexemes), '{B}') as held
+              from (select c.id, c.fts, c.fts_length, c.fts @@ plan.headers as header, ${held("plan")} as held
                       from ${from}, plan where ${cond} offset 0) c offset 0) c`;
-  // The positions \`held\` holds, from its size and its own lexemes (n ≤ 3): ts_filter builds it exactly as 8 header
-  // bytes, 4 per entry, and per lexeme its bytes padded to even, 2 for the count and 2 per position
-  // (test/node/store/held-positions.test.ts pins that layout).
+  // The positions \`held\` holds, given the bytes of its lexemes: ts_filter builds it exactly as 8 header bytes, 4 per
+  // entry, and per lexeme its bytes padded to even, 2 for the count and 2 per position
+  // (test/node/store/held-positions.test.ts pins that layout). Exact from its own lexemes (n ≤ 3 here).
+  const positionsGiven = (lexemeBytes: string) => `(c.size - 8 - 6 * c.n - ${lexemeBytes})`;
   const padded = (i: number) => `coalesce(2 * ((octet_length(c.lx[${i}]) + 1) / 2), 0)`;
-  const heldPositions = `((c.size - 8 - 6 * c.n - ${padded(1)} - ${padded(2)} - ${padded(3)}) / 2)`;
-  const bm25 = (plan: string) => `coalesce((
-      select sum(${plan}.weights[array_position(${plan}.lexemes, t.lexeme)] * t.tf * (${k1} + 1)
-                 / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
-        from (select a.lexeme, coalesce(cardinality(a.positions), 1)
-                               + (${hw} - 2) * coalesce(cardinality(array_positions(a.weights, 'A')), 0) as tf
-                from unnest(case when c.fts @@ ${plan}.headers
-                                 then ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}')
-                                      || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B', ${plan}.lexemes),
-                                                             '{B}'), 'A')
-                                 else ts_filter(setweight(c.fts, 'B', ${plan}.lexemes), '{B}') end) a) t), 0)`;
+  const heldPositions = `(${positionsGiven(`${padded(1)} - ${padded(2)} - ${padded(3)}`)} / 2)`;
   // The same BM25 for rows of `heldRows` (first-pass query model), without the per-row subquery where the held
   // tsvector tells each term's tf: no header among them and either one lexeme (its tf is all the positions) or up to
-  // three lexemes held once each. Each term is the expression above, summed in the same (lexeme) order, so the
-  // score is the same float; any other row takes the subquery above, over the lexemes already filtered (plus their
-  // header positions once more when a query term is in the header).
-  const term = (i: number, tf: string) =>
-    `plan.weights[array_position(plan.lexemes, c.lx[${i}])] * ${tf} * (${k1} + 1)
-                 / (${tf} + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl))`;
+  // three lexemes held once each. Each term is \`saturated\` as in the sum, summed in the same (lexeme) order, so the
+  // score is the same float; any other row takes the sum, over the lexemes already filtered (plus their header
+  // positions once more when a query term is in the header).
+  const term = (i: number, tf: string) => saturated(`plan.weights[array_position(plan.lexemes, c.lx[${i}])]`, tf);
   const heldBm25 = `case when not c.header and c.n = 1 then ${term(1, `${heldPositions}::float8`)}
                          when not c.header and c.n = 2 and ${heldPositions} = 2
                            then ${term(1, "1::float8")} + ${term(2, "1::float8")}
                          when not c.header and c.n = 3 and ${heldPositions} = 3
                            then ${term(1, "1::float8")} + ${term(2, "1::float8")} + ${term(3, "1::float8")}
-                         else coalesce((
-      select sum(plan.weights[array_position(plan.lexemes, t.lexeme)] * t.tf * (${k1} + 1)
-                 / (t.tf + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)))
-        from (select a.lexeme, coalesce(cardinality(a.positions), 1)
-                               + (${hw} - 2) * coalesce(cardinality(array_positions(a.weights, 'A')), 0) as tf
-                from unnest(case when c.header
-                                 then c.held || setweight(ts_filter(setweight(ts_filter(c.fts, '{A}'), 'B',
-                                                                              plan.lexemes), '{B}'), 'A')
-                                 else c.held end) a) t), 0) end`;
+                         else ${bm25Of("plan", `case when c.header then c.held || ${headerPositions("plan")} else c.held end`)} end`;
   // A text candidate's cosine, read from its vector and capped (see \`cap\`); text mode reads no vector. Only rows
   // of the search's dimension are read (\`readable\`): a vector of another space — possible only after a re-embed
   // swapped the space under an instance still configured with the old embedder — is left out, not cast.
@@ -236,12 +234,10 @@ export function hybridSql(
   // query lexemes gives at least its P positions. Each of the n terms has tf ≥ 1, so none has more than P − n + 1,
   // and no n of them weigh more than the n heaviest: BM25 ≤ top_weights[n] · saturation(P − n + 1). A size that does
   // not fit the layout (P < n, or lexemes beyond the query's) bounds nothing.
-  const positions = "(c.size - 8 - 6 * c.n - plan.short_sizes[c.n])::float8 / 2";
-  const most = `(${positions} - c.n + 1)`;
+  const positions = `${positionsGiven("plan.short_sizes[c.n]")}::float8 / 2`;
   const heldBound = `case when c.n = 0 then 0
                           when c.n > cardinality(plan.lexemes) or ${positions} < c.n then 'infinity'::float8
-                          else plan.top_weights[c.n] * ${most} * (${k1} + 1)
-                               / (${most} + ${k1} * (1 - ${b} + ${b} * c.fts_length / cfg.avgdl)) end`;
+                          else ${saturated("plan.top_weights[c.n]", `(${positions} - c.n + 1)`)} end`;
   // How deep the fused ranking must be exact: the candidates rescored (and the feedback chunks, when more).
   const exact = Math.max(q.candidates, feedback ? Math.min(50, Math.round(q.ranking.feedbackDocs)) : 0);
   // The nearest chunks and the best `exact` of `from` (id, bm) by BM25, each with its cosine read and capped:

@@ -11,6 +11,7 @@ import { MIGRATIONS } from "../../../lib/migrate/migrations.gen.js";
 import { DEFAULT_RANKING, searchChunks } from "../../../lib/store/chunk-search.js";
 import { ensureEmbeddingSpace } from "../../../lib/store/embedding-space.js";
 import { createTestDatabase, type TestDatabase } from "../../helpers/database.js";
+import { cteRows, planNodes } from "../../helpers/statement-plan.js";
 
 const D = 8;
 const ROWS = 2_000;
@@ -164,18 +165,6 @@ describe("query expansion stays bounded", () => {
     limit,
     efSearch,
   });
-  /** Actual rows of each named CTE in an EXPLAIN ANALYZE (JSON) plan. */
-  const cteRows = (plan: unknown): Map<string, number> => {
-    const rows = new Map<string, number>();
-    const walk = (node: Record<string, unknown>) => {
-      if (node["Subplan Name"]?.toString().startsWith("CTE "))
-        rows.set(String(node["Subplan Name"]).slice(4), Number(node["Actual Rows"]) * Number(node["Actual Loops"]));
-      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
-    };
-    walk((plan as Array<{ Plan: Record<string, unknown> }>)[0]!.Plan);
-    return rows;
-  };
-
   it("reads at most the feedback chunks, adds at most the feedback terms, rescores at most the candidates", async () => {
     const { db, calls } = countingDb(client);
     // Every one of the 2,000 chunks holds "chunk": a first pass has far more to offer than the bounds allow.
@@ -188,7 +177,7 @@ describe("query expansion stays bounded", () => {
       `explain (analyze, format json) ${calls[0]!.text}`,
       calls[0]!.params as unknown[],
     );
-    const ctes = cteRows(rows[0]["QUERY PLAN"]);
+    const ctes = cteRows(rows[0]["QUERY PLAN"][0].Plan);
     expect(ctes.get("scored")).toBeGreaterThan(40);
     expect(ctes.get("feedback")).toBe(4);
     expect(ctes.get("feedback_terms")).toBe(3);
@@ -296,9 +285,3 @@ describe("migration 0007 on a database made before it", () => {
     }
   });
 });
-
-type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
-
-function planNodes(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(planNodes)];
-}

@@ -111,7 +111,8 @@ export async function searchChunks(db: Db, q: ChunkQuery): Promise<ChunkHit[]> {
             candidates,
             // Text mode is BM25 alone: the relevance is the scaled BM25 score, not a fused one.
             ranking: { ...(q.ranking ?? DEFAULT_RANKING), ...(q.mode === "text" ? { textWeight: 1 } : {}) },
-            vectorLeg: q.mode === "text" ? undefined : { where: vectorWhere(), order: ranking },
+            vectorLeg:
+              q.mode === "text" ? undefined : { where: vectorWhere(), order: ranking, filtered: q.filters.length > 0 },
             exhaustive: q.exhaustive,
           },
           // The text leg does not test the dimension of every posting: that would read each one's vector from

@@ -27,6 +27,14 @@
  * candidate carries both signals and no leg can push a chunk up merely because the other leg missed it. The results
  * are those of the unbounded reference plan (`exhaustive`, the same cap; test/node/store/hybrid-exact.test.ts).
  *
+ * How deep that scan goes (`reach`): the candidates, unless the text leg can add little to any chunk — a query whose
+ * known words are all common and whose ceiling is mostly words the index never saw ("pelican" in 80% of the chunks,
+ * with two typos) — and the common words' postings are many. Then nearly every such chunk could reach F on a cosine
+ * just under the cap, so the text leg would read them all, and most of their vectors (0.4 s at 100k chunks): instead
+ * the scan walks on, to the depth its own slope says the cosine must fall for no chunk it did not return to reach F
+ * (at most 1,000 chunks), and θ then passes every term set. The depth is decided from the first walk and the term
+ * statistics alone, so the reference plan walks the same (test/node/store/hybrid-deeper.test.ts).
+ *
  * The text score is divided by the query's BM25 ceiling over ALL its lexemes, those the index has never seen
  * included, so a query the index holds no words of scores by its (down-weighted) cosine alone.
  *
@@ -81,6 +89,16 @@ export const DEFAULT_FEEDBACK = {
   expansionGate: 0,
 } as const;
 
+/**
+ * The deeper nearest-neighbour walk (\`reach\`): at most this many chunks, walked only when the common terms'
+ * postings it may spare number this many per chunk walked (a walked chunk — index steps, its row and its vector —
+ * cost ~29 µs, a posting read and bounded 2.5–3 µs, by EXPLAIN ANALYZE at 100k chunks; ADR 0006), with this margin
+ * on the depth the walk's slope predicts.
+ */
+const DEEPER_MAX = 1000;
+const POSTING_PER_WALKED = 10;
+const DEEPER_MARGIN = 1.5;
+
 /** Common terms up to which the text leg enumerates the term sets that can pass the threshold (2^n at most). */
 const MAX_SUBSET_TERMS = 10;
 
@@ -97,8 +115,12 @@ export function hybridSql(
     dimensions: number;
     candidates: number;
     ranking: Ranking;
-    /** The nearest-neighbour leg: its restriction and the ORDER BY the HNSW index serves; absent in text mode. */
-    vectorLeg?: { where: string; order: string };
+    /**
+     * The nearest-neighbour leg: its restriction and the ORDER BY the HNSW index serves; absent in text mode.
+     * \`filtered\`: tag filters restrict it, so a walk visits more index entries the more selective they are and
+     * the deeper walk (\`reach\`) is not taken.
+     */
+    vectorLeg?: { where: string; order: string; filtered?: boolean };
     /**
      * The reference plan (tests): reads and scores every chunk holding any query term (and the nearest), with no
      * bound and no pruning. Every search must return exactly what it returns.
@@ -125,6 +147,12 @@ export function hybridSql(
          from memory_chunks c where ${q.vectorLeg.where} order by ${q.vectorLeg.order} limit ${q.candidates}`
     : // text mode: no nearest chunks (and $1, the query vector, is only typed here)
       "select null::text as id, null::tsvector as fts, 0 as fts_length, 0::float8 as cos where $1::text is null";
+  // The same walk, deeper, run only when \`reach\` decides (the condition is a one-time filter: no scan otherwise).
+  const deeperVec = q.vectorLeg
+    ? `select c.id, c.fts, c.fts_length, 1 - ${distance} as cos
+         from memory_chunks c where ${q.vectorLeg.where} and (select go from reach)
+        order by ${q.vectorLeg.order} limit (select depth from reach)`
+    : "select null::text as id, null::tsvector as fts, 0 as fts_length, 0::float8 as cos where false";
   // BM25 with Lucene's non-negative idf, each term weighted by the query model (qw), over the chunk's matching
   // lexemes only: the setweight/ts_filter pair keeps those lexemes (a binary search each, in C), and their header
   // positions are appended once more as weight A, so one unnest gives tf = all positions + header positions
@@ -304,13 +332,52 @@ export function hybridSql(
           "true",
         )}, cfg, plan
     ), nearest as materialized (${vec}
-    ), cap as materialized (
+    ), walked as materialized (
       -- The cosine a chunk the nearest-neighbour scan did not return counts with: at most the last one it did
       -- (what an exact scan guarantees; where the approximate index missed a nearer chunk, this is the cosine the
       -- vector leg itself would have ranked it by). No cap when the scan returned fewer than it was asked for.
-      select case when count(*) >= ${q.candidates} then min(cos) else 1 end as v from nearest
-    ), near as materialized (
+      -- \`quarter\`: the cosine a quarter of the way down, for \`reach\`.
+      select case when count(*) >= ${q.candidates} then min(cos) else 1 end as v,
+             (select cos from nearest order by cos desc offset ${Math.floor(q.candidates / 4) - 1} limit 1) as quarter
+        from nearest
+    ), near0 as materialized (
       select c.id, ${bm25("plan")} as bm, c.cos from nearest c, cfg, plan
+    ), first0 as materialized (
+      -- The ${exact}th best fused relevance among the nearest alone: F (below) before the seeds, for \`reach\`.
+      select ${kthFused("select id, bm, cos from near0")} as v
+    ), reach as materialized (
+      -- How deep the nearest-neighbour walk goes. A chunk it did not return reaches F only if its cosine (at most
+      -- the cap) and its text share (at most T: w times its known terms' bounds over the ceiling) reach it. When T
+      -- is small — the query's known words all common, its ceiling mostly words the index never saw — θ lets
+      -- nearly every chunk of those common terms through, and the text leg reads each of them and most of their
+      -- vectors. Walked until the cosine falls below c* = (F − T) / (1 − w), the walk bounds them all instead:
+      -- none it did not return can reach F, so θ passes every term set and the text leg reads the seeds only.
+      -- The depth that takes is read off the walk's own slope (cosine against log rank, from a quarter of the way
+      -- down to the cap) with a margin; it is walked only when within ${DEEPER_MAX} chunks and when the common terms'
+      -- postings number ${POSTING_PER_WALKED} times the chunks walked, and never under tag filters. A walk that
+      -- falls short is no loss but its cost: it still lowers the cap, and so raises θ.
+      select coalesce(${q.vectorLeg?.filtered ? "false and " : ""}x.needed <= ${DEEPER_MAX}
+                      and x.postings > ${POSTING_PER_WALKED} * x.needed, false) as go,
+             least(ceil(x.needed), ${DEEPER_MAX})::int as depth
+        from (select case when ${w} < 1 and w.v < 1 and w.quarter > w.v and f.v > '-infinity'
+                               and f.v - t.most < (1 - ${w}) * w.v
+                          then ${DEEPER_MARGIN} * ${q.candidates}
+                               * exp(least((w.v - (f.v - t.most) / (1 - ${w})) / ((w.quarter - w.v) / ln(4)), 20))
+                     end as needed,
+                     t.postings
+                from walked w, first0 f,
+                     (select ${w} * (select sum(ub) from weighted where known) / nullif(plan.best, 0) as most,
+                             (select coalesce(sum(chunks), 0) from weighted where known and postings > ${budget})
+                               as postings
+                        from plan) t) x
+    ), deeper as materialized (${deeperVec}
+    ), cap as materialized (
+      select case when not (select go from reach) then (select v from walked)
+                  when count(*) >= (select depth from reach) then min(cos) else 1 end as v from deeper
+    ), near as materialized (
+      select id, bm, cos from near0 where not (select go from reach)
+      union all
+      select c.id, ${bm25("plan")} as bm, c.cos from deeper c, cfg, plan
     ), first as materialized (
       -- F: the ${exact}th best fused relevance among chunks already scored exactly (the nearest, and the seeds'
       -- best by BM25): a lower bound of the ${exact}th best of all.

@@ -4,15 +4,16 @@
  * similarity into one relevance the results are ordered by.
  *
  * The text leg is complete and its cost bounded by the query (MaxScore, Turtle & Flood 1995): seeds — every chunk
- * of the query's rarest terms while their postings fit `postingsBudget`, and up to that many chunks holding ALL its
- * terms — are scored first, and so are the nearest chunks. F, the K-th best fused relevance among them (K being as
- * deep as the ranking is used: rescored candidates, feedback chunks), bounds the K-th best of all from below; a
- * chunk outside them reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) · best / w, w the text weight and
- * cap the cosine it can have at most (below). Such a chunk holds only common terms (the rare ones' chunks are all
- * seeds); if the summed bounds of those it holds (each idf times the most that term's saturation reaches in any
- * chunk: its largest tf in its shortest chunk, kept per term since migration 0018) stay ≤ θ it cannot reach the
- * top, so the leg reads only chunks holding a set of common terms whose bounds pass θ (a tsquery OR of ANDs, for up to 10
- * common terms; beyond, MaxScore's "essential" terms). In text mode (w = 1) θ is the K-th best BM25 of the seeds.
+ * of the query's rarest terms while their postings fit `postingsBudget`, or when none is that rare, up to that many
+ * chunks holding ALL its terms — are scored first, and so are the nearest chunks. F, the K-th best fused relevance
+ * among them (K being as deep as the ranking is used: rescored candidates, feedback chunks), bounds the K-th best
+ * of all from below; a chunk outside them reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) · best / w,
+ * w the text weight and cap the cosine it can have at most (below). Such a chunk holds only common terms (the rare
+ * ones' chunks are all seeds); if the summed bounds of those it holds (each idf times the most that term's
+ * saturation reaches in any chunk: its largest tf in its shortest chunk, kept per term since migration 0018) stay
+ * ≤ θ it cannot reach the top, so the leg reads only chunks holding a set of common terms whose bounds pass θ (a
+ * tsquery OR of ANDs, for up to 10 common terms; beyond, MaxScore's "essential" terms). In text mode (w = 1) θ is
+ * the K-th best BM25 of the seeds.
  * Each chunk those sets find is then bounded by what it holds before it is scored: the tsvector of its query
  * lexemes' positions (built once per chunk) tells by its size how many positions they have, so a chunk holding
  * common terms once each — most of them — is skipped unless that bound reaches θ.
@@ -55,7 +56,7 @@ export type Ranking = {
   headerWeight: number;
   /**
    * Postings of the rarest terms the text leg scores first, as seeds of its threshold: the rarest terms' chunks
-   * while their postings fit, plus a sample of at most `min(this, 250)` chunks holding ALL the query's terms.
+   * while their postings fit, or (none fitting) a sample of at most `min(this, 250)` chunks holding ALL its terms.
    * A cost knob only: document frequencies and BM25 stay exact, and so do the results. Larger seeds give a higher
    * threshold sooner (fewer common-term postings read after them) at the price of scoring them all; 1,000 ≈ 1% of
    * a 100k-chunk index (BENCHMARKS.md, hybrid-scale).
@@ -268,15 +269,10 @@ export function hybridSql(
                           else ${saturated("plan.top_weights[c.n]", `(${positions} - c.n + 1)`)} end`;
   // How deep the fused ranking must be exact: the candidates rescored (and the feedback chunks, when more).
   const exact = Math.max(q.candidates, feedback ? Math.min(50, Math.round(q.ranking.feedbackDocs)) : 0);
-  // The nearest chunks and the best `exact` of `from` (id, bm) by BM25, each with its cosine read and capped:
-  // the candidates whose fused relevance is known exactly. The two sides never share an id.
-  const exactlyScored = (from: string) => `select id, bm, cos from near
-      union all
-      select t.id, t.bm, ${capped}
-        from (select s.id, s.bm from ${from} s where s.id not in (select id from near)
-               order by s.bm desc, s.id limit ${exact}) t
-        join memory_chunks c on c.id = t.id, cap
-       where ${readable}`;
+  // The best `exact` of `from` (id, bm) by BM25 outside the nearest chunks: with those, the candidates whose fused
+  // relevance is known exactly (their cosine read and capped). The two sides never share an id.
+  const bestOutsideNear = (from: string) => `(select s.id, s.bm from ${from} s where s.id not in (select id from near)
+               order by s.bm desc, s.id limit ${exact})`;
   // The `exact`-th best fused relevance of `rows` (id, bm, cos); −∞ when there are fewer.
   const kthFused = (rows: string) => `coalesce((select ${fuse("s.bm", "plan.best")} from (${rows}) s, plan
                         order by 1 desc offset ${exact - 1} limit 1), '-infinity')`;
@@ -322,21 +318,22 @@ export function hybridSql(
              coalesce((select sum(idf) from weighted where known) / nullif((select sum(idf) from weighted), 0), 1)
                as coverage
     ), seeded as materialized (
-      -- scored in the scans that find them (a chunk both find is scored twice, to the same value, and kept once)
-      select distinct c.id, ${heldBm25} as bm
+      -- scored in the scan that finds them. A chunk holding every known term holds the rare ones, so the sample of
+      -- those is drawn only when no term is rare: beside the rare terms' chunks it would add none (one scan runs,
+      -- and a bitmap scan returns each chunk once)
+      select c.id, ${heldBm25} as bm
         from ${heldRows(
           `(select c.id, c.fts, c.fts_length from memory_chunks c, plan where ${where} and c.fts @@ plan.rare
             union all
-            (select c.id, c.fts, c.fts_length from memory_chunks c, plan where ${where} and c.fts @@ plan.every
+            (select c.id, c.fts, c.fts_length from memory_chunks c, plan
+              where plan.rare is null and ${where} and c.fts @@ plan.every
               limit least(${budget}, ${EVERY_SAMPLE}))) c`,
           "true",
         )}, cfg, plan
     ), nearest as materialized (${vec}
     ), walked as materialized (
-      -- The cosine a chunk the nearest-neighbour scan did not return counts with: at most the last one it did
-      -- (what an exact scan guarantees; where the approximate index missed a nearer chunk, this is the cosine the
-      -- vector leg itself would have ranked it by). No cap when the scan returned fewer than it was asked for.
-      -- \`quarter\`: the cosine a quarter of the way down, for \`reach\`.
+      -- The first walk's cap (\`cap\`, below: the cosine of the last chunk it returned; none when it returned fewer
+      -- than it was asked for) and \`quarter\`, the cosine a quarter of the way down, for \`reach\`.
       select case when count(*) >= ${q.candidates} then min(cos) else 1 end as v,
              (select cos from nearest order by cos desc offset ${Math.floor(q.candidates / 4) - 1} limit 1) as quarter
         from nearest
@@ -372,16 +369,24 @@ export function hybridSql(
                         from plan) t) x
     ), deeper as materialized (${deeperVec}
     ), cap as materialized (
+      -- The cosine a chunk the nearest-neighbour scan did not return counts with: at most the last one it did
+      -- (what an exact scan guarantees; where the approximate index missed a nearer chunk, this is the cosine the
+      -- vector leg itself would have ranked it by), from the deeper walk when it ran. No cap when the scan returned
+      -- fewer than it was asked for.
       select case when not (select go from reach) then (select v from walked)
                   when count(*) >= (select depth from reach) then min(cos) else 1 end as v from deeper
     ), near as materialized (
       select id, bm, cos from near0 where not (select go from reach)
       union all
       select c.id, ${bm25("plan")} as bm, c.cos from deeper c, cfg, plan
+    ), seed_best as materialized (
+      select t.id, t.bm, ${capped} as cos
+        from ${bestOutsideNear("seeded")} t join memory_chunks c on c.id = t.id, cap
+       where ${readable}
     ), first as materialized (
       -- F: the ${exact}th best fused relevance among chunks already scored exactly (the nearest, and the seeds'
       -- best by BM25): a lower bound of the ${exact}th best of all.
-      select ${kthFused(exactlyScored("seeded"))} as v
+      select ${kthFused("select id, bm, cos from near union all select id, bm, cos from seed_best")} as v
     ), theta as materialized (
       -- A chunk outside those, its cosine capped, reaches F only if its BM25 reaches θ = (F − (1 − w) · cap) ·
       -- best / w; with expansion gated, θ stays at or below the gate, so the first pass's best chunk is found
@@ -417,8 +422,15 @@ export function hybridSql(
         from ${heldRows("memory_chunks c, essential", `${where} and c.fts @@ essential.q`)}, cfg, plan, theta
        where c.header or ${heldBound} >= theta.v
     ), known as materialized (
-      -- Candidates whose fused relevance is computed exactly: the nearest, and the text leg's best by BM25.
-      ${exactlyScored("texted")}
+      -- Candidates whose fused relevance is computed exactly: the nearest, and the text leg's best by BM25 (most
+      -- often the seeds' best, whose cosines \`seed_best\` has read: only the others are read here).
+      select id, bm, cos from near
+      union all
+      select t.id, t.bm, coalesce(e.cos, r.cos)
+        from ${bestOutsideNear("texted")} t left join seed_best e on e.id = t.id
+        left join lateral (select ${capped} as cos from memory_chunks c, cap
+                            where e.id is null and c.id = t.id and ${readable}) r on true
+       where e.id is not null or r.cos is not null
     ), floor as materialized (
       -- The ${exact}th best fused relevance among them: no candidate whose relevance cannot reach it (its cosine
       -- at most the cap) can be among the ${exact} best, so only those that can are read for their cosine.

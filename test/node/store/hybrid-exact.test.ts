@@ -11,6 +11,7 @@ import type { MemoryContext } from "../../../lib/memory/types.js";
 import { DEFAULT_RANKING, type SearchMode, searchChunks } from "../../../lib/store/chunk-search.js";
 import { text } from "../../helpers/memory.js";
 import { useMemoryStack } from "../../helpers/memory-stack.js";
+import { analyzed, type PlanNode, planNodes, recording } from "../../helpers/statement-plan.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 /** Abstracts per uploaded document (a few jobs, not 1,400), each abstract a paragraph of its own. */
@@ -102,5 +103,50 @@ describe("exact against the unbounded reference plan, on Cranfield", () => {
     const common = await commonQueries();
     await compare("text", { ...DEFAULT_RANKING, postingsBudget: 20 }, 10, common);
     await compare("hybrid", { ...DEFAULT_RANKING, postingsBudget: 20 }, 10, common);
+  });
+});
+
+describe("the seeds, read once", () => {
+  /** Rows each seeding scan of memory_chunks returned (by the tsquery it tests), for one search's statement. */
+  async function seedScans(query: string, ranking = DEFAULT_RANKING) {
+    const { db, last } = recording(ctx.db);
+    const [vector] = await ctx.embedder.embed([query]);
+    await searchChunks(db, {
+      index: "cranfield",
+      vector: vector!,
+      dimensions: ctx.embedder.dimensions,
+      text: query,
+      mode: "hybrid",
+      ranking,
+      filters: [],
+      minRelevance: 0,
+      limit: 10,
+      efSearch: 100,
+    });
+    const scans = planNodes(await analyzed(ctx.db, last()!)).filter((n) => n["Node Type"] === "Bitmap Heap Scan");
+    const rows = (n: PlanNode | undefined) => (n ? Number(n["Actual Rows"]) * Number(n["Actual Loops"]) : 0);
+    const by = (operand: string) => scans.find((n) => String(n["Recheck Cond"]).includes(`.${operand})`));
+    return { rare: rows(by("rare")), every: rows(by("every")) };
+  }
+
+  it("draws no sample of chunks holding every term beside the rare terms' chunks (they hold the rare terms)", async () => {
+    let seeded = 0;
+    for (const query of queries) {
+      const { rare, every } = await seedScans(query);
+      expect(every, query).toBe(0);
+      seeded += rare;
+    }
+    // Not vacuous: the rare terms' chunks were read.
+    expect(seeded).toBeGreaterThan(queries.length);
+  });
+
+  it("draws it when no term is rare enough to seed", async () => {
+    let sampled = 0;
+    for (const query of await commonQueries()) {
+      const { rare, every } = await seedScans(query, { ...DEFAULT_RANKING, postingsBudget: 20 });
+      expect(rare, query).toBe(0);
+      sampled += every;
+    }
+    expect(sampled).toBeGreaterThan(0);
   });
 });

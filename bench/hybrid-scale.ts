@@ -2,10 +2,10 @@
  * @module
  * hybrid-scale: hybrid vs vector-only search latency on a large index (`--scale-chunks 100000`), per query class —
  * bench-like, all common terms, all rare terms, mixed, a common term among words the index never saw — so the text
- * leg's cost is seen where it used to explode (every chunk holding a common term). The index is built through the service: migrations, uploads, then the
- * upload path's runner over them as one bulk load (chunker, offline embedder; the HNSW index deferred and built once),
- * small chunks so the count is reached with a modest corpus. Both modes go through
- * `searchMemory` over the same `pg` pool, sequentially, alternating, in the same run.
+ * leg's cost is seen where it used to explode (every chunk holding a common term). The index is built through the
+ * service: migrations, uploads, then the upload path's runner over them as one bulk load (chunker, offline embedder;
+ * the HNSW index deferred and built once), small chunks so the count is reached with a modest corpus. Both modes go
+ * through `searchMemory` over the same `pg` pool, sequentially, alternating, in the same run.
  */
 import { createOfflineEmbedder } from "../lib/ai/index.js";
 import { runUploadedJobs } from "../lib/ingest/runner.js";

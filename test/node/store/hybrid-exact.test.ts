@@ -62,24 +62,36 @@ async function commonQueries(): Promise<string[]> {
   );
 }
 
+/** One search of the Cranfield index, as `compare` and the seed checks run it. */
+function cranfieldQuery(
+  query: string,
+  vector: number[],
+  mode: SearchMode,
+  ranking: typeof DEFAULT_RANKING,
+  limit: number,
+  exhaustive = false,
+) {
+  return {
+    index: "cranfield",
+    vector,
+    dimensions: ctx.embedder.dimensions,
+    text: query,
+    mode,
+    ranking,
+    filters: [],
+    minRelevance: 0,
+    limit,
+    efSearch: 100,
+    exhaustive,
+  };
+}
+
 async function compare(mode: SearchMode, ranking = DEFAULT_RANKING, limit = 10, asked = queries) {
   const vectors = await ctx.embedder.embed(asked);
   let compared = 0;
   for (const [i, query] of asked.entries()) {
     const run = (exhaustive: boolean) =>
-      searchChunks(ctx.db, {
-        index: "cranfield",
-        vector: vectors[i]!,
-        dimensions: ctx.embedder.dimensions,
-        text: query,
-        mode,
-        ranking,
-        filters: [],
-        minRelevance: 0,
-        limit,
-        efSearch: 100,
-        exhaustive,
-      });
+      searchChunks(ctx.db, cranfieldQuery(query, vectors[i]!, mode, ranking, limit, exhaustive));
     const shape = (hits: Awaited<ReturnType<typeof run>>) =>
       hits.map((h) => `${h.document_id}#${h.partition_number} ${h.relevance.toFixed(12)}`);
     const [fast, reference] = [await run(false), await run(true)];
@@ -111,18 +123,7 @@ describe("the seeds, read once", () => {
   async function seedScans(query: string, ranking = DEFAULT_RANKING) {
     const { db, last } = recording(ctx.db);
     const [vector] = await ctx.embedder.embed([query]);
-    await searchChunks(db, {
-      index: "cranfield",
-      vector: vector!,
-      dimensions: ctx.embedder.dimensions,
-      text: query,
-      mode: "hybrid",
-      ranking,
-      filters: [],
-      minRelevance: 0,
-      limit: 10,
-      efSearch: 100,
-    });
+    await searchChunks(db, cranfieldQuery(query, vector!, "hybrid", ranking, 10));
     const scans = planNodes(await analyzed(ctx.db, last()!)).filter((n) => n["Node Type"] === "Bitmap Heap Scan");
     const rows = (operand: string) => {
       const scan = scans.find((n) => String(n["Recheck Cond"]).includes(`.${operand})`));

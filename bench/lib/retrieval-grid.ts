@@ -83,7 +83,6 @@ export const GRID: Array<[string, Partial<Ranking>, SearchMode?]> = [
   ),
 ];
 
-/** [label, nDCG@10, ÷ anchor] per grid row, then per offline embedder choice (vector only, no ratio). */
 /**
  * One query's metrics at K with one ranking setting changed around the defaults (`mode`, hybrid when absent): the
  * documents of its best CHUNKS chunks, in the order they first appear.
@@ -112,6 +111,7 @@ export async function settingMetrics(
   return metricsAt(K, [...new Set(hits.map((h) => h.document_id))], gains);
 }
 
+/** [label, nDCG@10, ÷ anchor] per grid row, then per offline embedder choice (vector only, no ratio). */
 export async function gridRows(
   collection: TestCollection,
   index: string,
@@ -129,7 +129,7 @@ export async function gridRows(
       per.push(await settingMetrics(db, index, embedder.dimensions, query, change, mode, collection.gains.get(q.id)!));
     }
     const ndcg = meanMetrics(per).ndcg;
-    out.push([label, `${num(ndcg, 3)} (${num(ndcg / anchorNdcg, 2)}×)`]);
+    out.push([label, `${num(ndcg, 3)} (${num(ndcg / anchorNdcg, 3)}×)`]);
     log(`${collection.name} ${label}: nDCG@10 ${num(ndcg, 3)} = ${num(ndcg / anchorNdcg, 3)}× anchor`);
   }
   const texts = collection.docs.map((d) => ({ id: d.id, text: `# ${d.title}\n\n${d.body}` }));

@@ -5,8 +5,7 @@
  * leg's cost is seen where it used to explode (every chunk holding a common term). The index is built through the
  * service: migrations, uploads, then the upload path's runner over them as one bulk load (chunker, offline embedder;
  * the HNSW index deferred and built once), small chunks so the count is reached with a modest corpus. Both modes go
- * through `searchMemory` over the same `pg` pool, sequentially, alternating, in the same run; hybrid also over a
- * second pool that names its long statements as `DB_PREPARED_STATEMENTS` does (lib/db/prepared.ts).
+ * through `searchMemory` over the same `pg` pool, sequentially, alternating, in the same run.
  */
 import { createOfflineEmbedder } from "../lib/ai/index.js";
 import { runUploadedJobs } from "../lib/ingest/runner.js";
@@ -26,12 +25,6 @@ const CHUNK_TOKENS = 100;
 const CHUNKS_PER_DOCUMENT = 400;
 const QUERIES = 60;
 const LIMIT = 10;
-type TimedMode = "hybrid" | "vector" | "named";
-const ROTATIONS: ReadonlyArray<readonly TimedMode[]> = [
-  ["hybrid", "vector", "named"],
-  ["vector", "named", "hybrid"],
-  ["named", "hybrid", "vector"],
-];
 /** Uploaded jobs run per `runUploadedJobs` call during the build (each call batches and slots them). */
 const LOAD_GROUP = 32;
 /** VECTOR_INDEX_BUILD_MEMORY of the build (the deferred HNSW index is built in one statement at the end). */
@@ -64,7 +57,6 @@ export const hybridScale: Bench = {
     const target = env.args.scaleChunks;
     const { database, keep } = await scaleDatabase();
     const db = createPgDb(database.url, { applicationName: "sm-bench-scale", max: 5 });
-    const namedDb = createPgDb(database.url, { applicationName: "sm-bench-scale-named", max: 5, prepared: true });
     const embedder = createOfflineEmbedder();
     try {
       await migrated(db, embedder);
@@ -112,56 +104,45 @@ export const hybridScale: Bench = {
       env.log(`${chunks} chunks ingested in ${num((performance.now() - t0) / 1000, 0)} s`);
 
       const classes = await queryClasses(db, chunks);
-      const named = benchContext(namedDb, embedder).ctx;
       const rows: Array<Array<string>> = [];
       let worstP50 = 0;
       let worstP99 = 0;
-      let worstNamedP50 = 0;
       for (const [name, queries] of classes) {
-        const times = { hybrid: [] as number[], vector: [] as number[], named: [] as number[] };
+        const times = { hybrid: [] as number[], vector: [] as number[] };
         for (const [i, query] of queries.entries()) {
-          // Each mode first, second and last in turn, so none always follows another's cache misses.
-          for (const mode of ROTATIONS[i % ROTATIONS.length]!) {
+          for (const mode of i % 2 ? (["vector", "hybrid"] as const) : (["hybrid", "vector"] as const)) {
             const s = performance.now();
-            await searchMemory(mode === "named" ? named : ctx, {
+            await searchMemory(ctx, {
               index: INDEX,
               query,
               filters: [],
               minRelevance: 0,
               limit: LIMIT,
-              args: { search_mode: mode === "vector" ? "vector" : "hybrid" },
+              args: { search_mode: mode },
             });
             if (i >= 5) times[mode].push(performance.now() - s);
           }
         }
         const h = summarize(times.hybrid);
         const v = summarize(times.vector);
-        const n = summarize(times.named);
         worstP50 = Math.max(worstP50, h.p50 / v.p50);
         worstP99 = Math.max(worstP99, h.p99 / v.p99);
-        worstNamedP50 = Math.max(worstNamedP50, n.p50 / v.p50);
         rows.push([
           name,
           queries[0]!,
           ms(v.p50),
           ms(h.p50),
           ratio(h.p50 / v.p50),
-          ms(n.p50),
-          ratio(n.p50 / v.p50),
           ms(v.p99),
           ms(h.p99),
           ratio(h.p99 / v.p99),
-          ms(n.p99),
-          ratio(n.p99 / v.p99),
         ]);
       }
       const tag = sizeTag(env.args, ["scaleChunks"]);
       return {
         id: tag ? `hybrid-scale@${tag}` : "hybrid-scale",
         title: `Hybrid search cost at ${num(chunks)} chunks, per query class`,
-        headline:
-          `hybrid ÷ vector-only, worst class: p50 ${ratio(worstP50)}, p99 ${ratio(worstP99)}; ` +
-          `with DB_PREPARED_STATEMENTS: p50 ${ratio(worstNamedP50)}`,
+        headline: `hybrid ÷ vector-only, worst class: p50 ${ratio(worstP50)}, p99 ${ratio(worstP99)}`,
         tables: [
           {
             headers: [
@@ -170,12 +151,8 @@ export const hybridScale: Bench = {
               "vector p50",
               "hybrid p50",
               "ratio",
-              "prepared p50",
-              "ratio",
               "vector p99",
               "hybrid p99",
-              "ratio",
-              "prepared p99",
               "ratio",
             ],
             rows,
@@ -192,14 +169,10 @@ export const hybridScale: Bench = {
             "rarest; mixed = one of each plus a mid-frequency one (< 5% of chunks); common + unseen = one of the 40 most " +
             "frequent between two words the index never saw (typos: the ceiling is mostly theirs, so the text leg can add " +
             "little to any chunk); bench-like = the search bench's queries (some are of that kind).",
-          "prepared: hybrid over a second pool that names statements of ≥ 2 kB as the `pool` transport does with " +
-            "DB_PREPARED_STATEMENTS=true (each connection parses the search once; PostgreSQL may then keep a generic " +
-            "plan); vector-only's statement is shorter and unnamed in both. Off by default: docs/adr/0006.",
           `Full-text GIN index options: ${pending} (the pending list is merged by inserts past 256 kB; no autovacuum).`,
         ],
       };
     } finally {
-      await namedDb.close();
       await db.close();
       if (!keep) await dropWhenIdle(database);
     }

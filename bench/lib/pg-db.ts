@@ -4,15 +4,12 @@
  * same wire LangChain's `PGVectorStore` uses, so ingest compares pipelines and not transports.
  */
 import pg from "pg";
-import { createPreparer } from "../../lib/db/prepared.js";
 import type { Db, Row } from "../../lib/db/types.js";
 
-/** `prepared`: long parameterised statements are named as the `pool` transport names them with DB_PREPARED_STATEMENTS. */
 export function createPgDb(
   url: string,
-  options: { max?: number; applicationName?: string; prepared?: boolean } = {},
+  options: { max?: number; applicationName?: string } = {},
 ): Db & { pool: pg.Pool } {
-  const preparer = createPreparer(options.prepared === true);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 5,
@@ -22,11 +19,8 @@ export function createPgDb(
   return {
     pool,
     transport: "pool",
-    query: async <T extends Row = Row>(text: string, params?: readonly unknown[]) => {
-      const name = preparer.nameFor(text, params);
-      const values = params as unknown[];
-      return (await (name ? pool.query({ name, text, values }) : pool.query(text, values))).rows as T[];
-    },
+    query: async <T extends Row = Row>(text: string, params?: readonly unknown[]) =>
+      (await pool.query(text, params as unknown[])).rows as T[],
     batch: async (statements) => {
       const client = await pool.connect();
       try {

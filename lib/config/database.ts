@@ -47,10 +47,6 @@ export const DATABASE_VARS = {
   DB_QUEUE_WAIT_MS: variable(int(1, 120_000, 5_000), {
     description: "longest wait for a free database connection before the request is answered 503 + `Retry-After`",
   }),
-  DB_PREPARED_STATEMENTS: variable(flag(false), {
-    description:
-      "`pool`: long parameterised statements (the hybrid and text searches) are prepared once per connection under a name, so they are not parsed and planned afresh each time (hybrid-scale in BENCHMARKS.md: the `prepared` columns). Turn on for a direct connection or a pooler that keeps prepared statements (Neon's pooler, PgBouncer ≥ 1.21 with `max_prepared_statements`); behind one that loses them the instance notices on the first refusal and goes on unnamed. See [docs/adr/0006-ranking-that-generalises.md](docs/adr/0006-ranking-that-generalises.md)",
-  }),
   DB_APPLICATION_NAME: variable(
     z
       .string()

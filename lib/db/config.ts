@@ -25,8 +25,6 @@ export type DbConfig = {
   localProxy?: string;
   /** Pool: longest wait for a free connection before `PoolBusy` (unbounded when absent). */
   queueWaitMs?: number;
-  /** Pool: long parameterised statements are prepared once per connection under a name (lib/db/prepared.ts). */
-  preparedStatements?: boolean;
 };
 
 export function dbConfigKey(config: DbConfig): string {
@@ -43,7 +41,6 @@ export function dbConfigKey(config: DbConfig): string {
     config.pgliteThread ?? true,
     config.queueWaitMs ?? 0,
     config.localProxy ?? "",
-    config.preparedStatements ?? false,
   ]);
 }
 

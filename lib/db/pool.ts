@@ -10,7 +10,6 @@ import type { DbConfig } from "./config.js";
 import { DatabaseConfigError } from "./errors.js";
 import { gated } from "./gate.js";
 import { useLocalNeonProxy } from "./local-proxy.js";
-import { createPreparer } from "./prepared.js";
 import { withRetry } from "./retry.js";
 import { isTransient } from "./transient.js";
 import type { Db, Row, Statement } from "./types.js";
@@ -38,8 +37,6 @@ export function createPoolDb(config: DbConfig, onPool?: PoolHook): Db {
     log.warn("db.pool.idle_client_error", { error: err, code: (err as { code?: string }).code });
   });
   onPool?.(pool);
-  // Single statements only: inside a batch's transaction a refused name would abort the whole transaction.
-  const preparer = createPreparer(config.preparedStatements === true);
 
   const inTransaction = async (client: PoolClient, statements: readonly Statement[]) => {
     await client.query("BEGIN");
@@ -52,19 +49,7 @@ export function createPoolDb(config: DbConfig, onPool?: PoolHook): Db {
   const db: Db = {
     transport: "pool",
     query: <T extends Row = Row>(text: string, params?: readonly unknown[]) =>
-      withRetry(async () => {
-        const values = params as unknown[];
-        const name = preparer.nameFor(text, params);
-        if (!name) return (await pool.query(text, values)).rows as T[];
-        try {
-          return (await pool.query({ name, text, values })).rows as T[];
-        } catch (err) {
-          const first = preparer.active;
-          if (!preparer.lost(err)) throw err;
-          if (first) log.warn("db.pool.prepared_statements_off", { code: (err as { code?: string }).code });
-          return (await pool.query(text, values)).rows as T[];
-        }
-      }, config.retry),
+      withRetry(async () => (await pool.query(text, params as unknown[])).rows as T[], config.retry),
     batch: (statements) =>
       withRetry(async () => {
         if (statements.length === 0) return [];

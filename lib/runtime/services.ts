@@ -73,7 +73,6 @@ export function dbConfigFrom(config: Config, bindings: Record<string, unknown> =
     pgliteDir: config.PGLITE_DIR,
     pgliteThread: config.PGLITE_THREAD,
     queueWaitMs: config.DB_QUEUE_WAIT_MS,
-    preparedStatements: config.DB_PREPARED_STATEMENTS,
     ...(config.NEON_LOCAL_PROXY ? { localProxy: config.NEON_LOCAL_PROXY } : {}),
   };
 }

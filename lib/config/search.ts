@@ -47,7 +47,8 @@ export const SEARCH_VARS = {
     description: "how many terms those chunks lend to the query",
   }),
   SEARCH_FEEDBACK_ORIGINAL_WEIGHT: variable(fraction(0.5), {
-    description: "the share of its weight the original query keeps after expansion",
+    description:
+      "the share of its weight the original query keeps after expansion (on the text leg, and on the vector leg beside the feedback chunks' mean vector)",
   }),
   SEARCH_EXPANSION_GATE: variable(fraction(0), {
     description:

@@ -35,7 +35,14 @@ export const RankingArgs = z.object({
   bm25_b: z.number().min(0).max(1).optional().describe("BM25 length normalisation (default SEARCH_BM25_B)"),
   feedback_docs: z.number().int().min(0).max(50).optional().describe("RM3 feedback chunks; 0 = no expansion"),
   feedback_terms: z.number().int().min(1).max(50).optional().describe("RM3 expansion terms"),
-  feedback_original_weight: z.number().min(0).max(1).optional().describe("RM3: the original query's share"),
+  feedback_original_weight: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe(
+      "RM3: the original query's share (text leg; the vector leg keeps the same beside the feedback chunks' mean)",
+    ),
   expansion_gate: z
     .number()
     .min(0)

@@ -41,9 +41,11 @@
  *
  * Pseudo-relevance feedback (RM3), in the same statement and only when the first pass is confident (its best chunk
  * reaches `expansionGate` of the ceiling): the best chunks of that first ranking lend their most likely lexemes to
- * the query, and the first ranking's top `candidates` are scored again with the expanded query — those that hold
- * none of the query's own terms keep their first-pass relevance, so expansion reorders, never invents, a match;
- * and the whole list is scaled by one factor so that no result shows more than the best first-pass relevance.
+ * the query (each weighted by its relevance squared), and the first ranking's top `candidates` are scored again with
+ * the expanded query and, on the vector leg, with their cosine to those chunks' mean vector mixed in (Rocchio) —
+ * those that hold none of the query's own terms keep their first-pass relevance, so expansion reorders, never
+ * invents, a match; and the whole list is scaled by one factor so that no result shows more than the best
+ * first-pass relevance.
  */
 import { dims } from "./embedding-space.js";
 
@@ -65,7 +67,8 @@ export type Ranking = {
   /**
    * Pseudo-relevance feedback (RM3): the `feedbackDocs` best chunks of the first ranking lend their most likely
    * `feedbackTerms` lexemes to the query, which keeps `originalWeight` of the query model; candidates are then
-   * rescored with the expanded query (the first ranking's top `candidates`, as many as one leg brings). 0 feedback
+   * rescored with the expanded query (the first ranking's top `candidates`, as many as one leg brings), their cosine
+   * keeping `originalWeight` too beside their cosine to the feedback chunks' mean vector. 0 feedback
    * chunks = off. Candidates are not widened, so the cost is one more scoring pass over a bounded set, in the same
    * statement.
    */
@@ -212,8 +215,21 @@ export function hybridSql(
   const fbDocs = feedback ? p(Math.min(50, Math.round(q.ranking.feedbackDocs))) : "";
   const fbTerms = feedback ? p(Math.min(50, Math.round(q.ranking.feedbackTerms))) : "";
   const lambda = feedback ? `${p(Math.min(1, Math.max(0, q.ranking.originalWeight)))}::float8` : "";
-  // RM3: P(w|R) = Σ over feedback chunks of relevance · tf(w)/length, normalised over the kept terms, mixed with the
-  // query's own model (each term 1/|q|). Every candidate is scored again with it.
+  // RM3: P(w|R) = Σ over feedback chunks of relevance² · tf(w)/length, normalised over the kept terms, mixed with the
+  // query's own model (each term 1/|q|). Every candidate is scored again with it. A chunk's weight is its relevance
+  // squared: closer to RM1's P(D|Q), which is far more peaked than a linear share of the fused score (ADR 0007).
+  // The vector leg is fed back the same way (Rocchio): a candidate's cosine becomes λ · its cosine to the query +
+  // (1 − λ) · its cosine to the feedback chunks' mean vector, λ the original query's share of the text leg's model.
+  // The feedback chunks' mean vector (none in text mode, or when none of them is of the search's dimension), and a
+  // rescored candidate's cosine with it mixed in; a NaN cosine (a zero vector) keeps the first-pass one.
+  const feedbackVector = q.vectorLeg
+    ? `feedback_vector as materialized (
+      select avg(c.embedding::vector(${d})) as v from feedback f join memory_chunks c on c.id = f.id where ${readable}
+    )`
+    : "feedback_vector as (select null::text as v)";
+  const rocchio = q.vectorLeg
+    ? `coalesce(${lambda} * s.cos + (1 - ${lambda}) * nullif(1 - (c.embedding::vector(${d}) <=> fv.v), 'NaN'), s.cos)`
+    : "s.cos";
   const gate = feedback ? `${p(Math.max(0, q.ranking.expansionGate))}::float8` : "";
   const expanded = `, confident as materialized (
       select coalesce(${q.exhaustive ? "(select max(bm) from scored)" : "greatest((select max(bm) from texted), (select max(bm) from near))"} / plan.best >= ${gate},
@@ -222,7 +238,7 @@ export function hybridSql(
       select f.id, f.relevance from fused f, confident where confident.yes
        order by f.relevance desc, f.id limit ${fbDocs}::int
     ), feedback_terms as materialized (
-      select a.lexeme, sum(f.relevance * coalesce(array_length(a.positions, 1), 1)::float8
+      select a.lexeme, sum(f.relevance * f.relevance * coalesce(array_length(a.positions, 1), 1)::float8
                            / greatest(c.fts_length, 1)) as p
         from feedback f join memory_chunks c on c.id = f.id, unnest(c.fts) a
        group by a.lexeme order by p desc, a.lexeme limit ${fbTerms}::int
@@ -245,12 +261,14 @@ export function hybridSql(
              -- the same share of the whole query's ceiling as the first pass (unknown terms count there too)
              (select sum(qw * idf) from expanded) * (${k1} + 1) / plan.coverage as best
         from plan
-    ), rescored as materialized (
+    ), ${feedbackVector}, rescored as materialized (
       select s.id, s.relevance as first,
              case when s.bm > 0 and confident.yes then ${fuse(bm25("plan2"), "plan2.best")} else s.relevance end
                as relevance
-        from (select s.id, s.cos, s.bm, f.relevance from scored s join fused f using (id)
-               order by f.relevance desc, s.id limit ${q.candidates}) s
+        from (select s.id, s.bm, s.relevance, ${rocchio} as cos
+                from (select s.id, s.cos, s.bm, f.relevance from scored s join fused f using (id)
+                       order by f.relevance desc, s.id limit ${q.candidates}) s
+                join memory_chunks c on c.id = s.id, feedback_vector fv) s
         join memory_chunks c on c.id = s.id, cfg, plan2, confident
     ), refused as (
       -- One factor per query (order unchanged) so that no result shows more than the best first-pass relevance:

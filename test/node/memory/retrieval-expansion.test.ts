@@ -135,9 +135,9 @@ describe("query expansion (pseudo-relevance feedback)", () => {
   });
 
   it("feeds the vector leg back too: with no text share, matches are reordered toward the feedback chunks' mean", async () => {
-    // text_weight 0: relevance is the cosine alone, so only the vector leg's feedback can move it. Both candidates
-    // hold "flutter" once in texts of the same length; the feedback chunks (the first pass's best) are mostly about
-    // wing panels, so their mean vector is closer to the aeronautical one than to the bird.
+    // text_weight 0: relevance is the cosine alone, so only the vector leg's feedback can move it (BM25 and the
+    // expanded query weigh nothing). Both candidates hold "flutter"; the feedback chunks (the first pass's best) are
+    // mostly about wing panels, so their mean vector is closer to the aeronautical one than to the bird.
     const args = { text_weight: 0 };
     const on = await search("prf", "flutter", { args });
     const off = await search("prf", "flutter", { args: { ...args, query_expansion: false } });
